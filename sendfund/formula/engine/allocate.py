@@ -164,7 +164,10 @@ def allocate(
     # Fixed sums, in pence (exact integers).
     lump_school = n_schools.astype(np.float64) * version.lump_sum_per_school_pence
     lump_cluster = np.full(n_c, float(version.lump_sum_per_cluster_pence))
-    targeted = np.array([float(version.targeted_pence.get(c, 0)) for c in can.clusters.tolist()])
+    targeted = np.zeros(n_c)
+    if version.targeted_pence:
+        names = np.array(list(version.targeted_pence))
+        targeted[np.searchsorted(can.clusters, names)] = [float(x) for x in version.targeted_pence.values()]
     fixed_total = int(lump_school.sum() + lump_cluster.sum() + targeted.sum())
     if fixed_total > pot:
         raise FormulaInputError(
@@ -253,23 +256,29 @@ def allocate(
     # Schools: their own lump sum and factor money; cluster-level money (per-cluster lump sum,
     # targeted, protection) is attributed pro rata to each school's formula money in its cluster.
     n_s = can.urn.size
-    s_parts = np.zeros((n_s, len(factors)))
-    for j, f in enumerate(factors):
-        if grand[f] > 0:
-            s_parts[:, j] = scale_s * pots[f] * (can.values[f] / grand[f])
-    s_own = s_parts.sum(axis=1) + version.lump_sum_per_school_pence
+    lump_s = float(version.lump_sum_per_school_pence)
+    s_factor: dict[str, np.ndarray] = {}
+    s_own = np.zeros(n_s)
+    for f in factors:  # summed column by column, left to right, like reference.py
+        s_factor[f] = (scale_s * pots[f]) * (can.values[f] / grand[f]) if grand[f] > 0 else np.zeros(n_s)
+        s_own += s_factor[f]
+    s_own += lump_s
     c_own = np.bincount(idx, weights=s_own, minlength=n_c)
-    weight = np.where(c_own[idx] > 0, s_own / np.where(c_own[idx] > 0, c_own[idx], 1.0), 1.0 / n_schools[idx])
+    c_own_s = c_own[idx]
+    weight = np.where(c_own_s > 0, s_own / np.where(c_own_s > 0, c_own_s, 1.0), 1.0 / n_schools[idx])
     s_cols: list[np.ndarray] = []
     for name, col in zip(components, cols, strict=True):
         if name == LUMP_SCHOOL:
-            s_cols.append(np.full(n_s, float(version.lump_sum_per_school_pence)))
+            s_cols.append(np.full(n_s, lump_s))
         elif name.startswith("factor:"):
-            s_cols.append(s_parts[:, factors.index(name[len("factor:") :])])
+            s_cols.append(s_factor[name[len("factor:") :]])
         else:
             s_cols.append(col[idx] * weight)
+    s_exact = np.zeros(n_s)
+    for col in s_cols:
+        s_exact += col
     s_matrix = np.column_stack(s_cols) if s_cols else np.zeros((n_s, 0))
-    school_pence = largest_remainder_grouped(s_matrix.sum(axis=1), idx, cluster_pence)
+    school_pence = largest_remainder_grouped(s_exact, idx, cluster_pence)
     school_bd = largest_remainder_rows(s_matrix, school_pence) if school_breakdown else None
 
     return Allocation(

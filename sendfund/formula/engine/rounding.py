@@ -50,10 +50,22 @@ def largest_remainder_rows(exact: np.ndarray, totals: np.ndarray) -> np.ndarray:
     out = floors.astype(np.int64)
     q, r = np.divmod(totals - out.sum(axis=1), k)
     out += q[:, None]
-    order = np.argsort(-rem, axis=1, kind="stable")
-    rank = np.empty_like(order)
-    np.put_along_axis(rank, order, np.broadcast_to(np.arange(k), (rows, k)), axis=1)
-    out += rank < r[:, None]
+    # Hand out the r[i] extra pennies one round at a time: each round gives one to the largest
+    # remaining remainder of every row still owed one (argmax takes the first column on ties).
+    # At most k-1 rounds, each a cheap pass, instead of sorting every row.
+    rows_left = np.flatnonzero(r > 0)
+    if rows_left.size:
+        work = rem[rows_left].copy()
+        owed = r[rows_left].copy()
+        sub = out[rows_left]
+        live = np.arange(rows_left.size)
+        while live.size:
+            j = np.argmax(work[live], axis=1)
+            sub[live, j] += 1
+            work[live, j] = -np.inf
+            owed[live] -= 1
+            live = live[owed[live] > 0]
+        out[rows_left] = sub
     return out
 
 
@@ -78,7 +90,8 @@ def largest_remainder_grouped(exact: np.ndarray, group: np.ndarray, totals: np.n
     q, r = np.divmod(short, safe)
     out += q[group]
     # Sort by group, then remainder descending, then position; rank within the group.
-    order = np.lexsort((np.arange(exact.size), -rem, group))
+    by_rem = np.argsort(-rem, kind="stable")
+    order = by_rem[np.argsort(group[by_rem], kind="stable")]
     starts = np.concatenate(([0], np.cumsum(sizes)[:-1]))
     rank = np.empty(exact.size, dtype=np.int64)
     rank[order] = np.arange(exact.size) - starts[group[order]]
