@@ -1,0 +1,38 @@
+"""The one scoping rule (house rule 5): a cluster's records are seen by LA staff and by that cluster.
+
+Lists filter through `scope_for_user`; details load through `get_in_scope_or_404`, so a record of
+another cluster answers 404, exactly as if it did not exist.
+"""
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from .permissions import roles_of
+
+
+def scope_for_user(queryset: QuerySet, user, *, cluster_path: str = "cluster", staff_q: Q | None = None) -> QuerySet:
+    """Records the user may see. `cluster_path` leads from the model to its cluster ("pk" for Cluster).
+
+    `staff_q`, when given, narrows what LA staff see (for example: specialists see only their cases).
+    """
+    roles = roles_of(user)
+    if roles.is_la_staff:
+        return queryset.filter(staff_q) if staff_q is not None else queryset
+    if roles.cluster_ids:
+        lookup = "pk__in" if cluster_path == "pk" else f"{cluster_path}__in"
+        return queryset.filter(**{lookup: roles.cluster_ids})
+    return queryset.none()
+
+
+def get_in_scope_or_404(queryset: QuerySet, user, *, cluster_path: str = "cluster", staff_q: Q | None = None, **lookup):
+    try:
+        return scope_for_user(queryset, user, cluster_path=cluster_path, staff_q=staff_q).get(**lookup)
+    except queryset.model.DoesNotExist as exc:
+        raise Http404("Not found") from exc
+
+
+def clusters_of(user):
+    """The clusters a cluster user belongs to (empty for LA staff)."""
+    from sendfund.registry.models import Cluster
+
+    return Cluster.objects.filter(pk__in=roles_of(user).cluster_ids).order_by("name")

@@ -1,0 +1,75 @@
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.shortcuts import render
+from django.urls import reverse_lazy
+from django.views.decorators.http import require_POST
+
+from sendfund.core.navigation import home_links
+
+from .decorators import requires
+from .forms import NewPasswordForm, ResetRequestForm, SignInForm
+from .permissions import can_use_apply, can_use_manage, roles_of
+from .scoping import clusters_of
+from .services import sign_in_record, sign_out_record
+
+
+class SignInView(auth_views.LoginView):
+    template_name = "accounts/sign_in.html"
+    form_class = SignInForm
+    redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        sign_in_record(user=form.get_user())
+        return response
+
+
+@require_POST
+def sign_out(request):
+    if request.user.is_authenticated:
+        sign_out_record(user=request.user)
+    return auth_views.LogoutView.as_view()(request)
+
+
+def signed_out(request):
+    return render(request, "accounts/signed_out.html")
+
+
+class ResetRequestView(auth_views.PasswordResetView):
+    template_name = "accounts/password_reset.html"
+    email_template_name = "accounts/email/password_reset.txt"
+    subject_template_name = "accounts/email/password_reset_subject.txt"
+    form_class = ResetRequestForm
+    success_url = reverse_lazy("accounts:password-reset-sent")
+
+
+class ResetSentView(auth_views.PasswordResetDoneView):
+    template_name = "accounts/password_reset_sent.html"
+
+
+class ResetConfirmView(auth_views.PasswordResetConfirmView):
+    template_name = "accounts/password_reset_confirm.html"
+    form_class = NewPasswordForm
+    success_url = reverse_lazy("accounts:sign-in")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        messages.success(self.request, "Your password has been changed. Sign in with your new password.")
+        return response
+
+
+@requires(can_use_manage)
+def manage_home(request):
+    roles = roles_of(request.user)
+    return render(request, "accounts/manage_home.html", {
+        "links": home_links(request.user, area="manage"),
+        "role_names": sorted(r.label for r in roles.la_roles),
+    })
+
+
+@requires(can_use_apply)
+def apply_home(request):
+    return render(request, "accounts/apply_home.html", {
+        "links": home_links(request.user, area="apply"),
+        "clusters": clusters_of(request.user),
+    })

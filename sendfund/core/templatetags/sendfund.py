@@ -1,0 +1,42 @@
+"""Filters every template may use without {% load %}: money and labelled years."""
+
+from django import template
+
+from sendfund.core.money import format_pounds
+from sendfund.core.years import ay_label, fy_label
+
+register = template.Library()
+
+
+@register.filter
+def pounds(value):
+    """Decimal pounds as £1,234.56."""
+    return format_pounds(value)
+
+
+@register.filter
+def pence_as_pounds(value):
+    """Integer pence as £1,234.56."""
+    return format_pounds(value, pence=True)
+
+
+@register.filter
+def fy(start_year):
+    return fy_label(int(start_year))
+
+
+@register.filter
+def ay(start_year):
+    return ay_label(int(start_year))
+
+
+@register.filter
+def percent(value, places=1):
+    if value is None:
+        return ""
+    return f"{float(value) * 100:.{int(places)}f}%"
+
+
+@register.filter
+def get_item(mapping, key):
+    return mapping.get(key) if mapping else None

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class FormulaConfig(AppConfig):
+    name = "sendfund.formula"
+    label = "formula"

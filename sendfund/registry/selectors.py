@@ -1,0 +1,98 @@
+"""Reads for schools, clusters and figures. Each runs a fixed number of queries, whatever the data."""
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
+
+from .models import Cluster, ClusterMembership, Indicator, School, SchoolFigure
+
+
+def latest_year() -> int | None:
+    """The latest academic year with census figures (2018 means AY 2018/19)."""
+    return SchoolFigure.objects.order_by("-academic_year").values_list("academic_year", flat=True).first()
+
+
+def membership_years() -> list[int]:
+    return list(ClusterMembership.objects.order_by("-academic_year").values_list("academic_year", flat=True).distinct())
+
+
+def indicator_list() -> list[Indicator]:
+    return list(Indicator.objects.all())
+
+
+def cluster_list(*, clusters: QuerySet | None = None, search: str = "", academic_year: int | None) -> QuerySet:
+    """Clusters with their number of schools and pupils in a year, searchable by cluster or school name."""
+    qs = clusters if clusters is not None else Cluster.objects.all()
+    if search:
+        qs = qs.filter(Q(name__icontains=search) | Q(host_school__name__icontains=search)
+                       | Q(memberships__school__name__icontains=search, memberships__academic_year=academic_year)
+                       ).distinct()
+    pupils = (SchoolFigure.objects.filter(school__memberships__cluster=OuterRef("pk"),
+                                          school__memberships__academic_year=academic_year,
+                                          academic_year=academic_year, indicator__code="pupils")
+              .order_by().values("indicator").annotate(total=Sum("value")).values("total"))
+    return (qs.select_related("host_school")
+            .annotate(school_count=Count("memberships", filter=Q(memberships__academic_year=academic_year), distinct=True),
+                      pupils=Coalesce(Subquery(pupils, output_field=IntegerField()), 0))
+            .order_by("name"))
+
+
+def school_list(*, search: str = "", phase: str = "", academic_year: int | None = None) -> QuerySet:
+    qs = School.objects.all()
+    if search:
+        term = search.strip()
+        q = Q(name__icontains=term) | Q(town__icontains=term) | Q(postcode__istartswith=term)
+        if term.isdigit():
+            q |= Q(urn=int(term))
+        qs = qs.filter(q)
+    if phase:
+        qs = qs.filter(phase=phase)
+    cluster_name = (ClusterMembership.objects.filter(school=OuterRef("pk"), academic_year=academic_year)
+                    .values("cluster__name")[:1])
+    return qs.annotate(cluster_name=Subquery(cluster_name)).order_by("name", "urn")
+
+
+@dataclass
+class FigureTable:
+    """Indicator columns and one row per school (or year), with totals."""
+
+    indicators: list[Indicator]
+    rows: list[dict]
+    totals: dict[str, int]
+
+
+def figures_for_schools(*, schools: list[School], academic_year: int) -> FigureTable:
+    indicators = indicator_list()
+    values = defaultdict(dict)
+    for school_id, code, value in (SchoolFigure.objects.filter(school__in=schools, academic_year=academic_year)
+                                   .values_list("school_id", "indicator__code", "value")):
+        values[school_id][code] = value
+    rows = [{"school": s, "values": [values[s.pk].get(i.code) for i in indicators]} for s in schools]
+    totals = {i.code: sum(values[s.pk].get(i.code) or 0 for s in schools) for i in indicators}
+    return FigureTable(indicators, rows, totals)
+
+
+def cluster_schools(*, cluster: Cluster, academic_year: int) -> list[School]:
+    return list(School.objects.filter(memberships__cluster=cluster, memberships__academic_year=academic_year)
+                .order_by("name"))
+
+
+def school_figures_by_year(*, school: School) -> FigureTable:
+    indicators = indicator_list()
+    values = defaultdict(dict)
+    for year, code, value in school.figures.values_list("academic_year", "indicator__code", "value"):
+        values[year][code] = value
+    rows = [{"year": y, "values": [values[y].get(i.code) for i in indicators]} for y in sorted(values, reverse=True)]
+    return FigureTable(indicators, rows, {})
+
+
+def school_memberships(*, school: School) -> list[ClusterMembership]:
+    return list(school.memberships.select_related("cluster").order_by("-academic_year"))
+
+
+def la_totals(*, la_code: int, academic_year: int) -> dict[str, int]:
+    """Sum of each indicator over an LA's schools in a year (for checks against DfE's published totals)."""
+    qs = SchoolFigure.objects.filter(school__la_code=la_code, academic_year=academic_year)
+    return dict(qs.values_list("indicator__code").annotate(total=Sum("value")).order_by())

@@ -1,0 +1,120 @@
+"""Writes for clusters and their membership. Each change writes an audit event."""
+
+import re
+from collections import defaultdict
+
+from django.db import transaction
+from django.utils.text import slugify
+
+from sendfund.core.audit import audit_record, model_values
+from sendfund.core.errors import DomainError
+
+from .models import Cluster, ClusterMembership, Phase, School
+
+CLUSTER_FIELDS = ["name", "host_school_id", "host_name", "host_email", "send_lead_name", "send_lead_email"]
+
+
+@transaction.atomic
+def cluster_create(*, name: str, host_school: School | None = None, actor=None, is_illustrative: bool = False,
+                   **contacts) -> Cluster:
+    """Create a cluster. Raises DomainError if the name is taken."""
+    name = name.strip()
+    if not name:
+        raise DomainError("Enter the cluster's name", field="name")
+    if Cluster.objects.filter(name__iexact=name).exists():
+        raise DomainError(f"There is already a cluster called {name}", field="name")
+    cluster = Cluster.objects.create(code=slugify(name)[:60], name=name, host_school=host_school,
+                                     is_illustrative=is_illustrative, **contacts)
+    audit_record(actor=actor, verb="cluster.created", target=cluster, after=model_values(cluster, CLUSTER_FIELDS))
+    return cluster
+
+
+@transaction.atomic
+def cluster_update(*, cluster: Cluster, actor=None, **changes) -> Cluster:
+    """Change a cluster's name, host school or contacts; the audit event keeps the old values."""
+    unknown = set(changes) - {"name", "host_school", "host_name", "host_email", "send_lead_name", "send_lead_email"}
+    if unknown:
+        raise DomainError(f"Cannot change {', '.join(sorted(unknown))} here")
+    before = model_values(cluster, CLUSTER_FIELDS)
+    for key, value in changes.items():
+        setattr(cluster, key, value)
+    cluster.save()
+    after = model_values(cluster, CLUSTER_FIELDS)
+    if before != after:
+        audit_record(actor=actor, verb="cluster.updated", target=cluster, before=before, after=after)
+    return cluster
+
+
+@transaction.atomic
+def membership_set(*, school: School, cluster: Cluster, academic_year: int, actor=None) -> ClusterMembership:
+    """Put a school in a cluster for an academic year (moving it if it was in another)."""
+    current = ClusterMembership.objects.filter(school=school, academic_year=academic_year).first()
+    if current and current.cluster_id == cluster.pk:
+        return current
+    before = {"cluster": current.cluster.name} if current else None
+    if current:
+        current.cluster = cluster
+        current.save(update_fields=["cluster"])
+        membership = current
+    else:
+        membership = ClusterMembership.objects.create(school=school, cluster=cluster, academic_year=academic_year)
+    audit_record(actor=actor, verb="cluster.membership_set", target=school, before=before,
+                 after={"cluster": cluster.name, "academic_year": academic_year})
+    return membership
+
+
+# --- illustrative demo clusters ------------------------------------------------------------------
+
+_POSTCODE = re.compile(r"^([A-Z]{1,2})(\d{1,2})[A-Z]?\s*(\d)")
+
+
+def _postcode_key(postcode: str) -> tuple[str, int, int] | None:
+    match = _POSTCODE.match(postcode.upper().strip())
+    if not match:
+        return None
+    return match.group(1), int(match.group(2)), int(match.group(3))
+
+
+def _distance(a: tuple[str, int, int], b: tuple[str, int, int]) -> tuple[int, int, int]:
+    """A rough nearness between two postcodes: same area first, then district number, then sector."""
+    return (0 if a[0] == b[0] else 1, abs(a[1] - b[1]), abs(a[2] - b[2]))
+
+
+def demo_clusters_build(*, la_code: int, academic_year: int, actor=None) -> list[Cluster]:
+    """Group an LA's state-funded schools into illustrative clusters around its secondary schools.
+
+    Norfolk's real cluster lists are not public. Each state-funded secondary school in the year's census hosts one
+    cluster; every other state-funded school joins the secondary school nearest by postcode
+    (same postcode district and sector first, then the nearest district number in the same area).
+    Documented in docs/adr/0005-illustrative-clusters.md. Running it again changes nothing.
+    """
+    candidates = School.objects.filter(la_code=la_code).exclude(phase=Phase.INDEPENDENT)
+    in_census = candidates.filter(figures__academic_year=academic_year).distinct()
+    # Schools in that year's census (some have closed since); with no census yet, the open schools.
+    schools = list(in_census) if in_census.exists() else list(candidates.filter(is_open=True))
+    hosts = sorted((s for s in schools if s.phase in (Phase.SECONDARY, Phase.ALL_THROUGH) and _postcode_key(s.postcode)),
+                   key=lambda s: s.urn)
+    if not hosts:
+        raise DomainError("There are no open state-funded secondary schools to build clusters around")
+    clusters = {}
+    with transaction.atomic():
+        for host in hosts:
+            name = f"{host.name} cluster"
+            cluster = Cluster.objects.filter(host_school=host).first() or Cluster.objects.filter(name=name).first()
+            if cluster is None:
+                cluster = cluster_create(name=name, host_school=host, actor=actor, is_illustrative=True)
+            clusters[host.pk] = cluster
+        host_keys = [(h, _postcode_key(h.postcode)) for h in hosts]
+        placed = defaultdict(int)
+        for school in sorted(schools, key=lambda s: s.urn):
+            if school.pk in clusters:
+                target = clusters[school.pk]
+            else:
+                key = _postcode_key(school.postcode)
+                if key is None:
+                    continue
+                host = min(host_keys, key=lambda hk: (_distance(key, hk[1]), hk[0].urn))[0]
+                target = clusters[host.pk]
+            membership_set(school=school, cluster=target, academic_year=academic_year, actor=actor)
+            placed[target.pk] += 1
+    return list(clusters.values())

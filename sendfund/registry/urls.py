@@ -1,0 +1,15 @@
+from django.urls import path
+
+from . import views
+
+app_name = "registry"
+urlpatterns = [
+    path("manage/clusters/", views.cluster_list, name="cluster-list"),
+    path("manage/clusters/<slug:code>/", views.cluster_detail, name="cluster-detail"),
+    path("manage/clusters/<slug:code>/history/", views.cluster_history, name="cluster-history"),
+    path("manage/schools/", views.school_list, name="school-list"),
+    path("manage/schools/<int:urn>/", views.school_detail, name="school-detail"),
+    path("manage/schools/<int:urn>/history/", views.school_history, name="school-history"),
+    path("apply/cluster/", views.your_cluster, name="your-cluster"),
+    path("apply/cluster/<slug:code>/", views.your_cluster_detail, name="your-cluster-detail"),
+]
