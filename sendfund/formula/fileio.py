@@ -271,11 +271,16 @@ def version_from_dict(
         per = prot_doc.get("per", "pupils")
         if not isinstance(per, str):
             raise FormulaInputError(f"{name}: protection 'per' must name a column")
-        protection = Protection(
-            floor=None if floor is None else _share(floor, f"{name}: protection floor"),
-            cap=None if cap is None else _share(cap, f"{name}: protection cap"),
-            per=per,
-        )
+        try:
+            protection = Protection(
+                floor=None if floor is None else _share(floor, f"{name}: protection floor"),
+                cap=None if cap is None else _share(cap, f"{name}: protection cap"),
+                per=per,
+            )
+        except FormulaInputError as exc:
+            if str(exc).startswith(name):
+                raise
+            raise FormulaInputError(f"{name}: {exc}") from None
     need_ind = doc.get("need_indicators", [])
     if not isinstance(need_ind, list) or not all(isinstance(x, str) for x in need_ind):
         raise FormulaInputError(f"{name}: 'need_indicators' must be a list of column names")
