@@ -108,7 +108,8 @@ STORAGES = {
 }
 # Uploads live outside the static files and are served only through views that check access.
 MEDIA_ROOT = env_str("SENDFUND_MEDIA_ROOT", str(BASE_DIR / "var" / "uploads"))
-MEDIA_URL = None
+# Nothing serves this URL: uploads are sent only by views that check access. (Django needs a value.)
+MEDIA_URL = "/_uploads_are_never_served_directly/"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 

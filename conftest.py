@@ -1,0 +1,34 @@
+import os
+
+import pytest
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # live_server with Playwright's sync API
+
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {**browser_type_launch_args, "executable_path": "/usr/bin/chromium", "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture
+def world(db):
+    from tests.world import build_world
+
+    return build_world()
+
+
+@pytest.fixture
+def client_for(client, world):
+    """A test client signed in as the user who plays `actor` in the world (None: signed out)."""
+
+    def sign_in(actor):
+        client.logout()
+        user = world.users[actor]
+        if user is not None:
+            client.force_login(user, backend="sendfund.accounts.backends.EmailBackend")
+        return client
+
+    return sign_in
