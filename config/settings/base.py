@@ -118,7 +118,7 @@ CRISPY_TEMPLATE_PACK = "gds"
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
-EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
 DEFAULT_FROM_EMAIL = env_str("SENDFUND_FROM_EMAIL", "send-cluster-funding@norfolk.example")
 SENDFUND_SITE_URL = env_str("SENDFUND_SITE_URL", "http://127.0.0.1:8000")
 
