@@ -80,12 +80,15 @@ class _Canonical:
 
 def canonicalise(schools: SchoolTable) -> _Canonical:
     """Schools sorted by (cluster, URN); cluster codes sorted; ``idx`` maps school -> cluster."""
-    clusters, inv = np.unique(schools.cluster, return_inverse=True)
-    order = np.lexsort((schools.urn, inv))
+    order = np.lexsort((schools.urn, schools.cluster))
+    cl = schools.cluster[order]
+    starts = np.empty(cl.size, dtype=bool)
+    starts[0] = True
+    np.not_equal(cl[1:], cl[:-1], out=starts[1:])
     return _Canonical(
         urn=schools.urn[order],
-        clusters=clusters,
-        idx=inv[order].astype(np.int64),
+        clusters=cl[starts],
+        idx=np.cumsum(starts) - 1,
         values={k: v[order] for k, v in schools.values.items()},
     )
 

@@ -52,20 +52,20 @@ def largest_remainder_rows(exact: np.ndarray, totals: np.ndarray) -> np.ndarray:
     out += q[:, None]
     # Hand out the r[i] extra pennies one round at a time: each round gives one to the largest
     # remaining remainder of every row still owed one (argmax takes the first column on ties).
-    # At most k-1 rounds, each a cheap pass, instead of sorting every row.
-    rows_left = np.flatnonzero(r > 0)
-    if rows_left.size:
-        work = rem[rows_left].copy()
-        owed = r[rows_left].copy()
-        sub = out[rows_left]
-        live = np.arange(rows_left.size)
-        while live.size:
-            j = np.argmax(work[live], axis=1)
-            sub[live, j] += 1
-            work[live, j] = -np.inf
-            owed[live] -= 1
-            live = live[owed[live] > 0]
-        out[rows_left] = sub
+    # At most k-1 cheap passes over the matrix instead of sorting every row.
+    owed = r.copy()
+    rounds = int(owed.max()) if owed.size else 0
+    if rounds:
+        work = rem.copy()
+        flat_out = out.reshape(-1)
+        flat_work = work.reshape(-1)
+        base = np.arange(rows, dtype=np.int64) * k
+        for _ in range(rounds):
+            pick = base + np.argmax(work, axis=1)
+            give = owed > 0
+            flat_out[pick[give]] += 1
+            flat_work[pick] = -np.inf
+            owed -= 1
     return out
 
 

@@ -340,3 +340,10 @@ def test_compare_gain_and_loss_per_pupil():
     assert c.change_pence.tolist() == [100_00, -100_00]
     assert c.change_per_pupil_pence.tolist() == pytest.approx([100.0, -33.333333])
     assert c.change_pence.sum() == 0
+
+
+def test_school_tie_break_is_by_urn_not_row_order():
+    # Two identical schools in one cluster share 101p: the lower URN gets the odd penny.
+    v = FormulaVersion(weights={"p": 1})
+    for rows in ((("200", "A", {"p": 1}), ("100", "A", {"p": 1})), (("100", "A", {"p": 1}), ("200", "A", {"p": 1}))):
+        assert allocate(table(*rows), pot_pence=101, version=v).by_school() == {"100": 51, "200": 50}
