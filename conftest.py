@@ -32,3 +32,13 @@ def client_for(client, world):
         return client
 
     return sign_in
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """In CI no test may be skipped: a skip there fails the run."""
+    if os.environ.get("CI") and exitstatus == 0:
+        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+        skipped = len(reporter.stats.get("skipped", [])) if reporter else 0
+        if skipped:
+            reporter.write_line(f"{skipped} test(s) were skipped; CI runs every test.", red=True)
+            session.exitstatus = 1

@@ -20,8 +20,8 @@ INSTALLED_APPS = [
     "django_tasks_db",
     # SendFund apps, lowest layer first (see docs/adr/0002-layers-and-scoping.md)
     "sendfund.core",
-    "sendfund.registry",
     "sendfund.accounts",
+    "sendfund.registry",
     "sendfund.formula",
     "sendfund.funds",
     "sendfund.applications",
@@ -75,7 +75,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "accounts:sign-in"
-LOGIN_REDIRECT_URL = "core:start"
+LOGIN_REDIRECT_URL = "accounts:home"
 LOGOUT_REDIRECT_URL = "accounts:signed-out"
 
 # Lock an account (by username and address) after 5 failures, for 30 minutes.

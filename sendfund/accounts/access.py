@@ -44,6 +44,7 @@ RULES = [
     Rule("core:privacy", EVERYONE),
     Rule("core:cookies", EVERYONE),
     Rule("core:healthz", EVERYONE),
+    Rule("accounts:home", SIGNED_IN, note="sends each user to their area's home page"),
     Rule("accounts:sign-in", EVERYONE),
     Rule("accounts:sign-out", EVERYONE, method="post", note="Signing out is always allowed"),
     Rule("accounts:signed-out", EVERYONE),

@@ -4,7 +4,6 @@ from django.db import models
 from django.utils import timezone
 
 from sendfund.core.models import TimeStampedModel
-from sendfund.registry.models import Cluster
 
 from .roles import CLUSTER_ROLES, Role
 
@@ -63,7 +62,7 @@ class Organisation(TimeStampedModel):
 
     kind = models.CharField(max_length=10, choices=Kind.choices)
     name = models.CharField(max_length=150, unique=True)
-    cluster = models.OneToOneField(Cluster, null=True, blank=True, on_delete=models.CASCADE, related_name="organisation")
+    cluster = models.OneToOneField("registry.Cluster", null=True, blank=True, on_delete=models.CASCADE, related_name="organisation")
 
     class Meta:
         ordering = ["kind", "name"]

@@ -4,6 +4,7 @@ Lists filter through `scope_for_user`; details load through `get_in_scope_or_404
 another cluster answers 404, exactly as if it did not exist.
 """
 
+from django.apps import apps
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
@@ -33,6 +34,5 @@ def get_in_scope_or_404(queryset: QuerySet, user, *, cluster_path: str = "cluste
 
 def clusters_of(user):
     """The clusters a cluster user belongs to (empty for LA staff)."""
-    from sendfund.registry.models import Cluster
-
+    Cluster = apps.get_model("registry", "Cluster")  # registry sits above accounts: no import
     return Cluster.objects.filter(pk__in=roles_of(user).cluster_ids).order_by("name")

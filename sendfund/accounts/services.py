@@ -4,7 +4,6 @@ from django.db import transaction
 
 from sendfund.core.audit import audit_record
 from sendfund.core.errors import DomainError
-from sendfund.registry.models import Cluster
 
 from .models import Membership, Organisation, User
 from .permissions import forget_roles
@@ -17,7 +16,7 @@ def organisation_for_la(*, name: str = "Norfolk County Council") -> Organisation
     return org
 
 
-def organisation_for_cluster(*, cluster: Cluster) -> Organisation:
+def organisation_for_cluster(*, cluster) -> Organisation:
     org, _ = Organisation.objects.get_or_create(
         cluster=cluster, defaults={"kind": Organisation.Kind.CLUSTER, "name": cluster.name})
     return org
@@ -35,7 +34,7 @@ def user_create(*, email: str, full_name: str, password: str | None, actor=None)
 
 
 @transaction.atomic
-def membership_grant(*, user: User, role: Role | str, cluster: Cluster | None = None, actor=None) -> Membership:
+def membership_grant(*, user: User, role: Role | str, cluster=None, actor=None) -> Membership:
     """Give a user a role: cluster roles need a cluster, LA roles must not have one."""
     role = Role(role)
     if role in CLUSTER_ROLES and cluster is None:

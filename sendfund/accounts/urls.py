@@ -4,6 +4,7 @@ from . import views
 
 app_name = "accounts"
 urlpatterns = [
+    path("", views.home, name="home"),
     path("sign-in/", views.SignInView.as_view(), name="sign-in"),
     path("sign-out/", views.sign_out, name="sign-out"),
     path("signed-out/", views.signed_out, name="signed-out"),

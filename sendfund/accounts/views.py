@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.views.decorators.http import require_POST
 
@@ -56,6 +56,17 @@ class ResetConfirmView(auth_views.PasswordResetConfirmView):
         response = super().form_valid(form)
         messages.success(self.request, "Your password has been changed. Sign in with your new password.")
         return response
+
+
+def home(request):
+    """Send a signed-in user to the home page of their area: /manage/ for the LA, /apply/ for clusters."""
+    if not request.user.is_authenticated:
+        return redirect("accounts:sign-in")
+    if can_use_manage(request.user):
+        return redirect("manage-home")
+    if can_use_apply(request.user):
+        return redirect("apply-home")
+    return render(request, "accounts/no_role.html")
 
 
 @requires(can_use_manage)

@@ -43,6 +43,9 @@ class AuditEvent(models.Model):
         ordering = ["-at", "-id"]
         indexes = [models.Index(fields=["target_type", "target_id", "-at"], name="audit_target_idx")]
 
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.verb} {self.target_label}"
+
     def save(self, *args, **kwargs):
         if self.pk is not None:
             raise TypeError("Audit events are append-only")
@@ -50,6 +53,3 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise TypeError("Audit events are append-only")
-
-    def __str__(self):
-        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.verb} {self.target_label}"

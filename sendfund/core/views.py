@@ -1,19 +1,14 @@
 from django.db import connection
 from django.http import HttpResponseServerError, JsonResponse
-from django.template import loader
 from django.shortcuts import redirect, render
+from django.template import loader
 from django.views.decorators.cache import never_cache
-
-from sendfund.accounts.permissions import can_use_apply, can_use_manage
 
 
 def start(request):
-    """The start page; signed-in users go to their own area."""
+    """The start page; signed-in users go on to their own home page."""
     if request.user.is_authenticated:
-        if can_use_manage(request.user):
-            return redirect("manage-home")
-        if can_use_apply(request.user):
-            return redirect("apply-home")
+        return redirect("accounts:home")
     return render(request, "core/start.html")
 
 

@@ -1,0 +1,56 @@
+# SendFund: `make demo` runs the site on SQLite with demo data; `make test` runs every test.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+PYTHON := $(shell scripts/find-python.sh)
+VENV := .venv
+PY := $(VENV)/bin/python
+UV := $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: help setup demo test test-fast lint check bench serve clean
+
+help:
+	@echo "make demo   set everything up and run the site at http://$(HOST):$(PORT) on SQLite with demo data"
+	@echo "make test   set everything up (Chromium included) and run every test"
+	@echo "make lint   ruff, layer contracts, missing migrations"
+	@echo "make bench  run the benchmarks and rewrite bench/RESULTS.md"
+
+.tools/bin/uv:
+	$(PYTHON) -m venv .tools
+	.tools/bin/pip install --quiet --disable-pip-version-check uv
+
+$(VENV)/.synced: pyproject.toml uv.lock | $(UV)
+	$(UV) sync --frozen --python $(PYTHON)
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+setup: $(VENV)/.synced node_modules/.installed
+
+# Browser tests use Debian's Chromium (never a downloaded browser).
+/usr/bin/chromium:
+	@if [ "$$(id -u)" = "0" ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	else echo "Install Chromium first: sudo apt-get install chromium" >&2; exit 1; fi
+
+demo: setup
+	DJANGO_SETTINGS_MODULE=config.settings.dev $(PY) manage.py migrate --noinput -v0
+	DJANGO_SETTINGS_MODULE=config.settings.dev $(PY) manage.py demo_setup
+	DJANGO_SETTINGS_MODULE=config.settings.dev $(PY) manage.py runserver $(HOST):$(PORT)
+
+test: setup /usr/bin/chromium
+	$(PY) manage.py collectstatic --noinput -v0 --settings=config.settings.test
+	$(PY) -m pytest -p no:cacheprovider -q
+
+lint: setup
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
+	$(PY) manage.py makemigrations --check --dry-run --settings=config.settings.test
+
+bench: setup
+	$(PY) bench/formula_bench.py --write bench/RESULTS.md
+
+clean:
+	rm -rf $(VENV) .tools node_modules staticfiles db.sqlite3*
