@@ -102,7 +102,8 @@ def sweep_only() -> None:
 
 def main() -> int:
     p = argparse.ArgumentParser()
-    p.add_argument("--write", action="store_true", help="rewrite bench/RESULTS.md with these figures")
+    p.add_argument("--write", nargs="?", const=str(ROOT / "bench" / "RESULTS.md"), default=None, metavar="PATH",
+                   help="write the figures as Markdown (default bench/RESULTS.md)")
     p.add_argument("--blas-coretypes", default="", help="comma-separated OPENBLAS_CORETYPE values to try the sweep under")
     p.add_argument("--sweep-only", action="store_true", help=argparse.SUPPRESS)
     args = p.parse_args()
@@ -204,13 +205,13 @@ def main() -> int:
         print(f"sweep with OPENBLAS_CORETYPE={core:10s} {res['sweep_s']:.3f} s")
 
     if args.write:
-        write_results(info, figures, blas_rows)
+        write_results(Path(args.write), info, figures, blas_rows)
     ok = same and sweep_same and e_med < 0.050 and s_med < 2.0 and figures["total_ratio"] >= 20
     print("targets met" if ok else "TARGETS NOT MET")
     return 0 if ok else 1
 
 
-def write_results(info: dict, f: dict, blas_rows: list[tuple[str, float]]) -> None:
+def write_results(path: Path, info: dict, f: dict, blas_rows: list[tuple[str, float]]) -> None:
     lines = [
         "# Formula engine benchmark",
         "",
@@ -255,7 +256,7 @@ def write_results(info: dict, f: dict, blas_rows: list[tuple[str, float]]) -> No
             "The sweep's matrix products are small (2,000 x 5 by 5 x 3,061), so the BLAS kernel",
             "chosen matters little; `argpartition` and the Dirichlet draws take most of the time.",
         ]
-    (ROOT / "bench" / "RESULTS.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
 if __name__ == "__main__":
