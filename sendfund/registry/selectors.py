@@ -3,7 +3,7 @@
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 
 from .models import Cluster, ClusterMembership, Indicator, School, SchoolFigure
@@ -26,9 +26,9 @@ def cluster_list(*, clusters: QuerySet | None = None, search: str = "", academic
     """Clusters with their number of schools and pupils in a year, searchable by cluster or school name."""
     qs = clusters if clusters is not None else Cluster.objects.all()
     if search:
-        qs = qs.filter(Q(name__icontains=search) | Q(host_school__name__icontains=search)
-                       | Q(memberships__school__name__icontains=search, memberships__academic_year=academic_year)
-                       ).distinct()
+        has_school = ClusterMembership.objects.filter(cluster=OuterRef("pk"), academic_year=academic_year,
+                                                      school__name__icontains=search)
+        qs = qs.filter(Q(name__icontains=search) | Q(host_school__name__icontains=search) | Exists(has_school))
     pupils = (SchoolFigure.objects.filter(school__memberships__cluster=OuterRef("pk"),
                                           school__memberships__academic_year=academic_year,
                                           academic_year=academic_year, indicator__code="pupils")
