@@ -14,6 +14,7 @@ from pathlib import Path
 
 from django.db import transaction
 
+from sendfund.core.audit import audit_record
 from sendfund.core.errors import DomainError
 
 from .models import ImportBatch, Indicator, Phase, School, SchoolFigure, SchoolLink
@@ -148,6 +149,12 @@ def _already(kind: str, table: _Table, la_code: int | None) -> bool:
     return ImportBatch.objects.filter(kind=kind, sha256=table.sha256, la_code=la_code).exists()
 
 
+def _audit_import(batch: ImportBatch, result: ImportResult, actor) -> None:
+    audit_record(actor=actor, verb=f"registry.{batch.kind}_imported", target=batch,
+                 after={"file": batch.file_name, "sha256": batch.sha256, "la_code": batch.la_code, "rows": batch.rows,
+                        "created": result.created, "updated": result.updated})
+
+
 def ensure_census_indicators() -> dict[str, Indicator]:
     out = {}
     for code, name, is_need, order in CENSUS_INDICATORS.values():
@@ -159,7 +166,7 @@ def ensure_census_indicators() -> dict[str, Indicator]:
 
 def census_import(*, path: Path | str, la_code: int, academic_year: int = DEFAULT_CENSUS_YEAR,
                   census_date: dt.date = DEFAULT_CENSUS_DATE, add_missing_schools: bool = False,
-                  encoding: str = "utf-8-sig") -> ImportResult:
+                  encoding: str = "utf-8-sig", actor=None) -> ImportResult:
     """Load one LA's rows of the DfE census file as dated school figures.
 
     Raises ImportFailed (file, row, column) for wrong columns, a non-number, a negative count, a URN that is
@@ -230,6 +237,7 @@ def census_import(*, path: Path | str, la_code: int, academic_year: int = DEFAUL
         result.created, result.updated = len(to_create), len(to_update)
         batch.changed = result.changed
         batch.save(update_fields=["changed"])
+        _audit_import(batch, result, actor)
     return result
 
 
@@ -254,7 +262,7 @@ def _spine_phase(row: dict[str, str]) -> Phase:
 SPINE_FIELDS = ["la_code", "estab", "name", "phase", "school_type", "town", "postcode", "is_open"]
 
 
-def spine_import(*, path: Path | str, la_code: int, encoding: str = "utf-8-sig") -> ImportResult:
+def spine_import(*, path: Path | str, la_code: int, encoding: str = "utf-8-sig", actor=None) -> ImportResult:
     """Load one LA's schools (name, town, postcode, type, open or closed) from the DfE spine file."""
     table = read_table(path, required=["URN", "LA", "ESTAB", "SCHNAME", "TOWN", "POSTCODE", "ICLOSE", "MINORGROUP",
                                        "NFTYPE", "ISPRIMARY", "ISSECONDARY"], encoding=encoding)
@@ -297,12 +305,13 @@ def spine_import(*, path: Path | str, la_code: int, encoding: str = "utf-8-sig")
         School.objects.bulk_create(to_create)
         School.objects.bulk_update(to_update, SPINE_FIELDS)
         result.created, result.updated = len(to_create), len(to_update)
-        ImportBatch.objects.create(kind="spine", file_name=table.name, sha256=table.sha256, la_code=la_code,
-                                   rows=len(parsed), changed=result.changed)
+        batch = ImportBatch.objects.create(kind="spine", file_name=table.name, sha256=table.sha256, la_code=la_code,
+                                           rows=len(parsed), changed=result.changed)
+        _audit_import(batch, result, actor)
     return result
 
 
-def links_import(*, path: Path | str, encoding: str = "utf-8-sig") -> ImportResult:
+def links_import(*, path: Path | str, encoding: str = "utf-8-sig", actor=None) -> ImportResult:
     """Load GIAS predecessor and successor links for schools in the registry; rows about other schools are skipped."""
     table = read_table(path, required=["URN", "LinkURN", "LinkName", "LinkType", "LinkEstablishedDate"], encoding=encoding)
     result = ImportResult(table.name, rows=len(table.rows))
@@ -341,8 +350,9 @@ def links_import(*, path: Path | str, encoding: str = "utf-8-sig") -> ImportResu
             to_create.append(existing[key])
         SchoolLink.objects.bulk_create(to_create)
         result.created = len(to_create)
-        ImportBatch.objects.create(kind="links", file_name=table.name, sha256=table.sha256, la_code=None,
-                                   rows=len(parsed), changed=result.changed)
+        batch = ImportBatch.objects.create(kind="links", file_name=table.name, sha256=table.sha256, la_code=None,
+                                           rows=len(parsed), changed=result.changed)
+        _audit_import(batch, result, actor)
     if result.skipped:
         result.notes.append(f"{result.skipped} rows are about schools not in the registry and were skipped.")
     return result

@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
+from sendfund.core.models import AuditEvent
 from sendfund.registry import importers
 from sendfund.registry.importers import ImportFailed, census_import, links_import, spine_import
 from sendfund.registry.models import ImportBatch, School, SchoolFigure, SchoolLink
@@ -43,6 +44,8 @@ def test_norfolk_census_reproduces_the_published_totals():
     # 450 census rows; one (East Norfolk Sixth Form College, URN 145749) has every figure blank.
     assert School.objects.filter(la_code=926, figures__academic_year=2018).distinct().count() == 449
     assert not SchoolFigure.objects.filter(school__urn=145749).exists()
+    event = AuditEvent.objects.filter(verb="registry.census_imported").get()
+    assert event.after["rows"] == 450 and event.after["created"] == 2612
 
 
 @pytest.mark.django_db
