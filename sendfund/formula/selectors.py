@@ -1,0 +1,340 @@
+"""Reads for the formula: versions, runs, and a cluster's capacity evidence.
+
+Each selector runs a fixed number of queries, whatever the number of clusters or schools.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+import numpy as np
+from django.db.models import Prefetch, QuerySet
+
+from sendfund.core.money import from_pence, to_pence
+from sendfund.core.years import ay_label, fy_label
+from sendfund.registry.models import Cluster, ClusterMembership, Indicator, SchoolFigure
+
+from . import engine
+from .fileio import version_from_dict
+from .models import FactorKind, FormulaRun, FormulaVersion, RunCluster, RunComponent, RunKind, RunNeed
+
+PUPILS = "pupils"
+
+
+# --- versions ---------------------------------------------------------------------------------
+
+
+def version_list() -> QuerySet:
+    return FormulaVersion.objects.prefetch_related("factors__indicator").order_by("-valid_from", "name")
+
+
+def version_get(*, pk: int) -> FormulaVersion:
+    return FormulaVersion.objects.prefetch_related("factors__indicator", "targeted__cluster").get(pk=pk)
+
+
+def version_in_use(*, version: FormulaVersion) -> bool:
+    return FormulaRun.objects.filter(version=version).exists()
+
+
+def _money(d: Decimal | None) -> str:
+    return f"{(d or Decimal(0)):.2f}"
+
+
+def version_document(*, version: FormulaVersion) -> dict:
+    """The version in the file format of README.md (money as strings of pounds): what the engine reads,
+    what a run stores, and what `formula_allocate --version` accepts."""
+    factors = list(version.factors.all())
+    doc: dict = {
+        "name": version.name,
+        "valid_from": version.valid_from.isoformat(),
+        "weights": {f.indicator.code: str(f.value.normalize()) for f in factors if f.kind == FactorKind.WEIGHT},
+        "unit_values": {f.indicator.code: _money(f.value) for f in factors if f.kind == FactorKind.UNIT},
+        "lump_sum_per_school": _money(version.lump_sum_per_school),
+        "lump_sum_per_cluster": _money(version.lump_sum_per_cluster),
+        "targeted": {t.cluster.code: _money(t.amount) for t in version.targeted.all()},
+        "need_weights": {f.indicator.code: str(f.value.normalize()) for f in factors if f.kind == FactorKind.NEED},
+        "evidence_threshold": str(version.evidence_threshold),
+        "evidence_years": version.evidence_years,
+        "evidence_min_indicators": version.evidence_min_indicators,
+        "top_n": version.top_n,
+    }
+    if doc["need_weights"]:
+        doc["need_indicators"] = list(doc["need_weights"])
+    if version.protection_floor is not None or version.protection_cap is not None:
+        doc["protection"] = {
+            "floor": None if version.protection_floor is None else str(version.protection_floor),
+            "cap": None if version.protection_cap is None else str(version.protection_cap),
+            "per": PUPILS,
+        }
+    return {k: v for k, v in doc.items() if v not in ({}, None)}
+
+
+def engine_version(*, document: dict, columns: tuple[str, ...] | None = None) -> engine.FormulaVersion:
+    return version_from_dict(document, name=document.get("name", "version"), columns=columns)
+
+
+# --- the figures a run reads ------------------------------------------------------------------
+
+
+@dataclass
+class RunInputs:
+    table: engine.SchoolTable
+    clusters: dict[str, Cluster]  # code -> cluster
+    school_ids: dict[str, int]  # URN -> school id
+    indicators: list[Indicator]
+    sha256: str
+
+
+def run_inputs(*, academic_year: int, document: dict, pot_pence: int, previous: FormulaRun | None,
+               scenarios: int, seed: int) -> RunInputs:
+    """Every school in a cluster in the year, with its census figures (missing figures count as 0),
+    and the SHA-256 of all of it with the parameters: the identity of a run's inputs. Four queries."""
+    memberships = list(ClusterMembership.objects.filter(academic_year=academic_year)
+                       .values_list("school_id", "school__urn", "cluster_id"))
+    clusters = {c.pk: c for c in Cluster.objects.filter(pk__in={m[2] for m in memberships})}
+    indicators = list(Indicator.objects.filter(figures__academic_year=academic_year).distinct().order_by("sort_order", "code"))
+    values: dict[int, dict[str, int]] = defaultdict(dict)
+    for school_id, code, value in SchoolFigure.objects.filter(
+            academic_year=academic_year, school_id__in=[m[0] for m in memberships]).values_list(
+            "school_id", "indicator__code", "value"):
+        values[school_id][code] = value
+    memberships.sort(key=lambda m: m[1])
+    codes = [i.code for i in indicators]
+    table = engine.SchoolTable(
+        urn=np.array([str(m[1]) for m in memberships]),
+        cluster=np.array([clusters[m[2]].code for m in memberships]),
+        values={c: np.array([float(values[m[0]].get(c, 0)) for m in memberships]) for c in codes},
+    ) if memberships else None
+    identity = {
+        "academic_year": academic_year,
+        "schools": [[m[1], clusters[m[2]].code, [values[m[0]].get(c, 0) for c in codes]] for m in memberships],
+        "indicators": codes,
+        "parameters": document,
+        "pot_pence": pot_pence,
+        "previous": previous.inputs_sha256 if previous else None,
+        "scenarios": scenarios,
+        "seed": seed,
+    }
+    sha = hashlib.sha256(json.dumps(identity, sort_keys=True, separators=(",", ":")).encode()).hexdigest()
+    return RunInputs(table=table, clusters={c.code: c for c in clusters.values()},
+                     school_ids={str(m[1]): m[0] for m in memberships}, indicators=indicators, sha256=sha)
+
+
+def previous_run(*, financial_year: int) -> FormulaRun | None:
+    """Last year's adopted allocation (the latest allocation run for the year before)."""
+    return (FormulaRun.objects.filter(financial_year=financial_year - 1, kind=RunKind.ALLOCATION)
+            .order_by("-created_at", "-id").first())
+
+
+def previous_year(*, run: FormulaRun | None) -> engine.PreviousYear | None:
+    if run is None:
+        return None
+    rows = list(run.clusters.values_list("cluster__code", "allocation", "pupils", "years_above"))
+    if not rows:
+        return None
+    return engine.PreviousYear(
+        cluster=np.array([r[0] for r in rows]),
+        pence=np.array([to_pence(r[1]) for r in rows], dtype=np.int64),
+        pupils=np.array([float(r[2]) for r in rows]),
+        years_above=np.array([r[3] for r in rows], dtype=np.int64),
+    )
+
+
+# --- runs -------------------------------------------------------------------------------------
+
+
+def run_list() -> QuerySet:
+    return FormulaRun.objects.select_related("version", "created_by").order_by("-financial_year", "-created_at", "-id")
+
+
+def run_get(*, pk: int) -> FormulaRun:
+    return FormulaRun.objects.select_related("version", "previous", "created_by").get(pk=pk)
+
+
+def run_results(*, run: FormulaRun) -> list[RunCluster]:
+    """Every cluster's result with its breakdown and need lines: three queries."""
+    return list(run.clusters.select_related("cluster").prefetch_related(
+        Prefetch("components", queryset=RunComponent.objects.order_by("position")),
+        Prefetch("needs", queryset=RunNeed.objects.order_by("indicator")),
+    ).order_by("gap_rank", "cluster__name"))
+
+
+COMPONENT_LABELS = {
+    engine.LUMP_SCHOOL: "Lump sum for each school",
+    engine.LUMP_CLUSTER: "Lump sum for the cluster",
+    engine.TARGETED: "Targeted money",
+    engine.PROTECTION: "Protection against big changes from last year",
+}
+
+
+def indicator_names() -> dict[str, str]:
+    return dict(Indicator.objects.values_list("code", "name"))
+
+
+def component_label(component: str, names: dict[str, str]) -> str:
+    if component.startswith("factor:"):
+        code = component.removeprefix("factor:")
+        return names.get(code, code)
+    return COMPONENT_LABELS.get(component, component)
+
+
+@dataclass
+class Comparison:
+    run: FormulaRun
+    other: FormulaRun
+    rows: list[dict]
+    gainers: int
+    losers: int
+    total_change: Decimal
+
+
+def run_compare(*, run: FormulaRun, other: FormulaRun) -> Comparison:
+    """Cluster by cluster: `run` (proposed) against `other` (current). Two queries."""
+    mine = {r.cluster_id: r for r in run.clusters.select_related("cluster")}
+    theirs = {r.cluster_id: r for r in other.clusters.select_related("cluster")}
+    rows = []
+    for cid in sorted(set(mine) | set(theirs), key=lambda c: (mine.get(c) or theirs.get(c)).cluster.name):
+        new, cur = mine.get(cid), theirs.get(cid)
+        cluster = (new or cur).cluster
+        proposed = new.allocation if new else Decimal("0.00")
+        current = cur.allocation if cur else Decimal("0.00")
+        pupils = (new or cur).pupils
+        change = proposed - current
+        rows.append({
+            "cluster": cluster, "current": current, "proposed": proposed, "change": change, "pupils": pupils,
+            "change_per_pupil": from_pence(to_pence(change / pupils)) if pupils else None,
+            "change_percent": float(change / current) if current else None,
+        })
+    return Comparison(run=run, other=other, rows=rows, gainers=sum(r["change"] > 0 for r in rows),
+                      losers=sum(r["change"] < 0 for r in rows), total_change=sum((r["change"] for r in rows), Decimal(0)))
+
+
+# --- a cluster's evidence, for the application journey ---------------------------------------
+
+
+@dataclass
+class NeedLine:
+    indicator: str
+    name: str
+    count: float
+    need_share: float
+    ratio: float | None
+
+
+@dataclass
+class CapacityEvidence:
+    """A cluster's formula-versus-need evidence from one allocation run (domain brief 2.5).
+
+    Money is Decimal pounds; shares are fractions (0.021 = 2.1%); ratios are need share over
+    funding share (1.0 = funded in line with need). `sentences` say it in plain English.
+    """
+
+    cluster: Cluster
+    run: FormulaRun
+    financial_year_label: str
+    census_year_label: str
+    allocation: Decimal
+    pupils: int
+    per_pupil: Decimal | None
+    breakdown: list[tuple[str, Decimal]]
+    funding_share: float
+    needs: list[NeedLine]
+    combined_ratio: float | None
+    need_allocation: Decimal | None
+    gap: Decimal | None
+    gap_rank: int | None
+    cluster_count: int
+    threshold: Decimal
+    years_required: int
+    years_above: int
+    clear_evidence: bool
+    top: bool
+    invite: bool
+    top_frequency: float | None
+    scenarios: int
+    sentences: list[str] = field(default_factory=list)
+
+
+def latest_allocation_run(*, year: int | None = None) -> FormulaRun | None:
+    qs = FormulaRun.objects.filter(kind=RunKind.ALLOCATION)
+    if year is not None:
+        qs = qs.filter(financial_year=year)
+    return qs.select_related("version").order_by("-financial_year", "-created_at", "-id").first()
+
+
+def _pct(x: float) -> str:
+    return f"{x * 100:.1f}%"
+
+
+def cluster_capacity_evidence(*, cluster: Cluster, year: int | None = None, run: FormulaRun | None = None
+                              ) -> CapacityEvidence | None:
+    """A cluster's share of the formula money against its share of need, from the latest allocation
+    run (of financial year `year`, if given; 2019 = FY 2019-20). None if there is no such run or the
+    cluster is not in it. Used to pre-fill capacity applications. At most five queries."""
+    run = run or latest_allocation_run(year=year)
+    if run is None:
+        return None
+    result = (RunCluster.objects.filter(run=run, cluster=cluster)
+              .prefetch_related(Prefetch("components", queryset=RunComponent.objects.order_by("position")),
+                                Prefetch("needs", queryset=RunNeed.objects.order_by("indicator"))).first())
+    if result is None:
+        return None
+    names = indicator_names()
+    threshold = Decimal(str(run.parameters.get("evidence_threshold", "1.2")))
+    years_required = int(run.parameters.get("evidence_years", 2))
+    needs = [NeedLine(n.indicator, names.get(n.indicator, n.indicator), n.count, n.need_share, n.ratio)
+             for n in result.needs.all()]
+    ev = CapacityEvidence(
+        cluster=cluster, run=run, financial_year_label=fy_label(run.financial_year),
+        census_year_label=ay_label(run.academic_year), allocation=result.allocation, pupils=result.pupils,
+        per_pupil=from_pence(to_pence(result.allocation / result.pupils)) if result.pupils else None,
+        breakdown=[(component_label(c.component, names), c.amount) for c in result.components.all()],
+        funding_share=result.funding_share, needs=needs, combined_ratio=result.combined_ratio,
+        need_allocation=result.need_allocation, gap=result.gap, gap_rank=result.gap_rank,
+        cluster_count=run.cluster_count, threshold=threshold, years_required=years_required,
+        years_above=result.years_above, clear_evidence=result.clear_evidence, top=result.top, invite=result.invite,
+        top_frequency=result.top_frequency, scenarios=run.scenarios,
+    )
+    ev.sentences = evidence_sentences(ev)
+    return ev
+
+
+def evidence_sentences(ev: CapacityEvidence) -> list[str]:
+    """The evidence in plain English, one short sentence each."""
+    from sendfund.core.money import format_pounds
+
+    s = [f"In {ev.financial_year_label} the formula gave {ev.cluster.name} {format_pounds(ev.allocation)}: "
+         f"{_pct(ev.funding_share)} of the money shared between {ev.cluster_count} clusters."]
+    for n in ev.needs:
+        line = f"Your schools have {_pct(n.need_share)} of the county's {n.name.lower()} ({n.count:,.0f} pupils)"
+        if n.ratio is not None and math.isfinite(n.ratio):
+            line += f", so this need is {n.ratio:.2f} times your share of the money."
+        else:
+            line += "."
+        s.append(line)
+    if ev.combined_ratio is not None and math.isfinite(ev.combined_ratio) and ev.gap is not None:
+        if ev.gap > 0:
+            s.append(f"Taking these together, your share of need is {ev.combined_ratio:.2f} times your share of the "
+                     f"money. If the money followed need alone you would get {format_pounds(ev.gap)} more.")
+        else:
+            s.append(f"Taking these together, your share of need is {ev.combined_ratio:.2f} times your share of the "
+                     f"money, so the formula does not leave you short on these measures.")
+    if ev.gap_rank is not None:
+        s.append(f"Your cluster is number {ev.gap_rank} of {ev.cluster_count} when clusters are ranked by how far "
+                 f"the formula falls short of need.")
+    if ev.clear_evidence:
+        s.append(f"Your need has been more than {ev.threshold} times your share of the money for {ev.years_above} "
+                 f"years in a row. This counts as clear evidence for the capacity stream.")
+    else:
+        s.append(f"Clear evidence for the capacity stream means need above {ev.threshold} times your share of the "
+                 f"money for {ev.years_required} years in a row; your cluster has {ev.years_above} "
+                 f"{'year' if ev.years_above == 1 else 'years'}.")
+    if ev.top_frequency is not None and ev.scenarios:
+        s.append(f"When we tried {ev.scenarios:,} other reasonable sets of formula weights, your cluster stayed in "
+                 f"the top {ev.run.parameters.get('top_n', 10)} in {_pct(ev.top_frequency)} of them.")
+    return s

@@ -1,0 +1,304 @@
+"""Thin views: check permission, call a selector or service, render (house rule 7)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.safestring import mark_safe
+from django.views.decorators.http import require_POST
+
+from sendfund.accounts.decorators import requires
+from sendfund.accounts.scoping import clusters_of, get_in_scope_or_404
+from sendfund.core.errors import DomainError
+from sendfund.registry.models import Cluster, Indicator
+from sendfund.registry.selectors import membership_years
+
+from . import charts, selectors, services
+from .forms import RunForm, VersionForm
+from .models import FormulaRun, FormulaVersion
+from .permissions import can_edit_formula_version, can_run_formula, can_view_formula, can_view_own_allocation
+
+
+def _run_or_404(pk: int) -> FormulaRun:
+    try:
+        return selectors.run_get(pk=pk)
+    except FormulaRun.DoesNotExist:
+        raise Http404("No such run") from None
+
+
+def _finite(x):
+    return x if x is not None and math.isfinite(x) else None
+
+
+# --- /manage/formula/ -------------------------------------------------------------------------
+
+
+@requires(can_view_formula)
+def index(request):
+    runs = Paginator(selectors.run_list(), 25).get_page(request.GET.get("page"))
+    return render(request, "formula/index.html", {"versions": selectors.version_list(), "runs": runs})
+
+
+def _version_form_page(request, version=None):
+    indicators = list(Indicator.objects.all())
+    if request.method == "POST":
+        form = VersionForm(request.POST, indicators=indicators)
+        if form.is_valid():
+            try:
+                saved = services.formula_version_save(actor=request.user, version=version, **form.service_kwargs())
+            except DomainError as exc:
+                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            else:
+                messages.success(request, f"Version {saved.name} saved")
+                return redirect("formula:version-detail", pk=saved.pk)
+    else:
+        form = VersionForm(initial=VersionForm.initial_for(version) if version else None, indicators=indicators)
+    return render(request, "formula/version_form.html", {"form": form, "version": version})
+
+
+@requires(can_edit_formula_version)
+def version_create(request):
+    return _version_form_page(request)
+
+
+@requires(can_edit_formula_version)
+def version_edit(request, pk):
+    version = get_object_or_404(FormulaVersion.objects.prefetch_related("factors__indicator"), pk=pk)
+    if selectors.version_in_use(version=version):
+        messages.info(request, "This version has been used for a run, so it cannot change. Make a new version instead.")
+        return redirect("formula:version-detail", pk=pk)
+    return _version_form_page(request, version)
+
+
+@requires(can_view_formula)
+def version_detail(request, pk):
+    try:
+        version = selectors.version_get(pk=pk)
+    except FormulaVersion.DoesNotExist:
+        raise Http404("No such version") from None
+    return render(request, "formula/version_detail.html", {
+        "version": version, "factors": list(version.factors.all()), "targeted": list(version.targeted.all()),
+        "in_use": selectors.version_in_use(version=version),
+        "document": json.dumps(selectors.version_document(version=version), indent=2)})
+
+
+@requires(can_view_formula)
+def version_download(request, pk):
+    try:
+        version = selectors.version_get(pk=pk)
+    except FormulaVersion.DoesNotExist:
+        raise Http404("No such version") from None
+    response = HttpResponse(json.dumps(selectors.version_document(version=version), indent=2),
+                            content_type="application/json")
+    response["Content-Disposition"] = f'attachment; filename="formula-version-{version.pk}.json"'
+    return response
+
+
+@requires(can_run_formula)
+def run_create(request):
+    years = membership_years()
+    if request.method == "POST":
+        form = RunForm(request.POST, academic_years=years)
+        if form.is_valid():
+            d = form.cleaned_data
+            try:
+                run = services.formula_run_create(actor=request.user, version=d["version"],
+                                                  financial_year=d["financial_year"], academic_year=d["academic_year"],
+                                                  pot=d["pot"], kind=d["kind"], scenarios=d["scenarios"])
+            except DomainError as exc:
+                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            else:
+                messages.success(request, f"The formula has run: {run.cluster_count} clusters, {run.school_count} schools")
+                return redirect("formula:run-detail", pk=run.pk)
+    else:
+        form = RunForm(academic_years=years)
+    return render(request, "formula/run_form.html", {"form": form, "has_years": bool(years)})
+
+
+def _run_context(run: FormulaRun) -> dict:
+    results = selectors.run_results(run=run)
+    names = selectors.indicator_names()
+    labels = [selectors.component_label(c, names) for c in run.components]
+    return {"run": run, "results": results, "component_labels": labels, "names": names,
+            "need_names": [names.get(c, c) for c in run.need_indicators]}
+
+
+@requires(can_view_formula)
+def run_detail(request, pk):
+    run = _run_or_404(pk)
+    ctx = _run_context(run)
+    ctx["results"] = sorted(ctx["results"], key=lambda r: r.cluster.name)
+    return render(request, "formula/run_detail.html", ctx)
+
+
+@requires(can_view_formula)
+def run_gap(request, pk):
+    run = _run_or_404(pk)
+    ctx = _run_context(run)
+    ctx["top"] = [r for r in ctx["results"] if r.top]
+    ctx["invite"] = [r for r in ctx["results"] if r.invite]
+    ctx["threshold"] = run.parameters.get("evidence_threshold", "1.2")
+    ctx["evidence_years"] = run.parameters.get("evidence_years", 2)
+    ctx["top_n"] = run.parameters.get("top_n", 10)
+    if run.need_indicators:
+        ctx["charts"] = [
+            mark_safe(charts.inline(_gap_svg(run, ctx["results"]), label=(  # noqa: S308 - our own SVG, label escaped
+                "Bar chart of the capacity gap for the 30 clusters with the largest gap. "
+                "The same figures are in the table below."))),
+            mark_safe(charts.inline(_need_funding_svg(run, ctx["results"]), label=(  # noqa: S308
+                "Scatter chart of each cluster's share of need against its share of the money. "
+                "The figures are in the table below."))),
+        ]
+    return render(request, "formula/run_gap.html", ctx)
+
+
+def _gap_svg(run, results) -> bytes:
+    rows = [(r.cluster.name, r.gap, r.top) for r in results if r.gap is not None][:30]
+    return charts.gap_chart(rows, title=f"Capacity gap, {run.fy_label}: the 30 largest")
+
+
+def _need_funding_svg(run, results) -> bytes:
+    points = [(r.cluster.name, r.funding_share, r.combined_need_share, r.top) for r in results
+              if r.combined_need_share is not None]
+    return charts.need_funding_chart(points, title=f"Share of need against share of money, {run.fy_label}")
+
+
+@requires(can_view_formula)
+def run_compare(request, pk):
+    run = _run_or_404(pk)
+    others = list(selectors.run_list().exclude(pk=run.pk)[:50])
+    other_pk = request.GET.get("with", "")
+    comparison = None
+    if other_pk.isdigit():
+        other = next((o for o in others if o.pk == int(other_pk)), None)
+        if other is None:
+            raise Http404("No such run")
+        comparison = selectors.run_compare(run=run, other=other)
+    return render(request, "formula/run_compare.html", {"run": run, "others": others, "comparison": comparison})
+
+
+@requires(can_view_formula)
+def run_chart(request, pk, name):
+    run = _run_or_404(pk)
+    results = selectors.run_results(run=run)
+    if name == "gap":
+        svg = _gap_svg(run, results)
+    elif name == "need-funding":
+        svg = _need_funding_svg(run, results)
+    else:
+        raise Http404("No such chart")
+    response = HttpResponse(svg, content_type="image/svg+xml")
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+def _rows_for_download(run: FormulaRun):
+    ctx = _run_context(run)
+    header = ["cluster_code", "cluster", "allocation", "schools", "pupils", *run.components, "protected",
+              "funding_share", *[f"need_share:{i}" for i in run.need_indicators], *[f"ratio:{i}" for i in run.need_indicators],
+              "combined_ratio", "need_allocation", "gap", "gap_rank", "years_above_threshold", "clear_evidence",
+              "top_n", "invite", "top_n_frequency"]
+    rows = []
+    for r in ctx["results"]:
+        needs = {n.indicator: n for n in r.needs.all()}
+        rows.append([
+            r.cluster.code, r.cluster.name, r.allocation, r.schools, r.pupils, *[c.amount for c in r.components.all()],
+            {1: "floor", -1: "cap"}.get(r.protected, ""), round(r.funding_share, 6),
+            *[round(needs[i].need_share, 6) if i in needs else "" for i in run.need_indicators],
+            *[(round(needs[i].ratio, 4) if needs[i].ratio is not None else "") if i in needs else ""
+              for i in run.need_indicators],
+            "" if _finite(r.combined_ratio) is None else round(r.combined_ratio, 4),
+            r.need_allocation if r.need_allocation is not None else "", r.gap if r.gap is not None else "",
+            r.gap_rank or "", r.years_above, "yes" if r.clear_evidence else "no", "yes" if r.top else "no",
+            "yes" if r.invite else "no", "" if r.top_frequency is None else round(r.top_frequency, 4),
+        ])
+    return header, rows
+
+
+@requires(can_view_formula)
+def run_download(request, pk, fmt):
+    run = _run_or_404(pk)
+    header, rows = _rows_for_download(run)
+    filename = f"formula-run-{run.pk}-{run.fy_label.replace(' ', '-')}"
+    if fmt == "csv":
+        buf = io.StringIO()
+        writer = csv.writer(buf, lineterminator="\n")
+        writer.writerow(header)
+        writer.writerows([[f"{v:.2f}" if hasattr(v, "quantize") else v for v in row] for row in rows])
+        response = HttpResponse(buf.getvalue(), content_type="text/csv; charset=utf-8")
+    elif fmt == "xlsx":
+        response = HttpResponse(_xlsx(run, header, rows),
+                                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    else:
+        raise Http404("No such format")
+    response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
+    return response
+
+
+def _xlsx(run: FormulaRun, header: list, rows: list) -> bytes:
+    import xlsxwriter
+
+    buf = io.BytesIO()
+    book = xlsxwriter.Workbook(buf, {"in_memory": True})
+    money = book.add_format({"num_format": "£#,##0.00"})
+    bold = book.add_format({"bold": True})
+    sheet = book.add_worksheet("Allocation and gap")
+    sheet.write_row(0, 0, header, bold)
+    money_cols = {i for i, h in enumerate(header) if h in ("allocation", "need_allocation", "gap") or
+                  h in run.components}
+    for r, row in enumerate(rows, start=1):
+        for c, value in enumerate(row):
+            if c in money_cols and value != "":
+                # Excel holds numbers as binary floating point; the CSV keeps exact pence.
+                sheet.write_number(r, c, float(value), money)
+            else:
+                sheet.write(r, c, value)
+    sheet.freeze_panes(1, 2)
+    about = book.add_worksheet("About this run")
+    facts = [("Version", run.version.name), ("Financial year", run.fy_label), ("Census and clusters", run.ay_label),
+             ("Pot", float(run.pot)), ("Kind", run.get_kind_display()), ("Scenarios", run.scenarios),
+             ("Inputs SHA-256", run.inputs_sha256), ("Run at", run.created_at.strftime("%Y-%m-%d %H:%M"))]
+    for i, (k, v) in enumerate(facts):
+        about.write(i, 0, k, bold)
+        about.write(i, 1, v, money if k == "Pot" else None)
+    schools = book.add_worksheet("Schools")
+    schools.write_row(0, 0, ["URN", "School", "Cluster", "Allocation"], bold)
+    for i, s in enumerate(run.schools.select_related("school", "cluster").order_by("cluster__name", "school__name"), 1):
+        schools.write_row(i, 0, [s.school.urn, s.school.name, s.cluster.name])
+        schools.write_number(i, 3, float(s.allocation), money)
+    book.close()
+    return buf.getvalue()
+
+
+@require_POST
+@requires(can_run_formula)
+def run_verify(request, pk):
+    run = _run_or_404(pk)
+    ok, message = services.formula_run_verify(run=run)
+    (messages.success if ok else messages.warning)(request, message)
+    return redirect("formula:run-detail", pk=pk)
+
+
+# --- /apply/formula/ --------------------------------------------------------------------------
+
+
+@requires(can_view_own_allocation)
+def your_allocation(request):
+    clusters = list(clusters_of(request.user))
+    if len(clusters) == 1:
+        return redirect("formula:your-allocation-detail", code=clusters[0].code)
+    return render(request, "formula/your_clusters.html", {"clusters": clusters})
+
+
+@requires(can_view_own_allocation)
+def your_allocation_detail(request, code):
+    cluster = get_in_scope_or_404(Cluster.objects.all(), request.user, cluster_path="pk", code=code)
+    evidence = selectors.cluster_capacity_evidence(cluster=cluster)
+    return render(request, "formula/your_allocation.html", {"cluster": cluster, "evidence": evidence})
