@@ -40,3 +40,11 @@ def percent(value, places=1):
 @register.filter
 def get_item(mapping, key):
     return mapping.get(key) if mapping else None
+
+
+@register.filter
+def count(value):
+    """A whole number with thousands separators: 119,933."""
+    if value is None or value == "":
+        return ""
+    return f"{int(value):,}"
