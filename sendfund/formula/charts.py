@@ -8,6 +8,7 @@ from decimal import Decimal
 import matplotlib
 
 matplotlib.use("Agg")
+matplotlib.rcParams["svg.fonttype"] = "none"  # text stays text: smaller, and readable by assistive technology
 import matplotlib.pyplot as plt  # noqa: E402
 
 GOVUK_BLUE = "#1d70b8"

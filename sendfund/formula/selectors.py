@@ -311,7 +311,7 @@ def evidence_sentences(ev: CapacityEvidence) -> list[str]:
     s = [f"In {ev.financial_year_label} the formula gave {ev.cluster.name} {format_pounds(ev.allocation)}: "
          f"{_pct(ev.funding_share)} of the money shared between {ev.cluster_count} clusters."]
     for n in ev.needs:
-        line = f"Your schools have {_pct(n.need_share)} of the county's {n.name.lower()} ({n.count:,.0f} pupils)"
+        line = f"Your schools have {_pct(n.need_share)} of the county's {n.name[:1].lower() + n.name[1:]} ({n.count:,.0f} pupils)"
         if n.ratio is not None and math.isfinite(n.ratio):
             line += f", so this need is {n.ratio:.2f} times your share of the money."
         else:
