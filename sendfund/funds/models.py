@@ -3,6 +3,7 @@
 Money is Decimal pounds at rest (docs/adr/0001-money.md).
 """
 
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
@@ -14,6 +15,10 @@ class Fund(TimeStampedModel):
     description = models.TextField(blank=True)
     starts_on = models.DateField(help_text="The first day money is available, e.g. 1 September 2014")
     ends_on = models.DateField(null=True, blank=True, help_text="The last day, if the fund has stopped")
+    proration_method = models.CharField(max_length=20, default="twelfths",
+                                        choices=[("twelfths", "Twelfths: whole months available in the year"),
+                                                 ("days", "Days: days available in the year")],
+                                        help_text="How a part year's share of the full-year amount is worked out")
 
     class Meta:
         ordering = ["-starts_on"]
@@ -72,3 +77,84 @@ class Round(TimeStampedModel):
     def is_open(self, day=None) -> bool:
         day = day or timezone.localdate()
         return self.opens_on <= day <= self.closes_on
+
+
+# --- The pot and its append-only ledger (issue 5; docs/adr/0020-ledger-and-casework.md) ------------
+
+class ProrationMethod(models.TextChoices):
+    """How a part year's share of a full-year amount is worked out (sendfund/funds/proration.py)."""
+
+    TWELFTHS = "twelfths", "Twelfths: whole months available in the year"
+    DAYS = "days", "Days: days available in the year"
+
+
+class Pot(models.Model):
+    """The money of one stream in one financial year, and the row locked when it is committed.
+
+    Its balances are never stored: they are sums of its ledger entries (`selectors.pot_balances`).
+    """
+
+    stream = models.ForeignKey(Stream, on_delete=models.PROTECT, related_name="pots")
+    financial_year = models.PositiveSmallIntegerField(help_text="Start year: 2014 means FY 2014-15 (April to March)")
+
+    class Meta:
+        ordering = ["financial_year", "stream__kind"]
+        constraints = [models.UniqueConstraint(fields=["stream", "financial_year"], name="one_pot_per_stream_year")]
+
+    def __str__(self):
+        from sendfund.core.years import fy_label
+
+        return f"{self.stream.get_kind_display()} {fy_label(self.financial_year)}"
+
+
+class EntryKind(models.TextChoices):
+    ALLOCATION = "allocation", "Allocation"
+    ADJUSTMENT = "adjustment", "Adjustment"
+    COMMITMENT = "commitment", "Commitment"
+    PAYMENT = "payment", "Payment"
+    CLAWBACK = "clawback", "Clawback"
+
+
+class LedgerEntryQuerySet(models.QuerySet):
+    def update(self, **kwargs):  # noqa: D102
+        raise TypeError("Ledger entries are append-only: add a correcting entry instead")
+
+    def delete(self):  # noqa: D102
+        raise TypeError("Ledger entries are append-only: add a correcting entry instead")
+
+
+class LedgerEntry(models.Model):
+    """One movement of money in a pot. Written only by `sendfund.funds.services`; never changed or deleted.
+
+    Signs: allocation and adjustment change what is allocated; commitment changes what is committed
+    (negative: released); payment adds to what is paid; clawback (positive: money returned) lowers both
+    what is committed and what is paid.
+    """
+
+    pot = models.ForeignKey(Pot, on_delete=models.PROTECT, related_name="entries")
+    kind = models.CharField(max_length=20, choices=EntryKind.choices)
+    amount = models.DecimalField(max_digits=12, decimal_places=2, help_text="Pounds")
+    source = models.CharField(max_length=30, help_text="What caused it: proration, award, payment, manual...")
+    reference = models.CharField(max_length=60, blank=True, help_text="The case or payment it belongs to")
+    note = models.CharField(max_length=255, blank=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                              related_name="+")
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    objects = LedgerEntryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name_plural = "ledger entries"
+        indexes = [models.Index(fields=["reference"], name="ledger_reference_idx")]
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise TypeError("Ledger entries are append-only: add a correcting entry instead")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError("Ledger entries are append-only: add a correcting entry instead")
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.amount} {self.pot}"

@@ -1,0 +1,174 @@
+"""Reads of funds, streams, pots and the ledger. Balances are always sums of ledger entries, never stored."""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Sum
+
+from sendfund.core.years import academic_year_of, ay_label, financial_year_of, fy_label
+
+from . import proration
+from .models import EntryKind, Fund, LedgerEntry, Pot, Stream
+
+ZERO = Decimal("0.00")
+
+
+@dataclass(frozen=True)
+class Balance:
+    """What a pot (or several) holds: allocated - committed = remaining; paid is part of committed."""
+
+    allocated: Decimal = ZERO
+    committed: Decimal = ZERO
+    paid: Decimal = ZERO
+
+    @property
+    def remaining(self) -> Decimal:
+        return self.allocated - self.committed
+
+    @property
+    def unpaid(self) -> Decimal:
+        return self.committed - self.paid
+
+    def __add__(self, other: "Balance") -> "Balance":
+        return Balance(self.allocated + other.allocated, self.committed + other.committed, self.paid + other.paid)
+
+
+@dataclass(frozen=True)
+class PotRow:
+    pot_id: int
+    stream_id: int
+    stream_kind: str
+    stream_label: str
+    financial_year: int
+    balance: Balance
+
+    @property
+    def year_label(self) -> str:
+        return fy_label(self.financial_year)
+
+
+def balance_from_totals(totals: dict[str, Decimal]) -> Balance:
+    """The one rule turning sums by entry kind into a balance (see LedgerEntry's docstring for signs)."""
+    t = {kind: Decimal(totals.get(kind) or 0).quantize(ZERO) for kind in EntryKind.values}
+    return Balance(allocated=t["allocation"] + t["adjustment"],
+                   committed=t["commitment"] - t["clawback"],
+                   paid=t["payment"] - t["clawback"])
+
+
+def balance_of_entries(entries: Iterable) -> Balance:
+    """Recompute a balance from entries in Python (objects with `kind` and `amount`)."""
+    totals: dict[str, Decimal] = {}
+    for entry in entries:
+        totals[entry.kind] = totals.get(entry.kind, ZERO) + Decimal(entry.amount)
+    return balance_from_totals(totals)
+
+
+def _totals_by_pot(queryset) -> dict[int, dict[str, Decimal]]:
+    result: dict[int, dict[str, Decimal]] = {}
+    for row in queryset.values("pot_id", "kind").annotate(total=Sum("amount")).order_by():
+        result.setdefault(row["pot_id"], {})[row["kind"]] = row["total"]
+    return result
+
+
+def pot_balance(*, stream: Stream, financial_year: int) -> Balance:
+    """One pot's balance, summed in the database (one query)."""
+    totals = {row["kind"]: row["total"] for row in LedgerEntry.objects.filter(
+        pot__stream=stream, pot__financial_year=financial_year).values("kind").annotate(total=Sum("amount")).order_by()}
+    return balance_from_totals(totals)
+
+
+def pot_balance_by_id(*, pot_id: int) -> Balance:
+    totals = {row["kind"]: row["total"] for row in
+              LedgerEntry.objects.filter(pot_id=pot_id).values("kind").annotate(total=Sum("amount")).order_by()}
+    return balance_from_totals(totals)
+
+
+def pot_rows(*, fund: Fund) -> list[PotRow]:
+    """Every pot of a fund with its balance, by year then stream: two queries whatever the ledger's size."""
+    pots = list(Pot.objects.filter(stream__fund=fund).select_related("stream").order_by("financial_year", "stream__kind"))
+    totals = _totals_by_pot(LedgerEntry.objects.filter(pot__stream__fund=fund))
+    return [PotRow(pot.pk, pot.stream_id, pot.stream.kind, pot.stream.get_kind_display(), pot.financial_year,
+                   balance_from_totals(totals.get(pot.pk, {}))) for pot in pots]
+
+
+def fund_totals_by_year(rows: list[PotRow]) -> list[tuple[int, Balance]]:
+    """The pots of each financial year added together."""
+    years: dict[int, Balance] = {}
+    for row in rows:
+        years[row.financial_year] = years.get(row.financial_year, Balance()) + row.balance
+    return sorted(years.items())
+
+
+def reference_balance_in_pot(*, pot_id: int, reference: str) -> Balance:
+    """What one award has committed and been paid from one pot."""
+    return balance_from_totals({row["kind"]: row["total"] for row in LedgerEntry.objects.filter(
+        pot_id=pot_id, reference=reference).values("kind").annotate(total=Sum("amount")).order_by()})
+
+
+def reference_balances(*, reference: str) -> dict[tuple[str, int], Balance]:
+    """What one award (by its case reference) has committed and been paid, per stream and financial year."""
+    result: dict[tuple[str, int], dict[str, Decimal]] = {}
+    rows = (LedgerEntry.objects.filter(reference=reference)
+            .values("pot__stream__kind", "pot__financial_year", "kind").annotate(total=Sum("amount")).order_by())
+    for row in rows:
+        result.setdefault((row["pot__stream__kind"], row["pot__financial_year"]), {})[row["kind"]] = row["total"]
+    return {key: balance_from_totals(t) for key, t in result.items()}
+
+
+def fund_current() -> Fund | None:
+    """The fund the service runs: the most recently started one."""
+    return Fund.objects.order_by("-starts_on").first()
+
+
+def fund_streams(*, fund: Fund) -> list[Stream]:
+    return list(fund.streams.order_by("kind"))
+
+
+def fund_financial_years(*, fund: Fund, until: int | None = None) -> list[int]:
+    """The financial years the fund runs in: from its start to its end (or to `until`)."""
+    first = financial_year_of(fund.starts_on)
+    last = financial_year_of(fund.ends_on) if fund.ends_on else (until if until is not None else first + 1)
+    return list(range(first, max(first, last) + 1))
+
+
+@dataclass(frozen=True)
+class YearAmount:
+    label: str
+    year: int
+    amounts: dict[str, Decimal]
+
+    @property
+    def total(self) -> Decimal:
+        return sum(self.amounts.values(), ZERO)
+
+
+def fund_year_amounts(*, fund: Fund, streams: list[Stream], kind: str = "fy", years: list[int]) -> list[YearAmount]:
+    """What the fund makes available in each financial ("fy") or academic ("ay") year, by stream, prorated."""
+    full = {s.kind: s.full_year_amount for s in streams}
+    result = []
+    for year in years:
+        if kind == "fy":
+            amounts = proration.financial_year_amounts(financial_year=year, starts_on=fund.starts_on, ends_on=fund.ends_on,
+                                                       full_year_amounts=full, method=fund.proration_method)
+            result.append(YearAmount(fy_label(year), year, amounts))
+        else:
+            amounts = proration.academic_year_amounts(academic_year=year, starts_on=fund.starts_on, ends_on=fund.ends_on,
+                                                      full_year_amounts=full, method=fund.proration_method)
+            result.append(YearAmount(ay_label(year), year, amounts))
+    return result
+
+
+def fund_academic_years(*, fund: Fund, until: int | None = None) -> list[int]:
+    first = academic_year_of(fund.starts_on)
+    last = academic_year_of(fund.ends_on) if fund.ends_on else (until if until is not None else first + 1)
+    return list(range(first, max(first, last) + 1))
+
+
+def ledger_entries(*, fund: Fund, financial_year: int | None = None, stream_kind: str | None = None):
+    qs = LedgerEntry.objects.filter(pot__stream__fund=fund).select_related("pot__stream", "actor").order_by("-at", "-id")
+    if financial_year is not None:
+        qs = qs.filter(pot__financial_year=financial_year)
+    if stream_kind:
+        qs = qs.filter(pot__stream__kind=stream_kind)
+    return qs
