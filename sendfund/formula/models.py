@@ -87,6 +87,9 @@ class TargetedAmount(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["version", "cluster"], name="one_targeted_per_cluster")]
 
+    def __str__(self):
+        return f"{self.version}: {self.cluster} £{self.amount:,.2f}"
+
 
 class RunKind(models.TextChoices):
     ALLOCATION = "allocation", "Allocation"
@@ -161,6 +164,9 @@ class RunCluster(models.Model):
         ordering = ["run", "gap_rank", "cluster__name"]
         constraints = [models.UniqueConstraint(fields=["run", "cluster"], name="one_result_per_cluster")]
 
+    def __str__(self):
+        return f"run {self.run_id}: {self.cluster} £{self.allocation:,.2f}"
+
     @property
     def per_pupil(self) -> Decimal | None:
         """Allocation per pupil in pounds, rounded half up to the penny (for display only)."""
@@ -187,6 +193,9 @@ class RunComponent(models.Model):
     class Meta:
         ordering = ["result", "position"]
 
+    def __str__(self):
+        return f"{self.component} £{self.amount:,.2f}"
+
 
 class RunNeed(models.Model):
     """A cluster's count, share of county need and need-to-funding ratio for one indicator."""
@@ -200,6 +209,9 @@ class RunNeed(models.Model):
     class Meta:
         ordering = ["result", "indicator"]
 
+    def __str__(self):
+        return f"{self.indicator}: {self.need_share:.4f}"
+
 
 class RunSchool(models.Model):
     """A school's part of its cluster's allocation (see README: rounding, step 3)."""
@@ -212,3 +224,6 @@ class RunSchool(models.Model):
     class Meta:
         ordering = ["run", "cluster", "school__name"]
         constraints = [models.UniqueConstraint(fields=["run", "school"], name="one_result_per_school")]
+
+    def __str__(self):
+        return f"run {self.run_id}: school {self.school_id} £{self.allocation:,.2f}"

@@ -6,7 +6,15 @@ import numpy as np
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from sendfund.formula.engine import FormulaInputError, FormulaVersion, PreviousYear, Protection, SchoolTable, allocate, need_gap
+from sendfund.formula.engine import (
+    FormulaInputError,
+    FormulaVersion,
+    PreviousYear,
+    Protection,
+    SchoolTable,
+    allocate,
+    need_gap,
+)
 from sendfund.formula.reference import allocate_reference
 
 FACTORS = ("pupils", "fsm", "sen_support")

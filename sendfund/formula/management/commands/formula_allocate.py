@@ -12,6 +12,12 @@ from sendfund.formula.fileio import FormulaInputError, run
 class Command(BaseCommand):
     help = "Allocate a cluster SEND pot by a formula version, from files, without touching the database."
 
+    def create_parser(self, prog_name, subcommand, **kwargs):
+        # The brief's interface has --version FILE.json, which Django's own --version would shadow:
+        # let ours replace it (python -m django --version still prints Django's version).
+        kwargs.setdefault("conflict_handler", "resolve")
+        return super().create_parser(prog_name, subcommand, **kwargs)
+
     def add_arguments(self, parser):
         parser.add_argument("--schools", required=True, help="schools CSV: URN,cluster,<indicator columns>")
         parser.add_argument("--pot", required=True, help='the pot in pounds, e.g. "9400000.00"')
