@@ -1,0 +1,62 @@
+"""Who may do what with applications: plain `can_*` functions (house rule 6), built on `roles_of`.
+
+Scoping (which records a user may load at all) is the one rule in sendfund.accounts.scoping; these
+functions say what a user may do with a record they can already see.
+"""
+
+from sendfund.accounts.permissions import roles_of
+from sendfund.accounts.roles import Role
+
+from .models import Status
+
+WRITERS = (Role.CLUSTER_HOST, Role.CLUSTER_SEND_LEAD)
+
+
+def can_use_applications(user, obj=None) -> bool:
+    """Cluster users see their cluster's applications on the apply side."""
+    return bool(roles_of(user).cluster_ids)
+
+
+def can_start_application(user, cluster=None) -> bool:
+    """A cluster host or SEND lead starts applications (for one of their clusters when one is named)."""
+    roles = roles_of(user)
+    if cluster is None:
+        return any(roles.has_cluster_role(cid, *WRITERS) for cid in roles.cluster_ids)
+    return roles.has_cluster_role(cluster.pk, *WRITERS)
+
+
+def can_view_application(user, application=None) -> bool:
+    """The cluster sees its applications at every status; LA staff see submitted ones only."""
+    if application is None:
+        return False
+    roles = roles_of(user)
+    if roles.has_cluster_role(application.cluster_id):
+        return True
+    return roles.is_la_staff and application.status == Status.SUBMITTED
+
+
+def can_edit_application(user, application=None) -> bool:
+    """A host or SEND lead of that cluster, and only while it is a draft."""
+    return (application is not None and application.status == Status.DRAFT
+            and roles_of(user).has_cluster_role(application.cluster_id, *WRITERS))
+
+
+def can_request_sign_off(user, application=None) -> bool:
+    return can_edit_application(user, application)
+
+
+def can_sign_off_application(user, application=None) -> bool:
+    """The certifier (head or chair) of that cluster, while the application waits for sign-off."""
+    return (application is not None and application.status == Status.AWAITING_SIGN_OFF
+            and roles_of(user).has_cluster_role(application.cluster_id, Role.CERTIFIER))
+
+
+def can_withdraw_sign_off_request(user, application=None) -> bool:
+    """The host or SEND lead may take back a request for sign-off to change something."""
+    return (application is not None and application.status == Status.AWAITING_SIGN_OFF
+            and roles_of(user).has_cluster_role(application.cluster_id, *WRITERS))
+
+
+def can_list_submitted_applications(user, obj=None) -> bool:
+    """LA staff (not Forum members) read submitted applications."""
+    return roles_of(user).is_la_staff

@@ -1,0 +1,243 @@
+"""Reads for applications. Each runs a fixed number of queries, whatever the number of rows.
+
+For casework (the layer above), what this app promises:
+
+- `Application` (sendfund.applications.models) has `cluster`, `round`, `reference` (SCF-2026-0012, set
+  when submitted), `status` (Status.DRAFT, AWAITING_SIGN_OFF, SUBMITTED), `submitted_at`,
+  `wants_capacity` / `wants_development` and `streams_requested` (a list of funds.StreamKind values).
+- `application_requested_amounts(*, application) -> dict[tuple[stream_kind, financial_year], Decimal]`:
+  the pounds asked for per stream and financial year (2026 means FY 2026-27).
+- `submitted_applications(*, user)`: submitted applications the user may see (the one scoping rule).
+- A submitted application is what casework turns into a case. Casework owns the case's states; the
+  application's own status stays "submitted" (nothing here changes it after submission).
+- Apply-side pages of casework (for example "What the council has asked") register themselves with
+  `sendfund.core.navigation.register(area="apply", url_name="casework:...")`; the cluster's
+  dashboard lists them under "What the council has asked".
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.urls import reverse
+
+from sendfund.accounts.scoping import get_in_scope_or_404, scope_for_user
+from sendfund.registry.models import ClusterMembership, School
+
+from .models import Activity, Application, CostAmount, CostLine, Section, Status
+from .privacy import identity_problems
+from .sections import BY_KEY, ITEM_FORMS, ITEM_NAMES, ITEM_SECTIONS, LAST, SectionSpec, field_label, sections_for
+
+COMPLETED = "Completed"
+IN_PROGRESS = "In progress"
+NOT_STARTED = "Not yet started"
+CANNOT_START = "Cannot start yet"
+
+
+def application_queryset() -> QuerySet:
+    return Application.objects.select_related("cluster", "cluster__host_school", "round", "round__fund")
+
+
+def application_for_user(*, user, pk: int, staff_submitted_only: bool = True) -> Application:
+    """One application the user may see, or 404 (the one scoping rule). LA staff see submitted ones only."""
+    staff_q = Q(status=Status.SUBMITTED) if staff_submitted_only else None
+    return get_in_scope_or_404(application_queryset(), user, staff_q=staff_q, pk=pk)
+
+
+def cluster_applications(*, user) -> QuerySet:
+    """The applications of the user's clusters, newest change first (the cluster's dashboard)."""
+    return scope_for_user(application_queryset(), user).order_by("-updated_at", "-id")
+
+
+def submitted_applications(*, user) -> QuerySet:
+    """Submitted applications the user may see, with the total asked for, newest first."""
+    qs = scope_for_user(application_queryset(), user, staff_q=Q(status=Status.SUBMITTED))
+    return (qs.filter(status=Status.SUBMITTED)
+            .annotate(requested_total=Sum("cost_lines__amounts__amount"))
+            .order_by("-submitted_at", "-id"))
+
+
+def application_requested_amounts(*, application: Application) -> dict[tuple[str, int], Decimal]:
+    """Pounds asked for, by (stream kind, financial year). One query."""
+    rows = (CostAmount.objects.filter(cost_line__application=application)
+            .values_list("cost_line__stream_kind", "financial_year").annotate(total=Sum("amount")).order_by())
+    return {(kind, year): total for kind, year, total in rows}
+
+
+def application_member_schools(*, application: Application) -> list[School]:
+    """The cluster's schools in the latest academic year it has members (pre-filled, never typed)."""
+    if hasattr(application, "_member_schools"):
+        return application._member_schools
+    year = (ClusterMembership.objects.filter(cluster_id=application.cluster_id)
+            .order_by("-academic_year").values_list("academic_year", flat=True).first())
+    schools = list(School.objects.filter(memberships__cluster_id=application.cluster_id,
+                                         memberships__academic_year=year).order_by("name")) if year else []
+    application._member_schools = schools
+    application.member_schools = schools
+    return schools
+
+
+# --- the whole application, loaded once ----------------------------------------------------------------
+
+@dataclass
+class Loaded:
+    application: Application
+    sections: dict[str, Section]
+    items: dict[str, list]
+    documents: list
+    specs: list[SectionSpec] = field(default_factory=list)
+
+    def answers(self, key: str) -> dict:
+        section = self.sections.get(key)
+        return section.answers if section else {}
+
+    def version(self, key: str) -> int:
+        section = self.sections.get(key)
+        return section.version if section else 0
+
+
+def application_load(*, application: Application) -> Loaded:
+    """Everything on the task list and check page, in six queries whatever the number of items."""
+    sections = {s.key: s for s in Section.objects.filter(application=application).select_related("updated_by")}
+    activities = list(Activity.objects.filter(application=application).prefetch_related(
+        Prefetch("schools", queryset=School.objects.order_by("name"))))
+    costs = list(CostLine.objects.filter(application=application).prefetch_related("amounts"))
+    outcomes = list(application.outcomes.all())
+    documents = list(application.documents.select_related("uploaded_by"))
+    return Loaded(application, sections, {"activities": activities, "costs": costs, "outcomes": outcomes},
+                  documents, sections_for(application))
+
+
+def item_is_complete(*, kind: str, item, application: Application) -> bool:
+    if kind == "activities":
+        return bool(item.what and item.delivered_by and item.starts_on and item.ends_on
+                    and len(item.schools.all()) > 0)
+    if kind == "costs":
+        return bool(item.category and item.description and item.recurrence
+                    and item.stream_kind in application.streams_requested
+                    and any(a.amount > 0 for a in item.amounts.all()))
+    return bool(item.measure and item.baseline and item.target and item.by_when and item.how_measured)
+
+
+def _item_problem(loaded: Loaded, kind: str) -> str:
+    items = loaded.items[kind]
+    name = ITEM_NAMES[kind]
+    if not items:
+        return f"Add at least one {name}"
+    for number, item in enumerate(items, start=1):
+        if not item_is_complete(kind=kind, item=item, application=loaded.application):
+            return f"Finish {name} {number} first: it is missing some answers"
+    return ""
+
+
+def item_section_problem(*, application: Application, kind: str) -> str:
+    """Why a list section cannot be marked complete ('' when it can)."""
+    return _item_problem(application_load(application=application), kind)
+
+
+def section_status(loaded: Loaded, spec: SectionSpec) -> str:
+    if spec.key == LAST:
+        others = [s for s in loaded.specs if s.key != LAST]
+        if any(section_status(loaded, s) != COMPLETED for s in others):
+            return CANNOT_START
+    section = loaded.sections.get(spec.key)
+    if spec.is_list:
+        items = loaded.items[spec.key]
+        if section and section.completed and not _item_problem(loaded, spec.key):
+            return COMPLETED
+        return IN_PROGRESS if items or (section and section.version) else NOT_STARTED
+    if section is None or (not section.completed and not any(v for v in section.answers.values())):
+        return NOT_STARTED
+    return COMPLETED if section.completed else IN_PROGRESS
+
+
+@dataclass
+class TaskRow:
+    spec: SectionSpec
+    status: str
+    url: str
+
+
+def application_tasks(*, loaded: Loaded) -> list[tuple[str, list[TaskRow]]]:
+    """The task list, grouped, each with its status and where it leads."""
+    groups: dict[str, list[TaskRow]] = defaultdict(list)
+    pk = loaded.application.pk
+    for spec in loaded.specs:
+        url = (reverse("applications:items", kwargs={"pk": pk, "kind": spec.key}) if spec.is_list
+               else reverse("applications:section", kwargs={"pk": pk, "key": spec.key}))
+        groups[spec.group].append(TaskRow(spec, section_status(loaded, spec), url))
+    return list(groups.items())
+
+
+def application_incomplete_sections(*, application: Application, loaded: Loaded | None = None) -> list[SectionSpec]:
+    loaded = loaded or application_load(application=application)
+    return [s for s in loaded.specs if section_status(loaded, s) != COMPLETED]
+
+
+@dataclass(frozen=True)
+class Finding:
+    section: str
+    field: str
+    problem: str
+    url: str
+
+    @property
+    def message(self) -> str:
+        return f"{self.section}, '{self.field}': {self.problem}. Remove it before you submit."
+
+
+ITEM_TEXT = {"activities": ["what", "delivered_by"], "costs": ["description"],
+             "outcomes": ["measure", "baseline", "target", "how_measured"]}
+
+
+def _item_label(kind: str, name: str) -> str:
+    return str(ITEM_FORMS[kind]().fields[name].label) if kind != "costs" else "Describe the cost"
+
+
+def application_identity_findings(*, application: Application, loaded: Loaded | None = None,
+                                  only: str | None = None) -> list[Finding]:
+    """Everything typed that looks like a pupil's UPN or date of birth, with where it is."""
+    loaded = loaded or application_load(application=application)
+    pk = application.pk
+    findings = []
+    for spec in loaded.specs:
+        if only and spec.key != only:
+            continue
+        if spec.is_list:
+            for number, item in enumerate(loaded.items[spec.key], start=1):
+                for name in ITEM_TEXT[spec.key]:
+                    for problem in identity_problems(getattr(item, name) or ""):
+                        findings.append(Finding(
+                            f"{spec.title}, {ITEM_NAMES[spec.key]} {number}", _item_label(spec.key, name), problem,
+                            reverse("applications:item-edit", kwargs={"pk": pk, "kind": spec.key, "item": item.pk})))
+            continue
+        for name, value in loaded.answers(spec.key).items():
+            if isinstance(value, str):
+                for problem in identity_problems(value):
+                    findings.append(Finding(spec.title, field_label(spec.key, name), problem,
+                                            reverse("applications:section", kwargs={"pk": pk, "key": spec.key})))
+    return findings
+
+
+def cost_totals(*, loaded: Loaded) -> dict:
+    """Totals of the cost lines by stream and year, by year, and overall (Decimal pounds)."""
+    years = loaded.application.financial_years
+    by_stream_year: dict[tuple[str, int], Decimal] = defaultdict(Decimal)
+    for line in loaded.items["costs"]:
+        for amount in line.amounts.all():
+            by_stream_year[(line.stream_kind, amount.financial_year)] += amount.amount
+    by_year = {y: sum((v for (k, yy), v in by_stream_year.items() if yy == y), Decimal("0.00")) for y in years}
+    by_stream = {k: sum((v for (kk, _y), v in by_stream_year.items() if kk == k), Decimal("0.00"))
+                 for k in loaded.application.streams_requested}
+    return {"years": years, "by_stream_year": dict(by_stream_year), "by_year": by_year, "by_stream": by_stream,
+            "total": sum(by_year.values(), Decimal("0.00"))}
+
+
+def cluster_application_counts(*, user) -> dict[str, int]:
+    rows = cluster_applications(user=user).values("status").annotate(n=Count("id")).order_by()
+    return {r["status"]: r["n"] for r in rows}
+
+
+ITEM_SECTIONS = ITEM_SECTIONS
+BY_KEY = BY_KEY

@@ -1,0 +1,364 @@
+"""Writes for applications (house rule 1): keyword-only, raise DomainError, audit every change.
+
+`application_transition` is the only function that changes an application's status, over the
+TRANSITIONS table (house rule 2).
+"""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.urls import reverse
+from django.utils import timezone
+
+from sendfund.accounts.roles import Role
+from sendfund.core.audit import audit_record
+from sendfund.core.errors import DomainError
+from sendfund.core.notify import email_on_commit, site_url
+from sendfund.funds.models import Round, StreamKind
+from sendfund.registry.models import Cluster
+
+from . import permissions, selectors
+from .models import (Activity, Application, CostAmount, CostLine, Document, Outcome, ReferenceCounter, Section,
+                     Status)
+from .sections import BY_KEY, ITEM_SECTIONS
+
+REFERENCE_PREFIX = "SCF"
+
+
+class StaleSection(DomainError):
+    """Someone else saved the section after this user opened it. Carries the section as it is now."""
+
+    def __init__(self, section: Section):
+        who = section.updated_by.full_name if section.updated_by else "Someone else"
+        super().__init__(f"{who} changed this section since you opened it. Check what they saved below. "
+                         "Your answers have not been saved yet: select Continue to save them over theirs.")
+        self.section = section
+
+
+def _locked(application: Application) -> Application:
+    return Application.objects.select_for_update().select_related("round", "cluster").get(pk=application.pk)
+
+
+def _require_editable(application: Application, actor) -> None:
+    if not permissions.can_edit_application(actor, application):
+        if application.status != Status.DRAFT:
+            raise DomainError("This application has been sent for sign-off or submitted, so it cannot be changed")
+        raise DomainError("You cannot change this application")
+
+
+def _section_for_update(application: Application, key: str) -> Section:
+    section, _ = Section.objects.select_for_update().select_related("updated_by").get_or_create(
+        application=application, key=key)
+    return section
+
+
+def _check_version(section: Section, expected_version: int | None) -> None:
+    if expected_version is not None and section.version != expected_version:
+        raise StaleSection(section)
+
+
+@transaction.atomic
+def application_start(*, cluster: Cluster, round: Round, streams: list[str], actor) -> Application:
+    """Start a draft for a cluster in an open round. Raises DomainError if the round is closed or a
+    stream is not offered, or if the actor is not the cluster's host or SEND lead."""
+    if not permissions.can_start_application(actor, cluster):
+        raise DomainError("Only the cluster host or SEND lead can start an application")
+    if not round.is_open():
+        raise DomainError(f"{round.name} is not open for applications")
+    offered = set(round.streams.values_list("kind", flat=True))
+    wanted = {StreamKind(s) for s in streams}
+    if not wanted:
+        raise DomainError("Select the funding you are applying for", field="streams")
+    if not wanted <= offered:
+        raise DomainError(f"{round.name} does not offer that funding", field="streams")
+    application = Application.objects.create(
+        cluster=cluster, round=round, created_by=actor,
+        wants_capacity=StreamKind.CAPACITY in wanted, wants_development=StreamKind.DEVELOPMENT in wanted)
+    Section.objects.create(application=application, key="funding", answers={"streams": sorted(wanted)},
+                           completed=True, version=1, updated_by=actor)
+    audit_record(actor=actor, verb="application.started", target=application,
+                 after={"cluster": cluster.name, "round": round.name, "streams": sorted(wanted)})
+    return application
+
+
+@transaction.atomic
+def section_save(*, application: Application, key: str, answers: dict, completed: bool,
+                 expected_version: int | None, actor) -> Section:
+    """Save a section's text answers. Raises StaleSection if it changed since `expected_version`,
+    and DomainError if the application cannot be changed by this actor."""
+    application = _locked(application)
+    _require_editable(application, actor)
+    if key not in BY_KEY or key in ITEM_SECTIONS:
+        raise DomainError("There is no such section")
+    section = _section_for_update(application, key)
+    _check_version(section, expected_version)
+    before = {"answers": section.answers, "completed": section.completed}
+    if key == "funding":
+        streams = set(answers.get("streams") or [])
+        if not streams:
+            raise DomainError("Select the funding you are applying for", field="streams")
+        offered = set(application.round.streams.values_list("kind", flat=True))
+        if not streams <= offered:
+            raise DomainError(f"{application.round.name} does not offer that funding", field="streams")
+        application.wants_capacity = StreamKind.CAPACITY in streams
+        application.wants_development = StreamKind.DEVELOPMENT in streams
+        application.save(update_fields=["wants_capacity", "wants_development", "updated_at"])
+        answers = {"streams": sorted(streams)}
+    section.answers = answers
+    section.completed = completed
+    section.version += 1
+    section.updated_by = actor
+    section.save()
+    Application.objects.filter(pk=application.pk).update(updated_at=timezone.now())
+    audit_record(actor=actor, verb="application.section_saved", target=application, label=str(application),
+                 before={"section": key, **before}, after={"section": key, "answers": answers, "completed": completed})
+    return section
+
+
+@transaction.atomic
+def document_attach(*, application: Application, kind: str, upload, actor) -> Document:
+    """Attach a checked upload (forms.DocumentField has sniffed it), replacing one of the same kind."""
+    application = _locked(application)
+    _require_editable(application, actor)
+    sniffed = getattr(upload, "sniffed", None)
+    if sniffed is None:
+        raise DomainError("The selected file must be a PDF, Word, Excel or OpenDocument file")
+    replaced = list(application.documents.filter(kind=kind))
+    document = Document(application=application, kind=kind, original_name=upload.name[:255],
+                        content_type=sniffed.content_type, size_bytes=upload.size, uploaded_by=actor)
+    upload.name = "upload" + sniffed.extension
+    document.file.save(upload.name, upload, save=False)
+    document.save()
+    for old in replaced:
+        transaction.on_commit(lambda f=old.file.name, s=old.file.storage: s.delete(f))
+        old.delete()
+    audit_record(actor=actor, verb="application.document_attached", target=application, label=str(application),
+                 after={"kind": kind, "name": document.original_name, "bytes": document.size_bytes},
+                 before={"replaced": [d.original_name for d in replaced]} if replaced else None)
+    return document
+
+
+@transaction.atomic
+def document_remove(*, application: Application, document: Document, actor) -> None:
+    application = _locked(application)
+    _require_editable(application, actor)
+    if document.application_id != application.pk:
+        raise DomainError("That document belongs to another application")
+    name, storage = document.file.name, document.file.storage
+    audit_record(actor=actor, verb="application.document_removed", target=application, label=str(application),
+                 before={"kind": document.kind, "name": document.original_name})
+    document.delete()
+    transaction.on_commit(lambda: storage.delete(name))
+
+
+# --- repeating items --------------------------------------------------------------------------------
+
+ITEM_MODELS = {"activities": Activity, "costs": CostLine, "outcomes": Outcome}
+ITEM_FIELDS = {
+    "activities": ["what", "delivered_by", "starts_on", "ends_on"],
+    "costs": ["stream_kind", "category", "description", "recurrence"],
+    "outcomes": ["measure", "baseline", "target", "by_when", "how_measured"],
+}
+
+
+def _item_values(kind: str, item) -> dict:
+    values = {name: getattr(item, name) for name in ITEM_FIELDS[kind]}
+    if kind == "activities" and item.pk:
+        values["schools"] = sorted(item.schools.values_list("urn", flat=True))
+    if kind == "costs" and item.pk:
+        values["amounts"] = {a.financial_year: a.amount for a in item.amounts.all()}
+    return values
+
+
+@transaction.atomic
+def item_save(*, application: Application, kind: str, data: dict, item=None, expected_version: int | None,
+              actor):
+    """Add (item=None) or change an activity, cost line or outcome. A change checks the section's
+    version (StaleSection); adding never overwrites anyone, so it does not."""
+    application = _locked(application)
+    _require_editable(application, actor)
+    model = ITEM_MODELS[kind]
+    section = _section_for_update(application, kind)
+    if item is not None:
+        item = model.objects.select_for_update().get(pk=item.pk, application=application)
+        _check_version(section, expected_version)
+    before = _item_values(kind, item) if item is not None else None
+    item = item or model(application=application)
+    for name in ITEM_FIELDS[kind]:
+        value = data.get(name)
+        if name in ("starts_on", "ends_on", "by_when"):
+            setattr(item, name, value or None)
+        else:
+            setattr(item, name, value or "")
+    if kind == "costs" and not item.stream_kind:
+        item.stream_kind = application.streams_requested[0]
+    if kind == "costs" and item.stream_kind not in application.streams_requested:
+        raise DomainError("Select the funding this cost is for", field="stream_kind")
+    item.save()
+    if kind == "activities":
+        schools = [int(pk) for pk in data.get("schools") or []]
+        allowed = {s.pk for s in selectors.application_member_schools(application=application)}
+        item.schools.set([pk for pk in schools if pk in allowed])
+    if kind == "costs":
+        amounts: dict[int, Decimal | None] = data.get("amounts") or {}
+        for year, amount in amounts.items():
+            if amount is None:
+                CostAmount.objects.filter(cost_line=item, financial_year=year).delete()
+            else:
+                CostAmount.objects.update_or_create(cost_line=item, financial_year=year, defaults={"amount": amount})
+    section.version += 1
+    section.updated_by = actor
+    section.save()
+    Application.objects.filter(pk=application.pk).update(updated_at=timezone.now())
+    audit_record(actor=actor, verb=f"application.{kind}_saved", target=application, label=str(application),
+                 before=before, after=_item_values(kind, item))
+    return item
+
+
+@transaction.atomic
+def item_remove(*, application: Application, kind: str, item, expected_version: int | None, actor) -> None:
+    application = _locked(application)
+    _require_editable(application, actor)
+    section = _section_for_update(application, kind)
+    _check_version(section, expected_version)
+    item = ITEM_MODELS[kind].objects.get(pk=item.pk, application=application)
+    audit_record(actor=actor, verb=f"application.{kind}_removed", target=application, label=str(application),
+                 before=_item_values(kind, item))
+    item.delete()
+    section.version += 1
+    section.updated_by = actor
+    section.save()
+
+
+@transaction.atomic
+def section_finish(*, application: Application, kind: str, finished: bool, expected_version: int | None,
+                   actor) -> Section:
+    """Mark a list section completed or not. Raises DomainError if there is nothing in it, or an item
+    is missing answers."""
+    application = _locked(application)
+    _require_editable(application, actor)
+    section = _section_for_update(application, kind)
+    _check_version(section, expected_version)
+    if finished:
+        problem = selectors.item_section_problem(application=application, kind=kind)
+        if problem:
+            raise DomainError(problem, field="finished")
+    before = section.completed
+    section.completed = finished
+    section.version += 1
+    section.updated_by = actor
+    section.save()
+    audit_record(actor=actor, verb="application.section_saved", target=application, label=str(application),
+                 before={"section": kind, "completed": before}, after={"section": kind, "completed": finished})
+    return section
+
+
+# --- status -------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Move:
+    verb: str
+    allowed: object  # a permission function (user, application) -> bool
+    refusal: str
+
+
+def _certifier_or_writer(user, application) -> bool:
+    return (permissions.can_sign_off_application(user, application)
+            or permissions.can_withdraw_sign_off_request(user, application))
+
+
+TRANSITIONS: dict[tuple[str, str], Move] = {
+    (Status.DRAFT, Status.AWAITING_SIGN_OFF): Move(
+        "sign_off_requested", permissions.can_request_sign_off,
+        "Only the cluster host or SEND lead can send the application for sign-off"),
+    (Status.AWAITING_SIGN_OFF, Status.SUBMITTED): Move(
+        "submitted", permissions.can_sign_off_application,
+        "Only the cluster's head or chair (the certifier) can sign off the application"),
+    (Status.AWAITING_SIGN_OFF, Status.DRAFT): Move(
+        "sent_back", _certifier_or_writer,
+        "Only the certifier, or the cluster host or SEND lead, can send the application back"),
+}
+
+
+def reference_next(*, year: int) -> str:
+    """The next reference of a year, SCF-2026-0001 upwards. Call inside a transaction: the counter row
+    is updated in place (F expression), so two submissions at once wait for each other."""
+    for _attempt in range(3):
+        if ReferenceCounter.objects.filter(year=year).update(last=F("last") + 1):
+            break
+        try:
+            with transaction.atomic():
+                ReferenceCounter.objects.create(year=year, last=1)
+            break
+        except IntegrityError:
+            continue
+    number = ReferenceCounter.objects.get(year=year).last
+    return f"{REFERENCE_PREFIX}-{year}-{number:04d}"
+
+
+def _certifier_emails(cluster_id: int) -> list[str]:
+    from sendfund.accounts.models import User
+
+    return list(User.objects.filter(is_active=True, memberships__organisation__cluster_id=cluster_id,
+                                    memberships__role=Role.CERTIFIER).values_list("email", flat=True))
+
+
+def _writer_emails(application: Application) -> list[str]:
+    return [application.cluster.host_email, application.created_by.email if application.created_by else ""]
+
+
+@transaction.atomic
+def application_transition(*, application: Application, to: str, actor, reason: str = "") -> Application:
+    """Move an application along TRANSITIONS. Raises DomainError if the move is not in the table, the
+    actor may not make it, or (for sign-off and submission) the application is incomplete or contains
+    something that looks like a pupil's identity."""
+    application = _locked(application)
+    before = application.status
+    move = TRANSITIONS.get((before, to))
+    if move is None:
+        raise DomainError(f"An application that is {application.get_status_display().lower()} cannot be "
+                          f"{Status(to).label.lower()}")
+    if not move.allowed(actor, application):
+        raise DomainError(move.refusal)
+    if to in (Status.AWAITING_SIGN_OFF, Status.SUBMITTED):
+        incomplete = selectors.application_incomplete_sections(application=application)
+        if incomplete:
+            raise DomainError("Complete every section first: " + ", ".join(s.title for s in incomplete))
+        findings = selectors.application_identity_findings(application=application)
+        if findings:
+            raise DomainError("Remove anything that could identify a child first. " + findings[0].message)
+    link = site_url(reverse("applications:detail", kwargs={"pk": application.pk}))
+    application.status = to
+    fields = ["status", "updated_at"]
+    if to == Status.SUBMITTED:
+        application.reference = reference_next(year=timezone.localdate().year)
+        application.submitted_at = timezone.now()
+        application.signed_off_by = actor
+        application.sent_back_reason = ""
+        fields += ["reference", "submitted_at", "signed_off_by", "sent_back_reason"]
+        email_on_commit(to=[*_writer_emails(application), actor.email],
+                        subject=f"Application {application.reference} submitted",
+                        body=(f"Your cluster's application {application.reference} has been submitted to "
+                              "Norfolk County Council.\n\nWe will contact your cluster host to arrange a "
+                              f"meeting.\n\nSign in to see it: {link}\n"))
+    elif to == Status.AWAITING_SIGN_OFF:
+        application.sent_back_reason = ""
+        fields.append("sent_back_reason")
+        email_on_commit(to=_certifier_emails(application.cluster_id),
+                        subject="An application is ready for you to sign off",
+                        body=f"An application from your cluster is ready for you to check and sign off.\n\n"
+                             f"Sign in to see it: {link}\n")
+    elif to == Status.DRAFT:
+        application.sent_back_reason = reason.strip()
+        fields.append("sent_back_reason")
+        email_on_commit(to=_writer_emails(application), subject="Your application has been sent back",
+                        body=f"Your cluster's application has been sent back to change something.\n\n"
+                             f"Sign in to see why: {link}\n")
+    application.save(update_fields=fields)
+    audit_record(actor=actor, verb=f"application.{move.verb}", target=application, label=str(application),
+                 before={"status": before}, after={"status": to, **({"reason": reason} if reason else {}),
+                                                   **({"reference": application.reference}
+                                                      if to == Status.SUBMITTED else {})})
+    return application

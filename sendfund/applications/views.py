@@ -1,0 +1,433 @@
+"""Thin views: load through the scoping rule, ask a permission function, call a service, render.
+
+Apply side (/apply/...) for clusters; manage side (/manage/applications/...) for LA staff, read only.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from sendfund.accounts.decorators import requires
+from sendfund.accounts.permissions import roles_of
+from sendfund.accounts.scoping import clusters_of
+from sendfund.core.audit import audit_timeline
+from sendfund.core.errors import DomainError
+from sendfund.core.navigation import ENTRIES
+from sendfund.funds.models import Round
+
+from . import selectors, services
+from .evidence import NOT_RUN, capacity_evidence
+from .forms import FinishedForm, SignOffForm, StartForm
+from .models import Document, Status
+from .permissions import (WRITERS, can_edit_application, can_list_submitted_applications, can_request_sign_off,
+                          can_sign_off_application, can_start_application, can_use_applications,
+                          can_withdraw_sign_off_request)
+from .sections import BY_KEY, ITEM_FORMS, ITEM_NAMES, ITEM_SECTIONS, LAST
+from .summary import application_summary
+
+PAGE_SIZE = 25
+
+
+def _application(request, pk, *, edit=False):
+    application = selectors.application_for_user(user=request.user, pk=pk)
+    if edit and not can_edit_application(request.user, application):
+        raise PermissionDenied
+    selectors.application_member_schools(application=application)
+    return application
+
+
+def _after_save(request, application):
+    if request.GET.get("return") == "check":
+        return redirect("applications:check", pk=application.pk)
+    return redirect("applications:detail", pk=application.pk)
+
+
+def _version(request) -> int | None:
+    raw = request.POST.get("version", "")
+    return int(raw) if raw.isdigit() else None
+
+
+def _warn_identity(request, application, key):
+    for finding in selectors.application_identity_findings(application=application, only=key):
+        messages.warning(request, f"{finding.section}, '{finding.field}': we found {finding.problem}. "
+                                  "Remove it before you submit: this service must not hold information that "
+                                  "could identify a child.")
+
+
+# --- rounds, start, dashboard -----------------------------------------------------------------------------
+
+@requires(can_use_applications)
+def rounds(request):
+    today = timezone.localdate()
+    open_rounds = list(Round.objects.open_on(today).select_related("fund").prefetch_related("streams")
+                       .order_by("closes_on"))
+    return render(request, "applications/rounds.html", {
+        "rounds": open_rounds, "can_start": can_start_application(request.user)})
+
+
+@requires(can_start_application)
+def start(request, round_pk):
+    round_ = get_object_or_404(Round.objects.open_on(timezone.localdate()).prefetch_related("streams"), pk=round_pk)
+    roles = roles_of(request.user)
+    clusters = [c for c in clusters_of(request.user) if roles.has_cluster_role(c.pk, *WRITERS)]
+    offered = [(s.kind, s.get_kind_display()) for s in round_.streams.all()]
+    form = StartForm(request.POST if request.method == "POST" else None, initial={"clusters": clusters})
+    form.fields["streams"].choices = offered
+    if request.method == "POST" and form.is_valid():
+        cluster = clusters[0] if len(clusters) == 1 else next(c for c in clusters
+                                                             if str(c.pk) == form.cleaned_data["cluster"])
+        try:
+            application = services.application_start(cluster=cluster, round=round_,
+                                                     streams=form.cleaned_data["streams"], actor=request.user)
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(request, "Your application has been started. It is saved as you go.")
+            return redirect("applications:detail", pk=application.pk)
+    return render(request, "applications/start.html", {"round": round_, "form": form, "streams": round_.streams.all()})
+
+
+def _casework_links(user) -> list[dict]:
+    """The slot for casework's apply-side pages ("What the council has asked"), which casework registers
+    with navigation.register(area="apply", url_name="casework:...")."""
+    links = []
+    for entry in ENTRIES:
+        if entry.area == "apply" and entry.url_name.startswith("casework:") and entry.check(user):
+            try:
+                links.append({"text": entry.text, "href": reverse(entry.url_name), "description": entry.description})
+            except NoReverseMatch:
+                continue
+    return links
+
+
+@requires(can_use_applications)
+def dashboard(request):
+    page = Paginator(selectors.cluster_applications(user=request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    la_asks = _casework_links(request.user)
+    return render(request, "applications/dashboard.html", {
+        "page": page, "la_asks": la_asks, "can_start": can_start_application(request.user),
+        "has_open_round": Round.objects.open_on(timezone.localdate()).exists()})
+
+
+# --- one application: task list, sections, items ---------------------------------------------------------
+
+@requires(can_use_applications)
+def detail(request, pk):
+    application = _application(request, pk)
+    loaded = selectors.application_load(application=application)
+    if can_edit_application(request.user, application):
+        return render(request, "applications/task_list.html", {
+            "application": application, "groups": selectors.application_tasks(loaded=loaded),
+            "incomplete": selectors.application_incomplete_sections(application=application, loaded=loaded)})
+    return render(request, "applications/overview.html", {
+        "application": application, "area": "apply",
+        "cards": application_summary(loaded=loaded, editable=False),
+        "events": audit_timeline(target=application)[:50],
+        "can_sign_off": can_sign_off_application(request.user, application),
+        "can_withdraw": can_withdraw_sign_off_request(request.user, application)})
+
+
+def _section_context(request, application, spec, form, loaded, *, stale=None):
+    context = {"application": application, "spec": spec, "form": form, "stale": stale,
+               "version": stale.version if stale else loaded.version(spec.key),
+               "return_check": request.GET.get("return") == "check",
+               "schools": selectors.application_member_schools(application=application)}
+    if spec.key == "evidence-capacity":
+        context["evidence"] = capacity_evidence(cluster=application.cluster)
+        context["not_run"] = NOT_RUN
+    if spec.key == "plans":
+        context["documents"] = loaded.documents
+    if stale is not None:
+        context["stale_rows"] = [(form.fields[n].label if n in form.fields else n, v)
+                                 for n, v in stale.answers.items()]
+    return context
+
+
+@requires(can_use_applications)
+def section(request, pk, key):
+    application = _application(request, pk, edit=True)
+    spec = BY_KEY.get(key)
+    if spec is None or spec.is_list or not spec.applies(application):
+        raise Http404("No such section")
+    loaded = selectors.application_load(application=application)
+    if key == LAST and selectors.section_status(loaded, spec) == selectors.CANNOT_START:
+        messages.info(request, "Complete every other section before the declarations.")
+        return redirect("applications:detail", pk=pk)
+    form_class = spec.form_class
+    stale = None
+    if request.method == "POST":
+        action = request.POST.get("action", "continue")
+        form = form_class(request.POST, request.FILES, application=application, partial=(action == "save"))
+        if form.is_valid():
+            try:
+                services.section_save(application=application, key=key, answers=form.answers(),
+                                      completed=(action != "save"), expected_version=_version(request),
+                                      actor=request.user)
+                for name, kind in getattr(form, "FILE_KINDS", {}).items():
+                    if form.cleaned_data.get(name):
+                        services.document_attach(application=application, kind=kind, upload=form.cleaned_data[name],
+                                                 actor=request.user)
+            except services.StaleSection as exc:
+                stale = exc.section
+            except DomainError as exc:
+                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            else:
+                _warn_identity(request, application, key)
+                if action == "save":
+                    messages.success(request, "Your answers have been saved. You can come back to them at any time.")
+                    return redirect("applications:dashboard")
+                return _after_save(request, application)
+    else:
+        initial = dict(loaded.answers(key))
+        if key == "governance" and "fund_holder" not in initial and application.cluster.host_school:
+            initial["fund_holder"] = str(application.cluster.host_school.urn)
+        form = form_class(initial=initial, application=application)
+    return render(request, "applications/section.html",
+                  _section_context(request, application, spec, form, loaded, stale=stale))
+
+
+@requires(can_use_applications)
+@require_POST
+def document_remove(request, pk, doc):
+    application = _application(request, pk, edit=True)
+    document = get_object_or_404(Document, pk=doc, application=application)
+    services.document_remove(application=application, document=document, actor=request.user)
+    messages.success(request, f"{document.original_name} has been removed.")
+    return redirect(reverse("applications:section", kwargs={"pk": pk, "key": "plans"}))
+
+
+def _item_kind(kind):
+    if kind not in ITEM_SECTIONS:
+        raise Http404("No such section")
+    return kind
+
+
+@requires(can_use_applications)
+def items(request, pk, kind):
+    application = _application(request, pk, edit=True)
+    spec = BY_KEY[_item_kind(kind)]
+    loaded = selectors.application_load(application=application)
+    form = FinishedForm(request.POST if request.method == "POST" else None)
+    stale = False
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.section_finish(application=application, kind=kind, finished=form.cleaned_data["finished"] == "yes",
+                                    expected_version=_version(request), actor=request.user)
+        except services.StaleSection:
+            stale = True
+            loaded = selectors.application_load(application=application)
+        except DomainError as exc:
+            form.add_error("finished", exc.message)
+        else:
+            return _after_save(request, application)
+    rows = [{"item": item, "number": n, "complete": selectors.item_is_complete(kind=kind, item=item, application=application)}
+            for n, item in enumerate(loaded.items[kind], start=1)]
+    cards = [c for c in application_summary(loaded=loaded, editable=True) if c.key == kind]
+    return render(request, "applications/items.html", {
+        "application": application, "spec": spec, "kind": kind, "name": ITEM_NAMES[kind], "rows": rows,
+        "cards": cards, "form": form, "version": loaded.version(kind), "stale": stale,
+        "return_check": request.GET.get("return") == "check"})
+
+
+def _item_initial(kind, item):
+    if item is None:
+        return {}
+    if kind == "activities":
+        return {"what": item.what, "delivered_by": item.delivered_by, "starts_on": item.starts_on,
+                "ends_on": item.ends_on, "schools": [str(s.pk) for s in item.schools.all()]}
+    if kind == "costs":
+        initial = {"stream_kind": item.stream_kind, "category": item.category, "description": item.description,
+                   "recurrence": item.recurrence}
+        initial.update({f"amount_{a.financial_year}": f"{a.amount:.2f}" for a in item.amounts.all()})
+        return initial
+    return {"measure": item.measure, "baseline": item.baseline, "target": item.target, "by_when": item.by_when,
+            "how_measured": item.how_measured}
+
+
+def _item_form(request, pk, kind, item_pk=None):
+    application = _application(request, pk, edit=True)
+    _item_kind(kind)
+    model = services.ITEM_MODELS[kind]
+    item = get_object_or_404(model, pk=item_pk, application=application) if item_pk else None
+    loaded = selectors.application_load(application=application)
+    form_class = ITEM_FORMS[kind]
+    stale = None
+    if request.method == "POST":
+        action = request.POST.get("action", "continue")
+        form = form_class(request.POST, application=application, partial=(action == "save"))
+        if form.is_valid():
+            data = dict(form.cleaned_data)
+            if kind == "costs":
+                data["amounts"] = form.amounts()
+            try:
+                item = services.item_save(application=application, kind=kind, data=data, item=item,
+                                          expected_version=_version(request), actor=request.user)
+            except services.StaleSection as exc:
+                stale = exc.section
+            except DomainError as exc:
+                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            else:
+                _warn_identity(request, application, kind)
+                if action == "save":
+                    messages.success(request, "Your answers have been saved. You can come back to them at any time.")
+                    return redirect("applications:dashboard")
+                url = reverse("applications:items", kwargs={"pk": pk, "kind": kind})
+                return redirect(url + ("?return=check" if request.GET.get("return") == "check" else ""))
+    else:
+        form = form_class(initial=_item_initial(kind, item), application=application)
+    return render(request, "applications/item_form.html", {
+        "application": application, "spec": BY_KEY[kind], "kind": kind, "name": ITEM_NAMES[kind], "item": item,
+        "form": form, "stale": stale, "version": stale.version if stale else loaded.version(kind),
+        "return_check": request.GET.get("return") == "check"})
+
+
+@requires(can_use_applications)
+def item_add(request, pk, kind):
+    return _item_form(request, pk, kind)
+
+
+@requires(can_use_applications)
+def item_edit(request, pk, kind, item):
+    return _item_form(request, pk, kind, item)
+
+
+@requires(can_use_applications)
+def item_remove(request, pk, kind, item):
+    application = _application(request, pk, edit=True)
+    _item_kind(kind)
+    obj = get_object_or_404(services.ITEM_MODELS[kind], pk=item, application=application)
+    loaded = selectors.application_load(application=application)
+    if request.method == "POST":
+        if request.POST.get("confirm") == "yes":
+            try:
+                services.item_remove(application=application, kind=kind, item=obj,
+                                     expected_version=_version(request), actor=request.user)
+            except DomainError as exc:
+                messages.error(request, exc.message)
+            else:
+                messages.success(request, f"The {ITEM_NAMES[kind]} has been removed.")
+        return redirect("applications:items", pk=pk, kind=kind)
+    return render(request, "applications/item_remove.html", {
+        "application": application, "kind": kind, "name": ITEM_NAMES[kind], "item": obj,
+        "version": loaded.version(kind)})
+
+
+# --- check, sign-off, confirmation --------------------------------------------------------------------
+
+@requires(can_use_applications)
+def check(request, pk):
+    application = _application(request, pk)
+    loaded = selectors.application_load(application=application)
+    editable = can_edit_application(request.user, application)
+    return render(request, "applications/check.html", {
+        "application": application, "cards": application_summary(loaded=loaded, editable=editable),
+        "incomplete": selectors.application_incomplete_sections(application=application, loaded=loaded),
+        "findings": selectors.application_identity_findings(application=application, loaded=loaded),
+        "can_request": can_request_sign_off(request.user, application),
+        "can_sign_off": can_sign_off_application(request.user, application)})
+
+
+@requires(can_use_applications)
+@require_POST
+def request_sign_off(request, pk):
+    application = _application(request, pk)
+    try:
+        services.application_transition(application=application, to=Status.AWAITING_SIGN_OFF, actor=request.user)
+    except DomainError as exc:
+        if not can_request_sign_off(request.user, application):
+            raise PermissionDenied from exc
+        messages.error(request, exc.message)
+        return redirect("applications:check", pk=pk)
+    messages.success(request, "Your application has been sent to your cluster's head or chair to sign off. "
+                              "We have emailed them a link.")
+    return redirect("applications:detail", pk=pk)
+
+
+@requires(can_use_applications)
+@require_POST
+def withdraw(request, pk):
+    application = _application(request, pk)
+    if not roles_of(request.user).has_cluster_role(application.cluster_id, *WRITERS):
+        raise PermissionDenied
+    try:
+        services.application_transition(application=application, to=Status.DRAFT, actor=request.user,
+                                        reason="Taken back by the cluster to change it")
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("applications:detail", pk=pk)
+    messages.success(request, "The application is a draft again. You can change it and send it for sign-off again.")
+    return redirect("applications:detail", pk=pk)
+
+
+@requires(can_use_applications)
+def sign_off(request, pk):
+    application = _application(request, pk)
+    if not can_sign_off_application(request.user, application):
+        raise PermissionDenied
+    loaded = selectors.application_load(application=application)
+    form = SignOffForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        decision = form.cleaned_data["decision"]
+        try:
+            if decision == "confirm":
+                services.application_transition(application=application, to=Status.SUBMITTED, actor=request.user)
+                return redirect("applications:confirmation", pk=pk)
+            services.application_transition(application=application, to=Status.DRAFT, actor=request.user,
+                                            reason=form.cleaned_data["reason"])
+            messages.success(request, "The application has been sent back to the cluster host and SEND lead.")
+            return redirect("applications:detail", pk=pk)
+        except DomainError as exc:
+            form.add_error("decision", exc.message)
+    return render(request, "applications/sign_off.html", {
+        "application": application, "form": form, "cards": application_summary(loaded=loaded, editable=False),
+        "findings": selectors.application_identity_findings(application=application, loaded=loaded)})
+
+
+@requires(can_use_applications)
+def confirmation(request, pk):
+    application = _application(request, pk)
+    if application.status != Status.SUBMITTED:
+        raise Http404("Not submitted")
+    return render(request, "applications/confirmation.html", {"application": application})
+
+
+def _document_response(request, pk, doc):
+    application = selectors.application_for_user(user=request.user, pk=pk)
+    document = get_object_or_404(Document, pk=doc, application=application)
+    return FileResponse(document.file.open("rb"), as_attachment=True, filename=document.original_name,
+                        content_type=document.content_type)
+
+
+@requires(can_use_applications)
+def document(request, pk, doc):
+    return _document_response(request, pk, doc)
+
+
+# --- the LA's read-only view ----------------------------------------------------------------------
+
+@requires(can_list_submitted_applications)
+def manage_list(request):
+    page = Paginator(selectors.submitted_applications(user=request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "applications/manage_list.html", {"page": page})
+
+
+@requires(can_list_submitted_applications)
+def manage_detail(request, pk):
+    application = selectors.application_for_user(user=request.user, pk=pk)
+    selectors.application_member_schools(application=application)
+    loaded = selectors.application_load(application=application)
+    return render(request, "applications/overview.html", {
+        "application": application, "area": "manage",
+        "cards": application_summary(loaded=loaded, editable=False, area="manage"),
+        "events": audit_timeline(target=application)[:50],
+        "requested": selectors.application_requested_amounts(application=application)})
+
+
+@requires(can_list_submitted_applications)
+def manage_document(request, pk, doc):
+    return _document_response(request, pk, doc)
