@@ -15,7 +15,7 @@ POT = Decimal("9400000.00")
 def load(context) -> None:
     admin = context.users[Role.ADMINISTRATOR]
     current = formula_version_save(
-        actor=admin, name="Cluster SEND formula 2019-20", valid_from=dt.date(2019, 4, 1),
+        actor=admin, name="Cluster SEND formula from 2018-19", valid_from=dt.date(2018, 4, 1),
         description="Pupil numbers, deprivation and SEN support, with a fixed sum per school.",
         weights={"pupils": Decimal("0.5"), "fsm": Decimal("0.2"), "fsm_ever6": Decimal("0.1"),
                  "eal": Decimal("0.1"), "sen_support": Decimal("0.1")},

@@ -11,6 +11,7 @@ from django.db import transaction
 from sendfund.core.audit import audit_record
 from sendfund.core.errors import DomainError
 from sendfund.core.money import from_pence, to_pence
+from sendfund.core.years import fy_bounds, fy_label
 from sendfund.registry.models import Cluster, Indicator
 
 from . import engine, selectors
@@ -144,10 +145,14 @@ def formula_run_create(
     seed: int = 0,
 ) -> FormulaRun:
     """Allocate `pot` by `version` to the clusters of `academic_year`, using last year's allocation run
-    for protection and evidence over years; store the inputs' identity and every result.
-    Raises DomainError when the inputs do not fit (no schools, a floor the pot cannot afford...)."""
+    for protection and evidence over years; store the inputs' identity and every result. An allocation
+    run needs a version valid by the end of its financial year. Raises DomainError when the inputs do
+    not fit (no schools, a floor the pot cannot afford, a version not yet valid...)."""
     if pot < 0 or pot != pot.quantize(Decimal("0.01")):
         raise DomainError("Enter the pot in pounds and pence, 0 or more", field="pot")
+    if kind == RunKind.ALLOCATION and version.valid_from > fy_bounds(financial_year)[1]:
+        raise DomainError(f"{version.name} applies from {version.valid_from.day} {version.valid_from:%B %Y}, after {fy_label(financial_year)}. "
+                          "Choose another version, or run it as a scenario.", field="version")
     if not 0 <= scenarios <= 100_000:
         raise DomainError("Scenarios must be between 0 and 100,000", field="scenarios")
     document = selectors.version_document(version=FormulaVersion.objects.prefetch_related(

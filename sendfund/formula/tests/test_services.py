@@ -120,6 +120,9 @@ def test_run_refuses_what_the_engine_refuses(world):
     with pytest.raises(DomainError, match="pounds and pence"):
         services.formula_run_create(actor=None, version=world.formula_version, financial_year=2030,
                                     academic_year=world.year, pot=Decimal("10.001"))
+    with pytest.raises(DomainError, match="Draft formula applies from 1 April 2020, after FY 2019-20"):
+        services.formula_run_create(actor=None, version=world.formula_draft, financial_year=2019,
+                                    academic_year=world.year, pot=Decimal("10.00"))
     assert FormulaRun.objects.count() == 1
 
 
