@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from decimal import Decimal
 
 import matplotlib
@@ -16,11 +17,31 @@ GOVUK_RED = "#d4351c"
 GOVUK_GREY = "#505a5f"
 
 
+def _presentation_attributes(svg: str) -> str:
+    """Turn matplotlib's style="..." and <style> into SVG presentation attributes.
+
+    The site's Content Security Policy forbids inline styles, which would leave every shape
+    black when the SVG sits in a page. Attributes are not styles, so the chart draws as meant.
+    """
+    svg = re.sub(r"<style[^>]*>.*?</style>", "", svg, flags=re.S)
+
+    def attributes(match: re.Match) -> str:
+        out = []
+        for part in match.group(1).split(";"):
+            key, _, value = part.partition(":")
+            if key.strip() and value.strip():
+                out.append(f'{key.strip()}="{value.strip().replace(chr(34), chr(39))}"')
+        return " ".join(out)
+
+    svg = re.sub(r'style="([^"]*)"', attributes, svg)
+    return svg.replace("<svg ", '<svg stroke-linejoin="round" stroke-linecap="butt" ', 1)
+
+
 def _svg(fig) -> bytes:
     buf = io.StringIO()
     fig.savefig(buf, format="svg", bbox_inches="tight", metadata={"Date": None})
     plt.close(fig)
-    return buf.getvalue().encode()
+    return _presentation_attributes(buf.getvalue()).encode()
 
 
 def inline(svg: bytes, *, label: str) -> str:

@@ -126,8 +126,9 @@ def _run_context(run: FormulaRun) -> dict:
     results = selectors.run_results(run=run)
     names = selectors.indicator_names()
     labels = [selectors.component_label(c, names) for c in run.components]
-    return {"run": run, "results": results, "component_labels": labels, "names": names,
-            "need_names": [names.get(c, c) for c in run.need_indicators]}
+    need_names = [names.get(c, c) for c in run.need_indicators]
+    return {"run": run, "results": results, "component_labels": labels, "names": names, "need_names": need_names,
+            "need_phrase": ", ".join(n[:1].lower() + n[1:] for n in need_names)}
 
 
 @requires(can_view_formula)

@@ -93,6 +93,7 @@ def test_gap_page_ranks_highlights_and_draws_charts(client_for, world):
     assert html.count('role="img"') == 2  # two charts, each with its data table below
     assert "Invite to apply" in html and "No cluster has clear evidence yet" in html
     assert "sf-highlight" in html
+    assert "pupils on SEN support, pupils with an EHC plan" in html
 
 
 def test_compare_page(client_for, world):
@@ -120,6 +121,7 @@ def test_downloads(client_for, world):
     assert client.get(reverse("formula:run-download", kwargs={"pk": world.formula_run.pk, "fmt": "pdf"})).status_code == 404
     response = client.get(reverse("formula:run-chart", kwargs={"pk": world.formula_run.pk, "name": "need-funding"}))
     assert response["Content-Type"] == "image/svg+xml" and b"<svg" in response.content
+    assert b"style=" not in response.content and b"<style" not in response.content  # the CSP forbids inline styles
 
 
 def test_administrator_makes_a_version_through_the_form(client_for, world):
