@@ -1,2 +1,32 @@
+from django.urls import path
+
+from . import views
+
 app_name = "casework"
-urlpatterns: list = []
+C = "manage/casework/<str:reference>/"
+urlpatterns = [
+    path("manage/casework/", views.queue, name="queue"),
+    path("manage/casework/applications/<int:pk>/acknowledge/", views.acknowledge, name="acknowledge"),
+    path(C, views.case_detail, name="case-detail"),
+    path(C + "assign/", views.assign, name="assign"),
+    path(C + "meeting/", views.meeting, name="meeting"),
+    path(C + "meeting/notes/", views.meeting_notes, name="meeting-notes"),
+    path(C + "meeting.ics", views.meeting_ics, name="meeting-ics"),
+    path(C + "steps/<slug:name>/", views.move, name="move"),
+    path(C + "declare/", views.declare, name="declare"),
+    path(C + "review/", views.review, name="review"),
+    path(C + "moderation/", views.moderation, name="moderation"),
+    path(C + "request-information/", views.request_information, name="request-information"),
+    path(C + "recommend/", views.recommend, name="recommend"),
+    path(C + "decide/", views.decide, name="decide"),
+    path(C + "letter/", views.letter, name="letter"),
+    path(C + "letter.pdf", views.letter_pdf, name="letter-pdf"),
+    path(C + "payments/", views.payments, name="payments"),
+    path(C + "withdraw/", views.withdraw, name="withdraw"),
+    path("apply/funding-decisions/", views.apply_cases, name="apply-cases"),
+    path("apply/funding-decisions/<str:reference>/", views.apply_case, name="apply-case"),
+    path("apply/funding-decisions/<str:reference>/letter.pdf", views.apply_letter_pdf, name="apply-letter-pdf"),
+    path("apply/funding-decisions/<str:reference>/accept/", views.apply_accept, name="apply-accept"),
+    path("apply/requests/", views.apply_requests, name="apply-requests"),
+    path("apply/requests/<int:pk>/", views.apply_answer, name="apply-answer"),
+]

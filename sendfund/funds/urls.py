@@ -1,2 +1,10 @@
+from django.urls import path
+
+from . import views
+
 app_name = "funds"
-urlpatterns: list = []
+urlpatterns = [
+    path("manage/funds/", views.pot, name="pot"),
+    path("manage/funds/ledger/", views.ledger, name="ledger"),
+    path("manage/funds/allocate/", views.allocate, name="allocate"),
+]

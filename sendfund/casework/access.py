@@ -1,0 +1,75 @@
+"""Who may open each casework URL (walked by tests/test_authorization.py), and the cases the test world has.
+
+A specialist sees only the cases assigned to them: the world's specialists are assigned to its cases,
+so they are allowed there; `specialist_elsewhere` (not in the world's role list) is checked in tests.
+"""
+
+from sendfund.accounts.access import CLUSTER, OTHER_CLUSTER_HOST, Role, Rule
+
+OFFICER = frozenset({Role.LA_OFFICER})
+DECISION_MAKER = frozenset({Role.DECISION_MAKER})
+SPECIALISTS = frozenset({Role.EDUCATION_SPECIALIST, Role.BUSINESS_SPECIALIST})
+READERS = frozenset({Role.LA_OFFICER, Role.DECISION_MAKER, Role.ADMINISTRATOR}) | SPECIALISTS
+ACCEPTORS = frozenset({Role.CLUSTER_HOST, Role.CERTIFIER})
+ANSWERERS = frozenset({Role.CLUSTER_HOST, Role.CLUSTER_SEND_LEAD})
+NOBODY = frozenset()
+
+
+def _c(w):
+    return {"reference": w.case.reference}
+
+
+def _a(w):
+    return {"reference": w.case_assessing.reference}
+
+
+def _o(w):
+    return {"reference": w.case_other.reference}
+
+
+RULES = [
+    Rule("casework:queue", READERS),
+    Rule("casework:acknowledge", OFFICER, kwargs=lambda w: {"pk": w.application_submitted.pk}),
+    Rule("casework:case-detail", READERS, kwargs=_c),
+    Rule("casework:case-detail", READERS - SPECIALISTS, kwargs=_o, note="not assigned: specialists get 404"),
+    Rule("casework:assign", OFFICER, kwargs=_c),
+    Rule("casework:meeting", OFFICER, kwargs=_c),
+    Rule("casework:meeting-notes", OFFICER, kwargs=_c),
+    Rule("casework:meeting-ics", READERS, kwargs=_c),
+    Rule("casework:move", READERS, kwargs=lambda w: {**_c(w), "name": "close"}, method="post",
+         note="any reader may try; the transition table refuses those without the role, with a message"),
+    Rule("casework:declare", SPECIALISTS, kwargs=_a),
+    Rule("casework:review", SPECIALISTS, kwargs=_a),
+    Rule("casework:moderation", READERS, kwargs=_a),
+    Rule("casework:request-information", OFFICER, kwargs=_a),
+    Rule("casework:recommend", OFFICER, kwargs=_a),
+    Rule("casework:decide", DECISION_MAKER, kwargs=_c),
+    Rule("casework:letter", READERS, kwargs=_c),
+    Rule("casework:letter-pdf", READERS, kwargs=_c),
+    Rule("casework:payments", DECISION_MAKER, kwargs=_c),
+    Rule("casework:withdraw", OFFICER, kwargs=_a),
+    Rule("casework:apply-cases", CLUSTER | {OTHER_CLUSTER_HOST}),
+    Rule("casework:apply-case", CLUSTER, kwargs=_c, note="the host of another cluster gets 404"),
+    Rule("casework:apply-case", frozenset({OTHER_CLUSTER_HOST}), kwargs=_o),
+    Rule("casework:apply-letter-pdf", CLUSTER, kwargs=_c),
+    Rule("casework:apply-accept", CLUSTER, kwargs=_c),
+    Rule("casework:apply-requests", CLUSTER | {OTHER_CLUSTER_HOST}),
+    Rule("casework:apply-answer", CLUSTER, kwargs=lambda w: {"pk": w.information_request.pk}),
+]
+
+
+def build_world(world) -> None:
+    """Cases for the world's cluster: one decided (approved in part), one under assessment with a question
+    to the cluster, and one for the other cluster (assigned to nobody)."""
+    from .models import Case, State
+    from .tests.factories import advance, submitted_application
+
+    world.case = advance(world, submitted_application(world), State.DECIDED)
+    world.case_assessing = advance(world, submitted_application(world), State.UNDER_ASSESSMENT)
+    world.case_assessing = advance(world, world.case_assessing, State.INFORMATION_REQUESTED)
+    world.information_request = world.case_assessing.information_requests.get()
+    other = submitted_application(world, streams=("development",), cluster=world.other_cluster)
+    from . import services
+
+    world.case_other = services.case_acknowledge(application=other, actor=world.users[Role.LA_OFFICER])
+    world.case_other = Case.objects.get(pk=world.case_other.pk)

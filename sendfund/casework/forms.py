@@ -1,0 +1,185 @@
+"""Forms check the shape of what is typed; services check the rules (house rule 7)."""
+
+import datetime as dt
+
+from crispy_forms_gds.helper import FormHelper
+from django import forms
+from django.utils import timezone
+
+from sendfund.accounts.models import User
+from sendfund.accounts.roles import Role
+from sendfund.core.money import MoneyError, format_pounds, parse_pounds
+from sendfund.core.years import fy_label
+
+from .models import Outcome
+
+
+class Form(forms.Form):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+
+
+def _text(label, message, *, hint="", rows=5, required=True):
+    return forms.CharField(label=label, help_text=hint, required=required, max_length=5000,
+                           widget=forms.Textarea(attrs={"rows": rows}), error_messages={"required": message})
+
+
+def _people(role):
+    return User.objects.filter(memberships__role=role, is_active=True).distinct().order_by("full_name")
+
+
+class AssignForm(Form):
+    officer = forms.ModelChoiceField(label="LA officer", queryset=_people(Role.LA_OFFICER), required=False)
+    education_specialist = forms.ModelChoiceField(label="Education specialist",
+                                                  queryset=_people(Role.EDUCATION_SPECIALIST), required=False)
+    business_specialist = forms.ModelChoiceField(label="Business specialist",
+                                                 queryset=_people(Role.BUSINESS_SPECIALIST), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["officer"].queryset = _people(Role.LA_OFFICER)
+        self.fields["education_specialist"].queryset = _people(Role.EDUCATION_SPECIALIST)
+        self.fields["business_specialist"].queryset = _people(Role.BUSINESS_SPECIALIST)
+
+
+class MeetingForm(Form):
+    day = forms.DateField(label="Date", help_text="For example, 2026-12-14 (year-month-day)",
+                          widget=forms.DateInput(attrs={"type": "date"}),
+                          error_messages={"required": "Enter the date of the meeting",
+                                          "invalid": "Enter a real date, like 2026-12-14"})
+    time = forms.TimeField(label="Start time", help_text="For example, 14:30",
+                           widget=forms.TimeInput(attrs={"type": "time"}),
+                           error_messages={"required": "Enter the start time", "invalid": "Enter a time, like 14:30"})
+    duration_minutes = forms.IntegerField(label="Length in minutes", min_value=15, max_value=480, initial=60,
+                                          error_messages={"required": "Enter how long the meeting is"})
+    place = forms.CharField(label="Place", required=False, max_length=200,
+                            help_text="For example, County Hall, Martineau Lane, Norwich. Leave blank if online only.")
+    online_link = forms.URLField(label="Online meeting link", required=False,
+                                 help_text="A link starting https://, if people can join online",
+                                 error_messages={"invalid": "Enter the link in full, starting https://"})
+    cluster_attendees = _text("Who is coming from the cluster", "Enter who is coming from the cluster",
+                              hint="The cluster host and other representatives, one a line, with their role", rows=3)
+    la_attendees = forms.ModelMultipleChoiceField(label="Who is coming from the council",
+                                                  queryset=User.objects.none(), required=False,
+                                                  widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["la_attendees"].queryset = (User.objects.filter(
+            memberships__role__in=[Role.LA_OFFICER, Role.EDUCATION_SPECIALIST, Role.BUSINESS_SPECIALIST],
+            is_active=True).distinct().order_by("full_name"))
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("place") and not data.get("online_link") and not self.errors:
+            self.add_error("place", "Enter a place or an online meeting link")
+        if data.get("day") and data.get("time"):
+            data["starts_at"] = timezone.make_aware(dt.datetime.combine(data["day"], data["time"]))
+        return data
+
+
+class NotesForm(Form):
+    notes = _text("Notes of the meeting", "Enter the notes of the meeting",
+                  hint="What was discussed. Do not include anything that could identify a child.")
+    actions = _text("Agreed actions", "Enter the agreed actions", hint="One a line, with who will do it and when",
+                    rows=4)
+
+
+class DeclarationForm(Form):
+    has_conflict = forms.TypedChoiceField(
+        label="Do you have a conflict of interest in this application?", widget=forms.RadioSelect,
+        choices=[("no", "No"), ("yes", "Yes")], coerce=lambda v: v == "yes",
+        help_text="For example, you work at or govern one of the cluster's schools, or a close relative does.",
+        error_messages={"required": "Select yes if you have a conflict of interest"})
+    details = _text("Describe the conflict", "Describe the conflict", required=False, rows=3,
+                    hint="Only if you answered yes")
+
+
+class ReviewForm(Form):
+    summary = _text("Summary of your review", "Enter a summary", required=False, rows=3)
+
+    def __init__(self, *args, criteria, existing=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        existing = existing or {}
+        self.criteria = criteria
+        for c in criteria:
+            score = existing.get(c.pk)
+            self.fields[f"score_{c.code}"] = forms.TypedChoiceField(
+                label=f"{c.name} (weight {c.weight.normalize()}%)", help_text=c.description,
+                choices=[(str(n), f"{n}") for n in range(1, 6)], coerce=int, widget=forms.RadioSelect,
+                required=False, initial=str(score.score) if score else None)
+            self.fields[f"why_{c.code}"] = forms.CharField(
+                label=f"Why you gave {c.name.lower()} this score", required=False, max_length=3000,
+                widget=forms.Textarea(attrs={"rows": 3}), initial=score.justification if score else "")
+
+    def scores(self) -> dict:
+        return {c.code: (self.cleaned_data.get(f"score_{c.code}"), self.cleaned_data.get(f"why_{c.code}", ""))
+                for c in self.criteria}
+
+
+class QuestionForm(Form):
+    question = _text("Your question for the cluster", "Enter your question",
+                     hint="The cluster host and SEND lead will see it and answer online.")
+
+
+class AnswerForm(Form):
+    answer = _text("Your answer", "Enter your answer",
+                   hint="Do not include names, dates of birth or anything else that could identify a child.")
+
+
+class AmountsForm(Form):
+    """One amount per award line (stream and financial year), in pounds."""
+
+    def __init__(self, *args, lines, field: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.lines = lines
+        for line in lines:
+            current = getattr(line, field)
+            self.fields[f"line_{line.pk}"] = forms.CharField(
+                label=f"{line.stream.get_kind_display()}, {fy_label(line.financial_year)}",
+                help_text=f"Asked for: {format_pounds(line.requested)}",
+                initial=f"{current:.2f}" if current is not None else f"{line.requested:.2f}",
+                error_messages={"required": "Enter an amount in pounds, like 12500.00"},
+                widget=forms.TextInput(attrs={"class": "govuk-input--width-10", "inputmode": "decimal",
+                                              "spellcheck": "false"}))
+
+    def clean(self):
+        data = super().clean()
+        for line in self.lines:
+            name = f"line_{line.pk}"
+            if name in data:
+                try:
+                    data[name] = parse_pounds(data[name])
+                except MoneyError as exc:
+                    self.add_error(name, str(exc))
+        return data
+
+    def amounts(self) -> dict:
+        return {line.pk: self.cleaned_data[f"line_{line.pk}"] for line in self.lines}
+
+
+class RecommendForm(AmountsForm):
+    recommendation = _text("Reasons for your recommendation", "Give the reasons for your recommendation")
+
+
+class DecideForm(AmountsForm):
+    outcome = forms.ChoiceField(label="Decision", choices=Outcome.choices, widget=forms.RadioSelect,
+                                error_messages={"required": "Choose the decision"})
+    reasons = _text("Reasons", "Give the reasons for the decision", hint="The cluster will read these in the letter.")
+    conditions = _text("Conditions of the award", "", required=False, rows=3,
+                       hint="For example, a monitoring return each term. Leave blank if none.")
+
+
+class WithdrawForm(Form):
+    reason = _text("Why is the application being withdrawn?", "Give the reason for withdrawing", rows=3)
+
+
+class PaymentForm(Form):
+    instalment = forms.IntegerField(widget=forms.HiddenInput)
+    paid_on = forms.DateField(label="Date paid", help_text="For example, 2026-12-14 (year-month-day)",
+                              widget=forms.DateInput(attrs={"type": "date"}),
+                              error_messages={"required": "Enter the date it was paid",
+                                              "invalid": "Enter a real date, like 2026-12-14"})

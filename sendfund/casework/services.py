@@ -1,0 +1,313 @@
+"""Writes for casework. Each checks the rule it enforces and raises DomainError in the user's words;
+states change only through workflow.case_transition."""
+
+import datetime as dt
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+from sendfund.accounts.permissions import roles_of
+from sendfund.accounts.roles import Role
+from sendfund.core.audit import audit_record
+from sendfund.core.errors import DomainError
+from sendfund.core.money import format_pounds, from_pence, largest_remainder, to_pence
+from sendfund.core.years import fy_bounds, fy_label
+
+from . import permissions, workdays
+from .models import (AwardLine, Case, ConflictDeclaration, Criterion, InformationRequest, Instalment, Meeting,
+                     Outcome, Review, ReviewKind, Score, State)
+from .workflow import case_transition  # noqa: F401  (re-exported for callers)
+
+
+def _require(ok: bool, message: str) -> None:
+    if not ok:
+        raise DomainError(message)
+
+
+@transaction.atomic
+def case_acknowledge(*, application, actor, note: str = "") -> Case:
+    """Turn a submitted application into a case and acknowledge it (LA officers). One case per application."""
+    from sendfund.applications.models import Application, Status
+    from sendfund.applications.selectors import application_requested_amounts
+
+    _require(permissions.can_manage_cases(actor), "Only an LA officer can acknowledge an application.")
+    application = Application.objects.select_for_update().select_related("round__fund").get(pk=application.pk)
+    _require(application.status == Status.SUBMITTED, "Only a submitted application can be acknowledged.")
+    case = Case.objects.filter(application=application).first()
+    if case is None:
+        case = Case.objects.create(application=application, cluster_id=application.cluster_id,
+                                   reference=application.reference, submitted_at=application.submitted_at,
+                                   officer=actor)
+        streams = {s.kind: s for s in application.round.fund.streams.all()}
+        for (kind, year), amount in sorted(application_requested_amounts(application=application).items()):
+            if kind in streams and amount:
+                AwardLine.objects.create(case=case, stream=streams[kind], financial_year=year, requested=amount)
+        audit_record(actor=actor, verb="case.opened", target=case, label=case.reference,
+                     after={"application": application.pk, "status": case.status})
+    return case_transition(case=case, move="acknowledge", actor=actor, note=note)
+
+
+@transaction.atomic
+def case_assign(*, case: Case, officer=None, education_specialist=None, business_specialist=None, actor) -> Case:
+    """Assign the officer and the two specialists. Each must hold the matching LA role."""
+    _require(permissions.can_manage_cases(actor), "Only an LA officer can assign people to a case.")
+    _require(case.is_open, "This case is closed.")
+    checks = [(officer, Role.LA_OFFICER, "officer"), (education_specialist, Role.EDUCATION_SPECIALIST, "education"),
+              (business_specialist, Role.BUSINESS_SPECIALIST, "business")]
+    for user, role, name in checks:
+        if user is not None and not roles_of(user).has_la_role(role):
+            raise DomainError(f"{user} is not an {role.label.lower()}.", field=name)
+    before = {"officer": case.officer_id, "education_specialist": case.education_specialist_id,
+              "business_specialist": case.business_specialist_id}
+    case.officer = officer or case.officer
+    case.education_specialist = education_specialist or case.education_specialist
+    case.business_specialist = business_specialist or case.business_specialist
+    case.save(update_fields=["officer", "education_specialist", "business_specialist", "updated_at"])
+    audit_record(actor=actor, verb="case.assigned", target=case, label=case.reference, before=before,
+                 after={"officer": case.officer_id, "education_specialist": case.education_specialist_id,
+                        "business_specialist": case.business_specialist_id})
+    return case
+
+
+@transaction.atomic
+def meeting_arrange(*, case: Case, starts_at: dt.datetime, duration_minutes: int, place: str, online_link: str,
+                    cluster_attendees: str, la_attendees: list, actor) -> Meeting:
+    """Arrange (or rearrange) the meeting and email the calendar invitation. Needs a place or an online link."""
+    _require(permissions.can_manage_cases(actor), "Only an LA officer can arrange the meeting.")
+    _require(case.status in (State.ACKNOWLEDGED, State.MEETING_ARRANGED),
+             "The meeting is arranged after the application is acknowledged and before the assessment starts.")
+    _require(bool(place.strip() or online_link.strip()), "Enter a place or an online meeting link.")
+    _require(bool(cluster_attendees.strip()), "Enter who is coming from the cluster.")
+    meeting = Meeting.objects.filter(case=case).first()
+    values = {"starts_at": starts_at, "duration_minutes": duration_minutes, "place": place.strip(),
+              "online_link": online_link.strip(), "cluster_attendees": cluster_attendees.strip()}
+    if meeting is None:
+        meeting = Meeting.objects.create(case=case, **values)
+    else:
+        for key, value in values.items():
+            setattr(meeting, key, value)
+        meeting.sequence += 1
+        meeting.save()
+    meeting.la_attendees.set(la_attendees)
+    meeting.invited_at = timezone.now()
+    meeting.save(update_fields=["invited_at"])
+    audit_record(actor=actor, verb="meeting.arranged", target=case, label=case.reference,
+                 after={**values, "la_attendees": [u.pk for u in la_attendees], "sequence": meeting.sequence})
+    case.meeting = meeting
+    if case.status == State.ACKNOWLEDGED:
+        case_transition(case=case, move="arrange_meeting", actor=actor)
+    else:
+        from . import notifications
+
+        notifications.meeting_invitation(case)  # a rearranged meeting: the updated invitation
+    return meeting
+
+
+@transaction.atomic
+def meeting_record_notes(*, case: Case, notes: str, actions: str, actor) -> Meeting:
+    """Record what the meeting discussed and agreed (LA officers), once it has happened."""
+    _require(permissions.can_manage_cases(actor), "Only an LA officer can record the meeting's notes.")
+    meeting = Meeting.objects.select_for_update().filter(case=case).first()
+    _require(meeting is not None, "Arrange the meeting first.")
+    _require(bool(notes.strip()), "Enter the notes of the meeting.")
+    meeting.notes, meeting.actions = notes.strip(), actions.strip()
+    meeting.notes_recorded_at, meeting.notes_recorded_by = timezone.now(), actor
+    meeting.save()
+    audit_record(actor=actor, verb="meeting.notes_recorded", target=case, label=case.reference,
+                 after={"notes": meeting.notes, "actions": meeting.actions})
+    return meeting
+
+
+def _review_kind_for(case: Case, user) -> str:
+    if case.education_specialist_id == user.pk:
+        return ReviewKind.EDUCATION
+    if case.business_specialist_id == user.pk:
+        return ReviewKind.BUSINESS
+    return ""
+
+
+@transaction.atomic
+def conflict_declare(*, case: Case, user, has_conflict: bool, details: str) -> ConflictDeclaration:
+    """Declare whether you have a conflict of interest, before you score. Made once; it cannot be changed."""
+    _require(bool(_review_kind_for(case, user)), "Only the specialists assigned to this case declare interests here.")
+    _require(not ConflictDeclaration.objects.filter(case=case, user=user).exists(),
+             "You have already made your declaration for this case.")
+    _require(not has_conflict or bool(details.strip()), "Describe the conflict of interest.")
+    declaration = ConflictDeclaration.objects.create(case=case, user=user, has_conflict=has_conflict,
+                                                     details=details.strip())
+    audit_record(actor=user, verb="case.conflict_declared", target=case, label=case.reference,
+                 after={"has_conflict": has_conflict, "details": details.strip()})
+    return declaration
+
+
+@transaction.atomic
+def review_save(*, case: Case, reviewer, scores: dict[str, tuple[int, str]], summary: str, finish: bool) -> Review:
+    """Save a specialist's scores (1 to 5, each with a justification). A declared conflict stops the scoring."""
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    kind = _review_kind_for(case, reviewer)
+    _require(bool(kind), "Only the specialists assigned to this case can score it.")
+    _require(case.status == State.UNDER_ASSESSMENT, "Scores are given while the case is under assessment.")
+    declaration = ConflictDeclaration.objects.filter(case=case, user=reviewer).first()
+    _require(declaration is not None, "Declare whether you have a conflict of interest before you score.")
+    _require(not declaration.has_conflict, "You declared a conflict of interest in this case, so you cannot score "
+                                           "it. Ask the officer to assign another specialist.")
+    review, _ = Review.objects.get_or_create(case=case, kind=kind, defaults={"reviewer": reviewer})
+    _require(review.reviewer_id == reviewer.pk, "Another specialist has started this review.")
+    _require(review.completed_at is None, "You have finished this review; it can no longer be changed.")
+    criteria = {c.code: c for c in Criterion.objects.filter(is_active=True)}
+    for code, (value, justification) in scores.items():
+        _require(code in criteria, f"There is no criterion called {code}.")
+        if value is None:
+            continue
+        _require(1 <= int(value) <= 5, f"Score {criteria[code].name} from 1 to 5.")
+        _require(bool(justification.strip()), f"Justify your score for {criteria[code].name}.")
+        Score.objects.update_or_create(review=review, criterion=criteria[code],
+                                       defaults={"score": int(value), "justification": justification.strip()})
+    review.summary = summary.strip()
+    if finish:
+        scored = set(review.scores.values_list("criterion__code", flat=True))
+        missing = [c.name for code, c in criteria.items() if code not in scored]
+        _require(not missing, "Score every criterion before you finish: " + ", ".join(missing) + ".")
+        review.completed_at = timezone.now()
+    review.save()
+    audit_record(actor=reviewer, verb="review.finished" if finish else "review.saved", target=case,
+                 label=case.reference, after={"kind": kind, "scores": {k: v[0] for k, v in scores.items()}})
+    return review
+
+
+@transaction.atomic
+def information_request(*, case: Case, question: str, actor) -> InformationRequest:
+    """Ask the cluster a question; the case waits for the answer. Due in 10 working days."""
+    _require(permissions.can_manage_cases(actor), "Only an LA officer can ask the cluster for information.")
+    _require(bool(question.strip()), "Enter your question.")
+    request = InformationRequest.objects.create(
+        case=case, question=question.strip(), asked_by=actor,
+        due_on=workdays.add_working_days(timezone.localdate(), workdays.ANSWER_WITHIN))
+    case_transition(case=case, move="request_information", actor=actor, note=question.strip()[:200])
+    return request
+
+
+@transaction.atomic
+def information_answer(*, request: InformationRequest, answer: str, actor) -> InformationRequest:
+    """The cluster answers; when every question is answered the case goes back to where it was."""
+    case = request.case
+    _require(permissions.can_answer_requests(actor, case), "Only the cluster host or SEND lead can answer.")
+    _require(case.status == State.INFORMATION_REQUESTED and request.answered_at is None,
+             "This question has already been answered.")
+    _require(bool(answer.strip()), "Enter your answer.")
+    request.answer, request.answered_by, request.answered_at = answer.strip(), actor, timezone.now()
+    request.save()
+    audit_record(actor=actor, verb="case.information_answered", target=case, label=case.reference,
+                 after={"question": request.question[:200], "answer": request.answer[:500]})
+    if not case.information_requests.filter(answered_at__isnull=True).exists():
+        case_transition(case=case, move="answer_information", actor=actor)
+    return request
+
+
+def _check_amounts(case: Case, amounts: dict[int, Decimal], what: str) -> list[AwardLine]:
+    lines = list(case.lines.select_related("stream"))
+    for line in lines:
+        amount = amounts.get(line.pk)
+        _require(amount is not None, f"Enter the {what} amount for every stream and year.")
+        _require(amount >= 0, "Amounts cannot be negative.")
+        _require(amount <= line.requested, f"The {what} amount for {line.stream.get_kind_display().lower()} in "
+                                           f"{fy_label(line.financial_year)} cannot be more than the "
+                                           f"{format_pounds(line.requested)} asked for.")
+    return lines
+
+
+@transaction.atomic
+def case_recommend(*, case: Case, amounts: dict[int, Decimal], recommendation: str, actor) -> Case:
+    """The officer's recommendation: an amount per stream and year (at most what was asked) with reasons."""
+    _require(permissions.can_manage_cases(actor), "Only an LA officer can recommend.")
+    _require(case.status == State.UNDER_ASSESSMENT, "You can recommend once the case is under assessment.")
+    _require(bool(recommendation.strip()), "Give the reasons for your recommendation.")
+    for line in _check_amounts(case, amounts, "recommended"):
+        line.recommended = amounts[line.pk]
+        line.save(update_fields=["recommended"])
+    Case.objects.filter(pk=case.pk).update(recommendation=recommendation.strip(), recommended_by=actor)
+    case.recommendation, case.recommended_by = recommendation.strip(), actor
+    return case_transition(case=case, move="recommend", actor=actor)
+
+
+@transaction.atomic
+def case_decide(*, case: Case, outcome: str, amounts: dict[int, Decimal], reasons: str, conditions: str,
+                actor) -> Case:
+    """Decide (decision maker): amounts at most what was asked and at most what the pot has left.
+
+    The award's money is committed in the ledger in the same transaction; if the pot cannot cover it the
+    whole decision is refused and nothing is saved.
+    """
+    _require(permissions.can_decide(actor), "Only a decision maker can decide.")
+    _require(case.status == State.RECOMMENDED, "A decision follows the officer's recommendation.")
+    _require(outcome in Outcome.values, "Choose the outcome.")
+    for line in _check_amounts(case, amounts, "decided"):
+        line.decided = amounts[line.pk]
+        line.save(update_fields=["decided"])
+    Case.objects.filter(pk=case.pk).update(outcome=outcome, reasons=reasons.strip(), conditions=conditions.strip(),
+                                           decided_by=actor)
+    case.refresh_from_db()
+    return case_transition(case=case, move="decide", actor=actor)
+
+
+@transaction.atomic
+def case_accept_offer(*, case: Case, actor) -> Case:
+    """The cluster accepts the offer online; the payment schedule is drawn up."""
+    return case_transition(case=case, move="accept_offer", actor=actor)
+
+
+def instalments_schedule(*, case: Case) -> list[Instalment]:
+    """Two instalments per awarded stream and year, half each (to the penny, by largest remainder):
+    the first 10 working days after acceptance (or on 1 April if that is later), the second on 1 October
+    of that financial year (or 3 months after the first if that is later)."""
+    _require(not case.instalments.exists(), "This case already has a payment schedule.")
+    accepted = timezone.localdate(case.accepted_at) if case.accepted_at else timezone.localdate()
+    created, number = [], 0
+    for line in case.lines.select_related("stream").order_by("financial_year", "stream__kind"):
+        if not line.decided:
+            continue
+        fy_start, _ = fy_bounds(line.financial_year)
+        first = max(workdays.add_working_days(accepted, 10), fy_start)
+        second = max(dt.date(line.financial_year, 10, 1), first + dt.timedelta(days=91))
+        halves = largest_remainder(to_pence(line.decided), [1, 1])
+        for due, pence in zip((first, second), halves, strict=True):
+            number += 1
+            created.append(Instalment.objects.create(case=case, stream=line.stream, financial_year=line.financial_year,
+                                                     number=number, due_on=due, amount=from_pence(pence)))
+    return created
+
+
+@transaction.atomic
+def instalment_pay(*, instalment: Instalment, paid_on: dt.date, actor) -> Instalment:
+    """Finance records a payment: the ledger records it against the award; the first one starts delivery."""
+    from sendfund.funds.services import ledger_pay
+
+    _require(permissions.can_record_payments(actor), "Only finance (the decision maker) records payments.")
+    instalment = Instalment.objects.select_for_update().select_related("case", "stream").get(pk=instalment.pk)
+    case = instalment.case
+    _require(case.status in (State.OFFER_ACCEPTED, State.IN_DELIVERY),
+             "Payments are made after the cluster accepts the offer.")
+    _require(instalment.paid_on is None, "This instalment has already been paid.")
+    _require(paid_on <= timezone.localdate(), "The payment date cannot be in the future.")
+    entry = ledger_pay(stream=instalment.stream, financial_year=instalment.financial_year, amount=instalment.amount,
+                       reference=case.reference, actor=actor, note=f"Instalment {instalment.number}")
+    instalment.paid_on, instalment.paid_by, instalment.ledger_entry = paid_on, actor, entry
+    instalment.save(update_fields=["paid_on", "paid_by", "ledger_entry"])
+    audit_record(actor=actor, verb="case.payment_recorded", target=case, label=case.reference,
+                 after={"instalment": instalment.number, "amount": instalment.amount, "paid_on": paid_on})
+    if case.status == State.OFFER_ACCEPTED:
+        case_transition(case=case, move="start_delivery", actor=actor)
+    return instalment
+
+
+@transaction.atomic
+def case_withdraw(*, case: Case, reason: str, actor) -> Case:
+    """Withdraw a case (LA officer), with a reason; money committed but not paid goes back to the pot."""
+    _require(bool(reason.strip()), "Give the reason for withdrawing.")
+    return case_transition(case=case, move="withdraw", actor=actor, note=reason.strip())
+
+
+@transaction.atomic
+def case_close(*, case: Case, actor) -> Case:
+    return case_transition(case=case, move="close", actor=actor)

@@ -1,0 +1,430 @@
+"""Casework pages: /manage/casework/... for the LA, /apply/funding-decisions/... and /apply/requests/... for
+clusters. Thin views: forms check shape, services check rules, selectors read through the scoping rule."""
+
+from django.contrib import messages
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from sendfund.accounts.decorators import requires
+from sendfund.core.errors import DomainError
+
+from . import forms, permissions, selectors, services
+from .models import Instalment, State
+from .workflow import TRANSITIONS, moves_for
+
+SIMPLE_MOVES = {"start_assessment", "close"}
+
+
+def _form(form_class, request, **kwargs):
+    return form_class(request.POST if request.method == "POST" else None, **kwargs)
+
+
+def _error(form, exc: DomainError):
+    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+
+
+def _back(reference):
+    return redirect("casework:case-detail", reference=reference)
+
+
+# --- the LA's pages ---------------------------------------------------------------------------------
+
+@requires(permissions.can_view_cases)
+def queue(request):
+    state = request.GET.get("state", "")
+    state = state if state in State.values else ""
+    waiting = request.GET.get("waiting", "")
+    waiting = waiting if waiting in selectors.WAITING_LABELS else ""
+    overdue = request.GET.get("overdue") == "1"
+    rows = selectors.case_queue(user=request.user, state=state, waiting_for=waiting, overdue_only=overdue)
+    counts: dict[str, int] = {}
+    for row in rows:
+        counts[row.state] = counts.get(row.state, 0) + 1
+    return render(request, "casework/queue.html", {
+        "rows": rows, "state": state, "waiting": waiting, "overdue": overdue, "states": State.choices,
+        "waiting_labels": selectors.WAITING_LABELS.items(), "overdue_count": sum(r.overdue for r in rows),
+        "may_manage": permissions.can_manage_cases(request.user),
+    })
+
+
+@requires(permissions.can_manage_cases)
+def acknowledge(request, pk):
+    application = selectors.application_to_acknowledge(user=request.user, pk=pk)
+    from sendfund.applications.selectors import application_requested_amounts
+
+    error = ""
+    if request.method == "POST":
+        try:
+            case = services.case_acknowledge(application=application, actor=request.user)
+        except DomainError as exc:
+            error = exc.message
+        else:
+            messages.success(request, f"{case.reference} acknowledged. We have emailed the cluster host.")
+            return _back(case.reference)
+    requested = sorted(application_requested_amounts(application=application).items())
+    return render(request, "casework/acknowledge.html", {"application": application, "requested": requested,
+                                                         "error": error})
+
+
+@requires(permissions.can_view_cases)
+def case_detail(request, reference):
+    case = selectors.case_for_user(user=request.user, reference=reference)
+    detail = selectors.case_detail(case=case)
+    moves = moves_for(case, request.user)
+    return render(request, "casework/case_detail.html", {
+        "case": case, "d": detail, "moves": {m.name: m for m in moves}, "simple_moves": [m for m in moves if m.name in SIMPLE_MOVES],
+        "may_manage": permissions.can_manage_cases(request.user), "may_decide": permissions.can_decide(request.user),
+        "may_pay": permissions.can_record_payments(request.user),
+        "my_review": services._review_kind_for(case, request.user),
+    })
+
+
+@requires(permissions.can_manage_cases)
+def assign(request, reference):
+    case = selectors.case_for_user(user=request.user, reference=reference)
+    form = _form(forms.AssignForm, request, initial={"officer": case.officer_id,
+                                                     "education_specialist": case.education_specialist_id,
+                                                     "business_specialist": case.business_specialist_id})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.case_assign(case=case, actor=request.user, **form.cleaned_data)
+        except DomainError as exc:
+            _error(form, exc)
+        else:
+            messages.success(request, "People assigned.")
+            return _back(reference)
+    return render(request, "casework/form.html", {"case": case, "form": form, "title": "Assign people",
+                                                  "button": "Save"})
+
+
+@requires(permissions.can_manage_cases)
+def meeting(request, reference):
+    case = selectors.case_for_user(user=request.user, reference=reference)
+    current = getattr(case, "meeting", None) if hasattr(case, "meeting") else None
+    initial = {"duration_minutes": 60, "cluster_attendees": "\n".join(
+        filter(None, [f"{case.cluster.host_name} (cluster host)" if case.cluster.host_name else "",
+                      f"{case.cluster.send_lead_name} (cluster SEND lead)" if case.cluster.send_lead_name else ""])),
+        "la_attendees": [u for u in (case.officer_id, case.education_specialist_id, case.business_specialist_id) if u]}
+    if current:
+        local = timezone.localtime(current.starts_at)
+        initial.update(day=local.date(), time=local.time().replace(second=0), duration_minutes=current.duration_minutes,
+                       place=current.place, online_link=current.online_link,
+                       cluster_attendees=current.cluster_attendees,
+                       la_attendees=list(current.la_attendees.values_list("pk", flat=True)))
+    form = _form(forms.MeetingForm, request, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            services.meeting_arrange(case=case, starts_at=d["starts_at"], duration_minutes=d["duration_minutes"],
+                                     place=d["place"], online_link=d["online_link"],
+                                     cluster_attendees=d["cluster_attendees"], la_attendees=list(d["la_attendees"]),
+                                     actor=request.user)
+        except DomainError as exc:
+            _error(form, exc)
+        else:
+            messages.success(request, "Meeting arranged. Everyone has been emailed a calendar invitation.")
+            return _back(reference)
+    return render(request, "casework/form.html", {
+        "case": case, "form": form, "title": "Rearrange the meeting" if current else "Arrange the meeting",
+        "button": "Send the invitation",
+        "intro": "Meet the cluster host and the cluster's representatives with the council's education and "
+                 "business specialists. Everyone gets an email with a calendar invitation."})
+
+
+@requires(permissions.can_manage_cases)
+def meeting_notes(request, reference):
+    case = selectors.case_for_user(user=request.user, reference=reference)
+    if not hasattr(case, "meeting"):
+        raise Http404("No meeting")
+    form = _form(forms.NotesForm, request, initial={"notes": case.meeting.notes, "actions": case.meeting.actions})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.meeting_record_notes(case=case, actor=request.user, **form.cleaned_data)
+        except DomainError as exc:
+            _error(form, exc)
+        else:
+            messages.success(request, "Notes and actions recorded.")
+            return _back(reference)
+    return render(request, "casework/form.html", {"case": case, "form": form, "title": "Record the meeting",
+                                                  "button": "Save notes"})
+
+
+@requires(permissions.can_view_cases)
+def meeting_ics(request, reference):
+    from .ics import meeting_ics as build
+
+    case = selectors.case_for_user(user=request.user, reference=reference)
+    if not hasattr(case, "meeting"):
+        raise Http404("No meeting")
+    from django.conf import settings
+
+    emails = [case.cluster.host_email, *[u.email for u in case.meeting.la_attendees.all()]]
+    body = build(meeting=case.meeting, organiser_email=settings.DEFAULT_FROM_EMAIL,
+                 attendee_emails=sorted({e for e in emails if e}), now=timezone.now())
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{case.reference}-meeting.ics"'
+    return response
+
+
+@require_POST
+@requires(permissions.can_view_cases)
+def move(request, reference, name):
+    case = selectors.case_for_user(user=request.user, reference=reference)
+    if name not in SIMPLE_MOVES:
+        raise Http404("No such step")
+    try:
+        services.case_transition(case=case, move=name, actor=request.user)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"Done: {TRANSITIONS[name].label.lower()}.")
+    return _back(reference)
+
+
+@requires(permissions.can_review)
+def declare(request, reference):
+    case = selectors.case_for_user(user=request.user, reference=reference)
+    form = _form(forms.DeclarationForm, request)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.conflict_declare(case=case, user=request.user, **form.cleaned_data)
+        except DomainError as exc:
+            _error(form, exc)
+        else:
+            if form.cleaned_data["has_conflict"]:
+                messages.success(request, "Your conflict of interest is recorded. You will not score this case; "
+                                          "the officer will assign someone else.")
+                return _back(reference)
+            return redirect("casework:review", reference=reference)
+    return render(request, "casework/form.html", {
+        "case": case, "form": form, "title": "Declare your interests", "button": "Continue",
+        "intro": "Before you score, say whether you have a conflict of interest. If you do, you will not score."})
+
+
+@requires(permissions.can_review)
+def review(request, reference):
+    case = selectors.case_for_user(user=request.user, reference=reference)
+    kind = services._review_kind_for(case, request.user)
+    if not kind:
+        raise Http404("Not your review")
+    declaration = case.declarations.filter(user=request.user).first()
+    if declaration is None:
+        return redirect("casework:declare", reference=reference)
+    existing_review = case.reviews.filter(kind=kind).prefetch_related("scores").first()
+    existing = {s.criterion_id: s for s in existing_review.scores.all()} if existing_review else {}
+    form = _form(forms.ReviewForm, request, criteria=selectors.criteria(), existing=existing,
+                 initial={"summary": existing_review.summary if existing_review else ""})
+    if request.method == "POST" and form.is_valid():
+        finish = request.POST.get("action") == "finish"
+        try:
+            services.review_save(case=case, reviewer=request.user, scores=form.scores(),
+                                 summary=form.cleaned_data["summary"], finish=finish)
+        except DomainError as exc:
+            _error(form, exc)
+        else:
+            messages.success(request, "Review finished." if finish else "Scores saved.")
+            return _back(reference)
+    return render(request, "casework/review.html", {"case": case, "form": form, "kind": kind,
+                                                    "declaration": declaration, "review": existing_review})
+
+
+@requires(permissions.can_view_cases)
+def moderation(request, reference):
+    case = selectors.case_for_user(user=request.user, reference=reference)
+    return render(request, "casework/moderation.html", {"case": case, "m": selectors.case_moderation(case=case)})
+
+
+@requires(permissions.can_manage_cases)
+def request_information(request, reference):
+    case = selectors.case_for_user(user=request.user, reference=reference)
+    form = _form(forms.QuestionForm, request)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.information_request(case=case, question=form.cleaned_data["question"], actor=request.user)
+        except DomainError as exc:
+            _error(form, exc)
+        else:
+            messages.success(request, "Question sent. The case waits for the cluster's answer.")
+            return _back(reference)
+    return render(request, "casework/form.html", {"case": case, "form": form, "button": "Send the question",
+                                                  "title": "Ask the cluster for more information"})
+
+
+@requires(permissions.can_manage_cases)
+def recommend(request, reference):
+    case = selectors.case_for_user(user=request.user, reference=reference)
+    lines = list(case.lines.select_related("stream"))
+    form = _form(forms.RecommendForm, request, lines=lines, field="recommended",
+                 initial={"recommendation": case.recommendation})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.case_recommend(case=case, amounts=form.amounts(),
+                                    recommendation=form.cleaned_data["recommendation"], actor=request.user)
+        except DomainError as exc:
+            _error(form, exc)
+        else:
+            messages.success(request, "Recommendation sent for decision.")
+            return _back(reference)
+    return render(request, "casework/form.html", {
+        "case": case, "form": form, "title": "Recommend an award", "button": "Send for decision",
+        "intro": "For each stream and financial year, recommend at most what the cluster asked for.",
+        "moderation": selectors.case_moderation(case=case)})
+
+
+@requires(permissions.can_decide)
+def decide(request, reference):
+    from sendfund.funds.selectors import pot_balance
+
+    case = selectors.case_for_user(user=request.user, reference=reference)
+    lines = list(case.lines.select_related("stream"))
+    form = _form(forms.DecideForm, request, lines=lines, field="recommended",
+                 initial={"outcome": case.outcome, "reasons": case.reasons, "conditions": case.conditions})
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            services.case_decide(case=case, outcome=d["outcome"], amounts=form.amounts(), reasons=d["reasons"],
+                                 conditions=d["conditions"], actor=request.user)
+        except DomainError as exc:
+            _error(form, exc)
+        else:
+            messages.success(request, "Decision recorded. The cluster has been emailed its decision letter.")
+            return _back(reference)
+    remaining = [(line, pot_balance(stream=line.stream, financial_year=line.financial_year).remaining)
+                 for line in lines]
+    return render(request, "casework/form.html", {
+        "case": case, "form": form, "title": "Decide", "button": "Record the decision", "remaining": remaining,
+        "intro": "Award at most what was asked for and at most what is left in the pot. The money is committed "
+                 "when you record the decision."})
+
+
+def _letter_context(case):
+    lines = list(case.lines.select_related("stream"))
+    return {"case": case, "lines": lines, "decided_total": sum(line.decided or 0 for line in lines),
+            "instalments": list(case.instalments.select_related("stream")), "today": timezone.localdate()}
+
+
+def _pdf(case) -> HttpResponse:
+    from weasyprint import HTML
+
+    html = render_to_string("casework/letter_pdf.html", _letter_context(case))
+    response = HttpResponse(HTML(string=html).write_pdf(), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{case.reference}-decision-letter.pdf"'
+    return response
+
+
+def _decided(case):
+    if not case.decided_at:
+        raise Http404("No decision yet")
+    return case
+
+
+@requires(permissions.can_view_cases)
+def letter(request, reference):
+    case = _decided(selectors.case_for_user(user=request.user, reference=reference))
+    return render(request, "casework/letter.html", {**_letter_context(case), "area": "manage"})
+
+
+@requires(permissions.can_view_cases)
+def letter_pdf(request, reference):
+    return _pdf(_decided(selectors.case_for_user(user=request.user, reference=reference)))
+
+
+@requires(permissions.can_record_payments)
+def payments(request, reference):
+    case = selectors.case_for_user(user=request.user, reference=reference)
+    form = _form(forms.PaymentForm, request, initial={"paid_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        instalment = case.instalments.filter(pk=form.cleaned_data["instalment"]).first()
+        try:
+            if instalment is None:
+                raise DomainError("Choose an instalment of this case.")
+            services.instalment_pay(instalment=instalment, paid_on=form.cleaned_data["paid_on"], actor=request.user)
+        except DomainError as exc:
+            _error(form, exc)
+        else:
+            messages.success(request, f"Payment of instalment {instalment.number} recorded.")
+            return redirect("casework:payments", reference=reference)
+    return render(request, "casework/payments.html", {
+        "case": case, "form": form, "instalments": list(Instalment.objects.filter(case=case).select_related("stream",
+                                                                                                          "paid_by"))})
+
+
+@requires(permissions.can_manage_cases)
+def withdraw(request, reference):
+    case = selectors.case_for_user(user=request.user, reference=reference)
+    form = _form(forms.WithdrawForm, request)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.case_withdraw(case=case, reason=form.cleaned_data["reason"], actor=request.user)
+        except DomainError as exc:
+            _error(form, exc)
+        else:
+            messages.success(request, "Application withdrawn. Any money committed and not paid is back in the pot.")
+            return _back(reference)
+    return render(request, "casework/form.html", {"case": case, "form": form, "title": "Withdraw the application",
+                                                  "button": "Withdraw", "warning": True})
+
+
+# --- the cluster's pages ---------------------------------------------------------------------------------
+
+@requires(permissions.can_view_funding_decisions)
+def apply_cases(request):
+    return render(request, "casework/apply_cases.html", {"cases": list(selectors.cluster_cases(user=request.user))})
+
+
+@requires(permissions.can_view_funding_decisions)
+def apply_case(request, reference):
+    case = selectors.case_for_user(user=request.user, reference=reference)
+    return render(request, "casework/apply_case.html", {
+        **_letter_context(case), "meeting": getattr(case, "meeting", None) if hasattr(case, "meeting") else None,
+        "requests": list(case.information_requests.all()),
+        "may_accept": case.status == State.DECIDED and selectors.is_offer(case)
+        and permissions.can_accept_offer(request.user, case)})
+
+
+@requires(permissions.can_view_funding_decisions)
+def apply_letter_pdf(request, reference):
+    return _pdf(_decided(selectors.case_for_user(user=request.user, reference=reference)))
+
+
+@requires(permissions.can_view_funding_decisions)
+def apply_accept(request, reference):
+    case = selectors.case_for_user(user=request.user, reference=reference)
+    error = ""
+    if request.method == "POST":
+        if request.POST.get("confirm") != "yes":
+            error = "Confirm that your cluster accepts the offer and its conditions"
+        else:
+            try:
+                services.case_accept_offer(case=case, actor=request.user)
+            except DomainError as exc:
+                error = exc.message
+            else:
+                messages.success(request, "You have accepted the offer. Your payment schedule is below.")
+                return redirect("casework:apply-case", reference=reference)
+    return render(request, "casework/apply_accept.html", {**_letter_context(case), "error": error,
+                                                          "page_has_errors": bool(error)})
+
+
+@requires(permissions.can_view_funding_decisions)
+def apply_requests(request):
+    return render(request, "casework/apply_requests.html", {
+        "requests": list(selectors.cluster_open_requests(user=request.user))})
+
+
+@requires(permissions.can_view_funding_decisions)
+def apply_answer(request, pk):
+    info = selectors.request_for_user(user=request.user, pk=pk)
+    form = _form(forms.AnswerForm, request)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.information_answer(request=info, answer=form.cleaned_data["answer"], actor=request.user)
+        except DomainError as exc:
+            _error(form, exc)
+        else:
+            messages.success(request, "Thank you. Your answer has been sent to the council.")
+            return redirect("casework:apply-case", reference=info.case.reference)
+    return render(request, "casework/apply_answer.html", {"info": info, "case": info.case, "form": form})

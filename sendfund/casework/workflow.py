@@ -1,0 +1,223 @@
+"""The case's one transition function, over a transition table kept as data (house rule 2).
+
+`case_transition` checks that the move starts from the case's state, that the actor holds one of the
+move's roles (an LA role, or a cluster role in the case's own cluster), and that the move's guard
+passes; it locks the case's row, runs the move's effect (the ledger, for example), sets the state,
+writes the audit event and queues the emails on commit, all in one transaction. Nothing else assigns
+`Case.status`.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.utils import timezone
+
+from sendfund.accounts.permissions import roles_of
+from sendfund.accounts.roles import Role
+from sendfund.core.audit import audit_record
+from sendfund.core.errors import DomainError
+
+from . import notifications
+from .models import Case, Outcome, State
+
+S = State
+RESUME = "resume"  # the move's target: the state the case was in before it was sent to the cluster
+LA_OFFICER = frozenset({Role.LA_OFFICER})
+DECISION_MAKER = frozenset({Role.DECISION_MAKER})
+CLUSTER_HOST_OR_CERTIFIER = frozenset({Role.CLUSTER_HOST, Role.CERTIFIER})
+CLUSTER_WRITERS = frozenset({Role.CLUSTER_HOST, Role.CLUSTER_SEND_LEAD})
+ASKABLE = frozenset({S.ACKNOWLEDGED, S.MEETING_ARRANGED, S.UNDER_ASSESSMENT, S.RECOMMENDED})
+
+
+# --- guards: return the reason a move cannot happen now, or "" --------------------------------------
+
+def _has_meeting(case: Case) -> str:
+    return "" if hasattr(case, "meeting") else "Arrange the meeting first: date, time, place and who is coming."
+
+
+def _ready_to_assess(case: Case) -> str:
+    if not hasattr(case, "meeting") or not case.meeting.notes_recorded_at:
+        return "Record the meeting's notes and agreed actions first."
+    if not (case.education_specialist_id and case.business_specialist_id):
+        return "Assign an education specialist and a business specialist first."
+    return ""
+
+
+def _ready_to_recommend(case: Case) -> str:
+    done = {r.kind for r in case.reviews.all() if r.completed_at}
+    if done != {"education", "business"}:
+        return "Both the education review and the business review must be finished first."
+    lines = list(case.lines.all())
+    if not lines or any(line.recommended is None for line in lines):
+        return "Enter a recommended amount for every stream and year."
+    return ""
+
+
+def _ready_to_decide(case: Case) -> str:
+    lines = list(case.lines.all())
+    if not case.outcome:
+        return "Choose the outcome: approved, approved in part or declined."
+    if any(line.decided is None for line in lines):
+        return "Enter a decided amount for every stream and year."
+    if not case.reasons.strip():
+        return "Give the reasons for the decision."
+    decided = sum(line.decided for line in lines)
+    requested = sum(line.requested for line in lines)
+    if case.outcome == Outcome.DECLINED and decided != 0:
+        return "A declined application is awarded £0.00 in every year."
+    if case.outcome == Outcome.APPROVED and any(line.decided != line.requested for line in lines):
+        return "Approved means every amount asked for. Choose 'approved in part' to award less."
+    if case.outcome == Outcome.APPROVED_IN_PART and not (0 < decided < requested):
+        return "Approved in part means more than £0.00 but less than was asked for."
+    return ""
+
+
+def _an_offer(case: Case) -> str:
+    return "" if case.outcome in (Outcome.APPROVED, Outcome.APPROVED_IN_PART) else "There is no offer to accept."
+
+
+def _a_payment_made(case: Case) -> str:
+    return "" if any(i.paid_on for i in case.instalments.all()) else "Record the first payment first."
+
+
+def _closable(case: Case) -> str:
+    if case.status == S.DECIDED and case.outcome != Outcome.DECLINED:
+        return "An offer is waiting for the cluster. Withdraw it instead, with a reason."
+    if case.status == S.IN_DELIVERY and any(not i.paid_on for i in case.instalments.all()):
+        return "Some instalments have not been paid yet."
+    return ""
+
+
+def _an_open_request(case: Case) -> str:
+    return "" if any(not r.answered_at for r in case.information_requests.all()) else "Write the question first."
+
+
+def _all_answered(case: Case) -> str:
+    return "" if all(r.answered_at for r in case.information_requests.all()) else "Answer every question first."
+
+
+def _nothing(case: Case) -> str:
+    return ""
+
+
+# --- effects: run in the transaction, after the guard and before the state changes ---------------------
+
+def _commit_award(case: Case, actor) -> None:
+    from sendfund.funds.services import Line, ledger_commit
+
+    if case.outcome == Outcome.DECLINED:
+        return
+    ledger_commit(lines=[Line(line.stream, line.financial_year, line.decided) for line in case.lines.all()
+                         if line.decided], source="award", reference=case.reference, actor=actor)
+
+
+def _release_award(case: Case, actor) -> None:
+    from sendfund.funds.services import ledger_release
+
+    ledger_release(reference=case.reference, source="withdrawn", actor=actor, note="Case withdrawn")
+
+
+def _schedule(case: Case, actor) -> None:
+    from .services import instalments_schedule
+
+    instalments_schedule(case=case)
+
+
+@dataclass(frozen=True)
+class Move:
+    name: str
+    label: str  # the button a user presses, and the timeline's words
+    sources: frozenset
+    target: str
+    roles: frozenset  # LA roles, or cluster roles held in the case's own cluster
+    guard: Callable[[Case], str] = _nothing
+    effect: Callable | None = None
+    stamp: str = ""  # a Case field set to now
+    notify: Callable | None = None
+    cluster_side: bool = False
+
+
+TRANSITIONS: dict[str, Move] = {m.name: m for m in [
+    Move("acknowledge", "Acknowledge", frozenset({S.SUBMITTED}), S.ACKNOWLEDGED, LA_OFFICER,
+         stamp="acknowledged_at", notify=notifications.acknowledged),
+    Move("arrange_meeting", "Arrange the meeting", frozenset({S.ACKNOWLEDGED}), S.MEETING_ARRANGED, LA_OFFICER,
+         guard=_has_meeting, stamp="meeting_arranged_at", notify=notifications.meeting_invitation),
+    Move("start_assessment", "Start the assessment", frozenset({S.MEETING_ARRANGED}), S.UNDER_ASSESSMENT,
+         LA_OFFICER, guard=_ready_to_assess, notify=notifications.assessment_started),
+    Move("recommend", "Send the recommendation for decision", frozenset({S.UNDER_ASSESSMENT}), S.RECOMMENDED,
+         LA_OFFICER, guard=_ready_to_recommend, stamp="recommended_at", notify=notifications.recommended),
+    Move("decide", "Record the decision", frozenset({S.RECOMMENDED}), S.DECIDED, DECISION_MAKER,
+         guard=_ready_to_decide, effect=_commit_award, stamp="decided_at", notify=notifications.decided),
+    Move("accept_offer", "Accept the offer", frozenset({S.DECIDED}), S.OFFER_ACCEPTED, CLUSTER_HOST_OR_CERTIFIER,
+         guard=_an_offer, effect=_schedule, stamp="accepted_at", notify=notifications.accepted, cluster_side=True),
+    Move("start_delivery", "Start delivery", frozenset({S.OFFER_ACCEPTED}), S.IN_DELIVERY, DECISION_MAKER,
+         guard=_a_payment_made),
+    Move("close", "Close the case", frozenset({S.IN_DELIVERY, S.DECIDED}), S.CLOSED, LA_OFFICER, guard=_closable,
+         stamp="closed_at"),
+    Move("request_information", "Ask the cluster", ASKABLE, S.INFORMATION_REQUESTED, LA_OFFICER,
+         guard=_an_open_request, notify=notifications.information_requested),
+    Move("answer_information", "Send your answers", frozenset({S.INFORMATION_REQUESTED}), RESUME, CLUSTER_WRITERS,
+         guard=_all_answered, notify=notifications.information_answered, cluster_side=True),
+    Move("withdraw", "Withdraw", frozenset({*ASKABLE, S.SUBMITTED, S.INFORMATION_REQUESTED, S.DECIDED,
+                                            S.OFFER_ACCEPTED}),
+         S.WITHDRAWN, LA_OFFICER, effect=_release_award, stamp="closed_at", notify=notifications.withdrawn),
+]}
+
+
+def may_make(move: Move, actor, case: Case) -> bool:
+    """Whether the actor holds a role the move needs (cluster roles count only in the case's own cluster)."""
+    roles = roles_of(actor)
+    if move.cluster_side:
+        return roles.has_cluster_role(case.cluster_id, *move.roles)
+    return roles.has_la_role(*move.roles)
+
+
+def moves_for(case: Case, actor) -> list[Move]:
+    """The moves this actor could try from the case's state (guards not checked: the page explains them)."""
+    return [m for m in TRANSITIONS.values() if case.status in m.sources and may_make(m, actor, case)]
+
+
+@transaction.atomic
+def case_transition(*, case: Case, move: str, actor, note: str = "") -> Case:
+    """Make one move of the transition table. Raises DomainError, in words for the user, if it may not happen."""
+    spec = TRANSITIONS.get(move)
+    if spec is None:
+        raise DomainError(f"There is no step called {move}.")
+    locked = Case.objects.select_for_update().get(pk=case.pk)
+    if locked.status not in spec.sources:
+        raise DomainError(f"You cannot {spec.label.lower()} when the case is "
+                          f"{State(locked.status).label.lower()}.")
+    if not may_make(spec, actor, locked):
+        raise DomainError(f"You do not have a role that may {spec.label.lower()}.")
+    problem = spec.guard(locked)
+    if problem:
+        raise DomainError(problem)
+    if spec.effect is not None:
+        spec.effect(locked, actor)
+    before = locked.status
+    if spec.target == RESUME:
+        locked.status, locked.resume_status = locked.resume_status or S.ACKNOWLEDGED, ""
+    else:
+        if spec.target == S.INFORMATION_REQUESTED:
+            locked.resume_status = before
+        locked.status = spec.target
+    fields = ["status", "resume_status", "updated_at"]
+    if spec.stamp:
+        setattr(locked, spec.stamp, timezone.now())
+        fields.append(spec.stamp)
+    if move == "accept_offer":
+        locked.accepted_by = actor
+        fields.append("accepted_by")
+    if move == "withdraw":
+        locked.withdrawn_reason = note
+        fields.append("withdrawn_reason")
+    locked.save(update_fields=fields)
+    audit_record(actor=actor, verb=f"case.{move}", target=locked, label=locked.reference,
+                 before={"status": before}, after={"status": locked.status, **({"note": note} if note else {})})
+    if spec.notify is not None:
+        spec.notify(locked)
+    case.__dict__.update({k: getattr(locked, k) for k in
+                          ("status", "resume_status", "updated_at", "accepted_by_id", "withdrawn_reason",
+                           *([spec.stamp] if spec.stamp else []))})
+    return locked
