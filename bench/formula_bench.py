@@ -58,13 +58,20 @@ def version_for(clusters: np.ndarray) -> FormulaVersion:
     )
 
 
-def timed(fn, repeat: int) -> tuple[list[float], object]:
+CPU: dict[str, float] = {}
+
+
+def timed(fn, repeat: int, label: str = "") -> tuple[list[float], object]:
+    """Wall-clock times of `repeat` calls; the median CPU time of this process goes to CPU[label]."""
     out = None
-    times = []
+    times, cpu = [], []
     for _ in range(repeat):
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         out = fn()
         times.append(time.perf_counter() - t0)
+        cpu.append(time.process_time() - c0)
+    if label:
+        CPU[label] = statistics.median(cpu)
     return times, out
 
 
@@ -137,8 +144,8 @@ def main() -> int:
         return ref, ranked
 
     engine_once()  # warm up imports and caches
-    e_times, (alloc, gap) = timed(engine_once, 30)
-    r_times, (ref, ranked) = timed(reference_once, 5)
+    e_times, (alloc, gap) = timed(engine_once, 30, "engine_alloc")
+    r_times, (ref, ranked) = timed(reference_once, 5, "reference_alloc")
     same = (
         ref["clusters"] == alloc.by_cluster()
         and ref["schools"] == alloc.by_school()
@@ -157,7 +164,8 @@ def main() -> int:
     assert int(alloc.cluster_pence.sum()) == POT_PENCE == int(alloc.school_pence.sum())
 
     # 2. The sweep.
-    s_times, sens = timed(lambda: sensitivity(alloc, gap, n_scenarios=N_SCENARIOS, seed=SEED, top_n=TOP_N), 5)
+    s_times, sens = timed(lambda: sensitivity(alloc, gap, n_scenarios=N_SCENARIOS, seed=SEED, top_n=TOP_N), 5,
+                          "engine_sweep")
     # Row-by-row on the first REFERENCE_SCENARIOS of the same draws.
     small = sensitivity(alloc, gap, n_scenarios=REFERENCE_SCENARIOS, seed=SEED, top_n=TOP_N)
     pots = np.array(list(alloc.factor_pots.values()))
@@ -190,6 +198,10 @@ def main() -> int:
         "total_reference_s": r_med + ref_sweep_s,
         "total_ratio": (r_med + ref_sweep_s) / (e_med + s_med),
         "robust_top10": int((sens.top_frequency >= 0.9).sum()),
+        "engine_alloc_cpu_ms": CPU["engine_alloc"] * 1000,
+        "reference_alloc_cpu_ms": CPU["reference_alloc"] * 1000,
+        "engine_sweep_cpu_s": CPU["engine_sweep"],
+        "load_after": ", ".join(f"{x:.2f}" for x in os.getloadavg()),
     }
     info = machine()
     for k, v in {**info, **figures}.items():
@@ -241,7 +253,10 @@ def write_results(path: Path, info: dict, f: dict, blas_rows: list[tuple[str, fl
         "well under a second; numpy's fixed costs (sorting the string codes into canonical order, largest",
         "remainder three times) dominate. The sweep is 10,000 x 3,061 x 5 multiply-adds: one matrix",
         "product per 2,000 scenarios plus `argpartition`, against three nested Python loops.",
-        "The machine is shared with other work while this runs, so figures vary by ~20% between runs.",
+        "The machine is shared with other work while this runs (load average at start above, "
+        f"{f['load_after']} at the end), so wall-clock figures vary between runs. Median CPU time of this process:",
+        f"allocation {f['engine_alloc_cpu_ms']:.1f} ms (row-by-row {f['reference_alloc_cpu_ms']:.0f} ms), "
+        f"sweep {f['engine_sweep_cpu_s']:.3f} s (numpy may use both cores for the matrix product).",
         "",
         "## Machine",
         "",
