@@ -63,6 +63,29 @@ class VersionForm(forms.Form):
         label="Single need indicators that must also be above it", initial=0, min_value=0, max_value=20,
         help_text="0 means only the combined measure counts")
     top_n = forms.IntegerField(label="Clusters to put forward each year", initial=10, min_value=1, max_value=200)
+    targeted = forms.CharField(
+        label="Targeted money for particular clusters (optional)", required=False,
+        widget=forms.Textarea(attrs={"rows": 4, "spellcheck": "false"}),
+        help_text="One cluster a line: its code, a comma, then pounds. For example: acle-academy-cluster, 12000.00")
+
+    def clean_targeted(self) -> dict[str, Decimal]:
+        out: dict[str, Decimal] = {}
+        for number, line in enumerate(self.cleaned_data["targeted"].splitlines(), start=1):
+            if not line.strip():
+                continue
+            code, sep, amount = line.partition(",")
+            if not sep or not code.strip():
+                raise forms.ValidationError(f"Line {number}: write the cluster code, a comma, then the amount")
+            try:
+                value = parse_pounds(amount)
+            except MoneyError as exc:
+                raise forms.ValidationError(f"Line {number}: {exc}") from None
+            if value < 0:
+                raise forms.ValidationError(f"Line {number}: enter an amount of 0 or more")
+            if code.strip() in out:
+                raise forms.ValidationError(f"Line {number}: {code.strip()} is listed twice")
+            out[code.strip()] = value
+        return out
 
     def __init__(self, *args, indicators, **kwargs):
         super().__init__(*args, **kwargs)
@@ -93,6 +116,7 @@ class VersionForm(forms.Form):
                      Field.text("evidence_min_indicators", field_width=2), Field.text("top_n", field_width=3),
                      legend="Need measure and clear evidence (need weights must add up to 1; blank for equal)",
                      legend_size=Size.MEDIUM),
+            Fieldset(Field.textarea("targeted"), legend="Targeted money", legend_size=Size.MEDIUM),
             Submit("submit", "Save version"),
         )
 
@@ -102,6 +126,7 @@ class VersionForm(forms.Form):
                                                  "lump_sum_per_cluster", "protection_floor", "protection_cap",
                                                  "evidence_threshold", "evidence_years", "evidence_min_indicators",
                                                  "top_n")}
+        data["targeted"] = "\n".join(f"{t.cluster.code}, {t.amount:.2f}" for t in version.targeted.all())
         for factor in version.factors.all():
             prefix = {FactorKind.WEIGHT: "weight", FactorKind.UNIT: "unit", FactorKind.NEED: "need"}[factor.kind]
             data[f"{prefix}_{factor.indicator.code}"] = factor.value.normalize() if factor.kind != FactorKind.UNIT \
@@ -120,6 +145,7 @@ class VersionForm(forms.Form):
             evidence_threshold=d["evidence_threshold"], evidence_years=d["evidence_years"],
             evidence_min_indicators=d["evidence_min_indicators"], top_n=d["top_n"],
             weights=pick("weight"), unit_values=pick("unit"), need_weights=pick("need"),
+            targeted=d.get("targeted") or {},
         )
 
 

@@ -70,7 +70,7 @@ def version_create(request):
 
 @requires(can_edit_formula_version)
 def version_edit(request, pk):
-    version = get_object_or_404(FormulaVersion.objects.prefetch_related("factors__indicator"), pk=pk)
+    version = get_object_or_404(FormulaVersion.objects.prefetch_related("factors__indicator", "targeted__cluster"), pk=pk)
     if selectors.version_in_use(version=version):
         messages.info(request, "This version has been used for a run, so it cannot change. Make a new version instead.")
         return redirect("formula:version-detail", pk=pk)

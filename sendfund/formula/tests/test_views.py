@@ -138,9 +138,16 @@ def test_administrator_makes_a_version_through_the_form(client_for, world):
     response = client.post(url, data)
     version = FormulaVersion.objects.get(name="Form version")
     assert response.status_code == 302 and version.lump_sum_per_school == Decimal("1500.00")
-    # edit it, then it cannot be edited once used
+    # edit it (with targeted money), then it cannot be edited once used
     data["weight_pupils"], data["weight_fsm"] = "0.5", "0.5"
+    data["targeted"] = "beta-cluster 500"
+    response = client.post(reverse("formula:version-edit", kwargs={"pk": version.pk}), data)
+    assert "Line 1: write the cluster code, a comma, then the amount" in response.content.decode()
+    data["targeted"] = f"{world.other_cluster.code}, £2,500.50\n"
     assert client.post(reverse("formula:version-edit", kwargs={"pk": version.pk}), data).status_code == 302
+    assert [(t.cluster, t.amount) for t in version.targeted.all()] == [(world.other_cluster, Decimal("2500.50"))]
+    assert f"{world.other_cluster.code}, 2500.50" in client.get(
+        reverse("formula:version-edit", kwargs={"pk": version.pk})).content.decode()
     response = client.get(reverse("formula:version-edit", kwargs={"pk": world.formula_version.pk}))
     assert response.status_code == 302
 
