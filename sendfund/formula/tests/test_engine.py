@@ -348,3 +348,34 @@ def test_school_tie_break_is_by_urn_not_row_order():
     v = FormulaVersion(weights={"p": 1})
     for rows in ((("200", "A", {"p": 1}), ("100", "A", {"p": 1})), (("100", "A", {"p": 1}), ("200", "A", {"p": 1}))):
         assert allocate(table(*rows), pot_pence=101, version=v).by_school() == {"100": 51, "200": 50}
+
+
+def test_sweep_matches_the_row_by_row_reference():
+    from sendfund.formula.reference import sensitivity_reference
+
+    rng = np.random.default_rng(11)
+    rows = [
+        (str(i), f"C{i % 30:02d}", {"p": int(rng.integers(50, 500)), "fsm": int(rng.integers(0, 100)),
+                                     "eal": int(rng.integers(0, 50)), "sen_support": int(rng.integers(0, 80))})
+        for i in range(300)
+    ]
+    v = FormulaVersion(weights={"p": 0.6, "fsm": 0.3, "eal": 0.1}, lump_sum_per_school_pence=100_00,
+                       need_indicators=("sen_support",), top_n=7)
+    a = allocate(table(*rows), pot_pence=5_000_000_00, version=v)
+    g = need_gap(a, version=v)
+    s = sensitivity(a, g, n_scenarios=300, seed=5, concentration=50.0)
+    pots = np.array(list(a.factor_pots.values()))
+    draws = np.random.default_rng(5).dirichlet(50.0 * pots / pots.sum(), size=300)
+    counts = sensitivity_reference(a.factor_shares.tolist(), a.fixed_exact.tolist(),
+                                   (g.combined_share * a.pot_pence).tolist(), float(pots.sum()), draws.tolist(), 7)
+    assert (s.top_frequency * 300).round().astype(int).tolist() == counts
+
+
+def test_the_engine_does_not_import_django():
+    import subprocess
+    import sys
+
+    code = "import sys, sendfund.formula.engine, sendfund.formula.fileio; print('django' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         cwd=str(__import__("pathlib").Path(__file__).resolve().parents[3]))
+    assert out.stdout.strip() == "False"
