@@ -49,7 +49,7 @@ def _require_editable(application: Application, actor) -> None:
 
 
 def _section_for_update(application: Application, key: str) -> Section:
-    section, _ = Section.objects.select_for_update().select_related("updated_by").get_or_create(
+    section, _ = Section.objects.select_for_update(of=("self",)).select_related("updated_by").get_or_create(
         application=application, key=key)
     return section
 
