@@ -76,14 +76,15 @@ def load(context) -> None:
                                            streams=["capacity", "development"], actor=host)
     submit(fill(submitted, actor=host), writer=host, certifier=certifier)
     other_host = context.users["other_host"]
-    from sendfund.accounts.services import membership_grant
+    from sendfund.accounts.demo import DEMO_PASSWORD
+    from sendfund.accounts.services import membership_grant, user_create
 
     other = services.application_start(cluster=context.other_cluster, round=context.round, streams=["capacity"],
                                        actor=other_host)
     fill(other, actor=other_host)
-    # The other cluster's head signs off too: the demo's other host also holds the certifier role there.
-    membership_grant(user=other_host, role=Role.CERTIFIER, cluster=context.other_cluster)
-    submit(other, writer=other_host, certifier=other_host)
+    other_head = user_create(email="head2@cluster.example", full_name="Olu Other-Head", password=DEMO_PASSWORD)
+    membership_grant(user=other_head, role=Role.CERTIFIER, cluster=context.other_cluster)
+    submit(other, writer=other_host, certifier=other_head)
     context.applications = {"draft": draft, "submitted": submitted, "other": other}
     context.stdout.write("Applications: a draft and a submitted one for "
                          f"{context.demo_cluster.name}, a submitted one for {context.other_cluster.name}.")

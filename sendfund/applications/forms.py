@@ -239,9 +239,11 @@ class CostLineForm(AnswersForm):
             label="Which funding is this cost for?", widget=forms.RadioSelect,
             choices=[(k, StreamKind(k).label) for k in streams],
             error_messages={"required": "Select the funding this cost is for"})
-        if len(streams) == 1:
+        if len(streams) == 1:  # nothing to ask: the cost is for the one stream applied for
             self.fields["stream_kind"].initial = streams[0]
+            self.fields["stream_kind"].required = False
             self.fields["stream_kind"].widget = forms.HiddenInput()
+        self.only_stream = streams[0] if len(streams) == 1 else None
         self.fields["category"] = forms.ChoiceField(
             label="What kind of cost is it?", widget=forms.RadioSelect, choices=CostCategory.choices,
             error_messages={"required": "Select the kind of cost"})
@@ -266,6 +268,8 @@ class CostLineForm(AnswersForm):
 
     def clean(self):
         data = super().clean()
+        if self.only_stream:
+            data["stream_kind"] = self.only_stream
         for year in self.years:
             name = f"amount_{year}"
             raw = (self.data.get(name) or "").strip()

@@ -1,0 +1,67 @@
+"""Pages run a fixed number of queries, whatever the number of rows (house rule 11)."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from sendfund.accounts.roles import Role
+
+from .factories import ActivityFactory, CostLineFactory, OutcomeFactory, SubmittedApplicationFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _count(client, url) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return len(ctx.captured_queries)
+
+
+def _add_rows(application, n):
+    for _ in range(n):
+        activity = ActivityFactory(application=application)
+        activity.schools.set(application.cluster.memberships.values_list("school", flat=True))
+        CostLineFactory(application=application, amounts={application.financial_years[0]: 100,
+                                                          application.financial_years[1]: 50})
+        OutcomeFactory(application=application)
+
+
+@pytest.mark.parametrize("name", ["applications:detail", "applications:check"])
+def test_task_list_and_check_page_queries_are_pinned_and_flat(client_for, world, name):
+    client = client_for(Role.CLUSTER_HOST)
+    application = world.application_draft
+    url = reverse(name, kwargs={"pk": application.pk})
+    _add_rows(application, 1)
+    client.get(url)  # warm the session and content types
+    before = _count(client, url)
+    _add_rows(application, 10)
+    after = _count(client, url)
+    assert after == before, f"{name}: {before} queries with 2 items, {after} with 12"
+    # 3 for the session and roles, 2 for the cluster's schools, 6 for the application; the check page adds
+    # the formula's evidence (5, its selector's own limit).
+    assert before <= {"applications:detail": 16, "applications:check": 21}[name]
+
+
+def test_la_list_queries_are_pinned_and_flat(client_for, world):
+    client = client_for(Role.LA_OFFICER)
+    url = reverse("applications:manage-list")
+    client.get(url)
+    before = _count(client, url)
+    for _ in range(15):
+        application = SubmittedApplicationFactory(cluster=world.cluster, round=world.round)
+        CostLineFactory(application=application)
+    after = _count(client, url)
+    assert after == before
+    assert before <= 8
+
+
+def test_the_cluster_dashboard_queries_are_flat(client_for, world):
+    client = client_for(Role.CLUSTER_HOST)
+    url = reverse("applications:dashboard")
+    client.get(url)
+    before = _count(client, url)
+    for _ in range(10):
+        SubmittedApplicationFactory(cluster=world.cluster, round=world.round)
+    assert _count(client, url) == before
