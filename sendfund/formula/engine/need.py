@@ -159,7 +159,7 @@ def sensitivity(
     concentration: float = 200.0,
     seed: int = 0,
     top_n: int | None = None,
-    chunk: int = 2_000,
+    chunk: int = 1_000,
 ) -> Sensitivity:
     """Perturb the factor weights (Dirichlet around them) and count top-N gap memberships.
 
@@ -181,9 +181,12 @@ def sensitivity(
     variable = float(pots.sum())
     w = pots / variable if variable > 0 else np.zeros(len(factors))
     live = w > 0
-    shares = np.ascontiguousarray(allocation.factor_shares[:, live].T)  # factors x clusters
     fixed = allocation.fixed_exact
-    need = gap.combined_share * allocation.pot_pence - fixed  # gap = need - fixed - variable * W@S
+    need = gap.combined_share * allocation.pot_pence - fixed
+    # gap = need - variable * (W' @ S). With a column of ones beside W' and `need` as a last row
+    # under -variable * S, one matrix product gives every scenario's gaps, with no extra passes.
+    s_aug = np.vstack([-variable * allocation.factor_shares[:, live].T, need[None, :]])
+    n_live = int(live.sum())
     rng = np.random.default_rng(seed)
     alpha = concentration * w[live]
     counts = np.zeros(n_c, dtype=np.int64)
@@ -194,18 +197,15 @@ def sensitivity(
     done = 0
     while done < n_scenarios:
         m = min(chunk, n_scenarios - done)
-        if live.sum() > 1:
-            ws = rng.dirichlet(alpha, size=m)
-        else:
-            ws = np.ones((m, int(live.sum())))
+        w_aug = np.ones((m, n_live + 1))
+        if n_live > 1:
+            w_aug[:, :n_live] = rng.dirichlet(alpha, size=m)
         full = np.zeros((m, len(factors)))
-        full[:, live] = ws
+        full[:, live] = w_aug[:, :n_live]
         wsum += full.sum(axis=0)
         wmin = np.minimum(wmin, full.min(axis=0))
         wmax = np.maximum(wmax, full.max(axis=0))
-        g = ws @ shares  # m x clusters; then, in place, gap = need - variable * (W' @ S)
-        g *= -variable
-        g += need
+        g = w_aug @ s_aug  # scenarios x clusters: the gaps
         positive += (g > 0).sum(axis=0)
         if top_n < n_c:
             top = np.argpartition(g, n_c - top_n, axis=1)[:, n_c - top_n :]
