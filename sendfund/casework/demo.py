@@ -10,6 +10,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from sendfund.accounts.roles import Role
+
 from . import services
 from .models import Case, Criterion, Outcome, State
 
@@ -97,16 +98,10 @@ def advance(world, case_or_application, to: str, *, outcome=Outcome.APPROVED_IN_
 def load(context) -> None:
     from types import SimpleNamespace
 
+    from sendfund.accounts.demo import DEMO_PASSWORD
     from sendfund.accounts.models import User
     from sendfund.accounts.services import membership_grant, user_create
-    from sendfund.accounts.demo import DEMO_PASSWORD
     from sendfund.applications.models import Status
-    from sendfund.core.years import financial_year_of
-    from sendfund.funds.services import pot_allocate_year
-
-    first = financial_year_of(context.round.closes_on)
-    for year in (first, first + 1):
-        pot_allocate_year(fund=context.round.fund, financial_year=year)
 
     users = dict(context.users)
     users["other_cluster_host"] = context.users["other_host"]

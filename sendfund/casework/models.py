@@ -96,6 +96,9 @@ class AwardLine(models.Model):
                                    name="decided_at_most_requested"),
         ]
 
+    def __str__(self):
+        return f"{self.case_id} {self.stream_id} {self.financial_year}"
+
 
 class Meeting(models.Model):
     """The meeting the information sheet describes: the cluster host and representatives, and the LA's specialists."""
@@ -113,6 +116,9 @@ class Meeting(models.Model):
     actions = models.TextField(blank=True, help_text="Agreed actions, one a line")
     notes_recorded_at = models.DateTimeField(null=True, blank=True)
     notes_recorded_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+
+    def __str__(self):
+        return f"Meeting for case {self.case_id} at {self.starts_at:%Y-%m-%d %H:%M}"
 
 
 class Criterion(models.Model):
@@ -147,6 +153,9 @@ class ConflictDeclaration(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["case", "user"], name="one_declaration_per_person")]
 
+    def __str__(self):
+        return f"Declaration by {self.user_id} on case {self.case_id}"
+
 
 class Review(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="reviews")
@@ -159,6 +168,9 @@ class Review(models.Model):
         ordering = ["kind"]
         constraints = [models.UniqueConstraint(fields=["case", "kind"], name="one_review_per_kind")]
 
+    def __str__(self):
+        return f"{self.get_kind_display()} review of case {self.case_id}"
+
 
 class Score(models.Model):
     review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="scores")
@@ -169,6 +181,9 @@ class Score(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["review", "criterion"], name="one_score_per_criterion"),
                        models.CheckConstraint(condition=models.Q(score__gte=1, score__lte=5), name="score_1_to_5")]
+
+    def __str__(self):
+        return f"{self.criterion_id}: {self.score}"
 
 
 class InformationRequest(models.Model):
@@ -183,6 +198,9 @@ class InformationRequest(models.Model):
 
     class Meta:
         ordering = ["asked_at", "id"]
+
+    def __str__(self):
+        return f"Question on case {self.case_id}"
 
 
 class Instalment(models.Model):
@@ -203,6 +221,9 @@ class Instalment(models.Model):
         ordering = ["due_on", "number", "id"]
         constraints = [models.UniqueConstraint(fields=["case", "number"], name="one_instalment_number_per_case")]
 
+    def __str__(self):
+        return f"Instalment {self.number} of case {self.case_id}"
+
 
 class Invitation(models.Model):
     """An invitation to a cluster to apply, from the formula's capacity-gap evidence."""
@@ -217,3 +238,6 @@ class Invitation(models.Model):
     class Meta:
         ordering = ["-invited_at"]
         constraints = [models.UniqueConstraint(fields=["cluster", "round", "stream_kind"], name="one_invitation")]
+
+    def __str__(self):
+        return f"Invitation to {self.cluster_id} ({self.stream_kind})"

@@ -15,8 +15,20 @@ from sendfund.core.money import format_pounds, from_pence, largest_remainder, to
 from sendfund.core.years import fy_bounds, fy_label
 
 from . import permissions, workdays
-from .models import (AwardLine, Case, ConflictDeclaration, Criterion, InformationRequest, Instalment, Meeting,
-                     Outcome, Review, ReviewKind, Score, State)
+from .models import (
+    AwardLine,
+    Case,
+    ConflictDeclaration,
+    Criterion,
+    InformationRequest,
+    Instalment,
+    Meeting,
+    Outcome,
+    Review,
+    ReviewKind,
+    Score,
+    State,
+)
 from .workflow import case_transition  # noqa: F401  (re-exported for callers)
 
 

@@ -8,7 +8,7 @@ writes the audit event and queues the emails on commit, all in one transaction. 
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone

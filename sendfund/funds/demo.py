@@ -27,3 +27,16 @@ def load(context) -> None:
                                    closes_on=today + dt.timedelta(days=60))
     current.streams.set([capacity, development])
     context.fund, context.capacity, context.development, context.round = fund, capacity, development, current
+    allocate_round_years(context)
+
+
+def allocate_round_years(context) -> None:
+    """Allocate the pot for the financial years the open round's applications ask for (the one it closes in
+    and the next), prorated from the full-year amounts: the ledger's first entries."""
+    from sendfund.core.years import financial_year_of
+
+    from .services import pot_allocate_year
+
+    first = financial_year_of(context.round.closes_on)
+    for year in (first, first + 1):
+        pot_allocate_year(fund=context.fund, financial_year=year)

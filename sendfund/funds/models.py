@@ -148,6 +148,9 @@ class LedgerEntry(models.Model):
         verbose_name_plural = "ledger entries"
         indexes = [models.Index(fields=["reference"], name="ledger_reference_idx")]
 
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.amount} {self.pot}"
+
     def save(self, *args, **kwargs):
         if self.pk is not None:
             raise TypeError("Ledger entries are append-only: add a correcting entry instead")
@@ -155,6 +158,3 @@ class LedgerEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise TypeError("Ledger entries are append-only: add a correcting entry instead")
-
-    def __str__(self):
-        return f"{self.get_kind_display()} {self.amount} {self.pot}"
