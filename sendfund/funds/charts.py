@@ -55,4 +55,6 @@ def pot_chart_svg(*, labels: list[str], paid: list[Decimal], committed_unpaid: l
     fig.savefig(buffer, format="svg")
     plt.close(fig)
     svg = _presentation_attributes(buffer.getvalue())
+    # Scale to the column: keep the viewBox, let the width follow the page.
+    svg = re.sub(r'(<svg[^>]*?) width="[^"]*" height="[^"]*"', r'\1 width="100%"', svg, count=1)
     return svg.replace("<svg ", f'<svg role="img" aria-labelledby="{title_id}" focusable="false" ', 1)
