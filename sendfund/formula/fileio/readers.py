@@ -1,0 +1,314 @@
+"""Reading the schools CSV, the version JSON and last year's output CSV."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+from collections.abc import Sequence
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import IO, Any
+
+import numpy as np
+
+from ..engine import (
+    FormulaInputError,
+    FormulaVersion,
+    PreviousYear,
+    Protection,
+    SchoolTable,
+)
+from .money import parse_pounds
+
+MISSING = {"", "NA", "N/A", "x", "z", "-"}
+VERSION_KEYS = {
+    "name",
+    "description",
+    "valid_from",
+    "weights",
+    "unit_values",
+    "lump_sum_per_school",
+    "lump_sum_per_cluster",
+    "targeted",
+    "protection",
+    "need_indicators",
+    "need_weights",
+    "evidence_threshold",
+    "evidence_years",
+    "evidence_min_indicators",
+    "top_n",
+}
+PROTECTION_KEYS = {"floor", "cap", "per"}
+
+
+def _name(path: str | Path | IO[str]) -> str:
+    return Path(path).name if isinstance(path, str | Path) else getattr(path, "name", "<input>")
+
+
+def _open_text(path: str | Path | IO[str]) -> IO[str]:
+    if isinstance(path, str | Path):
+        try:
+            return open(path, newline="", encoding="utf-8-sig")  # noqa: SIM115
+        except FileNotFoundError:
+            raise FormulaInputError(f"{path}: no such file") from None
+    return path
+
+
+def read_schools(path: str | Path | IO[str]) -> SchoolTable:
+    """Read a schools CSV: URN, cluster, then one numeric column per indicator."""
+    name = _name(path)
+    fh = _open_text(path)
+    try:
+        text = fh.read()
+    except UnicodeDecodeError as exc:
+        raise FormulaInputError(f"{name}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+    finally:
+        if isinstance(path, str | Path):
+            fh.close()
+    text = text.removeprefix("\ufeff")
+    if not text.strip():
+        raise FormulaInputError(f"{name}: the file is empty")
+    reader = csv.reader(io.StringIO(text, newline=""))
+    header = [h.strip() for h in next(reader)]
+    for required in ("URN", "cluster"):
+        if required not in header:
+            raise FormulaInputError(f"{name}: column {required!r} is missing (the header is {','.join(header)})")
+    seen_cols: set[str] = set()
+    for h in header:
+        if not h:
+            raise FormulaInputError(f"{name}: row 1 has a column with no name")
+        if h in seen_cols:
+            raise FormulaInputError(f"{name}: column {h!r} appears twice in the header")
+        seen_cols.add(h)
+    i_urn, i_cluster = header.index("URN"), header.index("cluster")
+    indicators = [(i, h) for i, h in enumerate(header) if h not in ("URN", "cluster")]
+    urns: list[str] = []
+    clusters: list[str] = []
+    values: list[list[float]] = [[] for _ in indicators]
+    first_row: dict[str, int] = {}
+    for row in reader:
+        line = reader.line_num
+        if not row or all(not c.strip() for c in row):
+            continue
+        if len(row) != len(header):
+            raise FormulaInputError(f"{name} row {line}: {len(row)} values for {len(header)} columns")
+        urn = row[i_urn].strip()
+        cluster = row[i_cluster].strip()
+        if not urn:
+            raise FormulaInputError(f"{name} row {line} column 'URN': no URN")
+        if not cluster:
+            raise FormulaInputError(f"{name} row {line} column 'cluster': school {urn} has no cluster")
+        if urn in first_row:
+            raise FormulaInputError(
+                f"{name} row {line} column 'URN': school {urn} is listed twice (first on row {first_row[urn]})"
+            )
+        first_row[urn] = line
+        urns.append(urn)
+        clusters.append(cluster)
+        for k, (i, col) in enumerate(indicators):
+            raw = row[i].strip()
+            if raw in MISSING:
+                raise FormulaInputError(f"{name} row {line} column {col!r}: no value (school {urn}); write 0 if none")
+            try:
+                x = float(raw.replace(",", ""))
+            except ValueError:
+                raise FormulaInputError(f"{name} row {line} column {col!r}: {raw!r} is not a number") from None
+            if not math.isfinite(x):
+                raise FormulaInputError(f"{name} row {line} column {col!r}: {raw!r} is not a number")
+            if x < 0:
+                raise FormulaInputError(f"{name} row {line} column {col!r}: {raw} is negative; counts are 0 or more")
+            values[k].append(x)
+    if not urns:
+        raise FormulaInputError(f"{name}: there are no schools, only a header")
+    return SchoolTable(
+        urn=np.array(urns),
+        cluster=np.array(clusters),
+        values={col: np.array(values[k]) for k, (_, col) in enumerate(indicators)},
+    )
+
+
+def _share(value: object, where: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float | Decimal | str):
+        raise FormulaInputError(f"{where}: {value!r} is not a number")
+    try:
+        x = Decimal(str(value).strip())
+    except InvalidOperation:
+        raise FormulaInputError(f"{where}: {value!r} is not a number") from None
+    if not x.is_finite():
+        raise FormulaInputError(f"{where}: {value!r} is not a number")
+    return float(x)
+
+
+def _mapping(doc: dict[str, Any], key: str, name: str) -> dict[str, Any]:
+    value = doc.get(key, {})
+    if not isinstance(value, dict):
+        raise FormulaInputError(f"{name}: {key!r} must be an object of name: value")
+    return value
+
+
+def version_from_dict(
+    doc: object, *, name: str = "version", columns: Sequence[str] | None = None
+) -> FormulaVersion:
+    """Build a FormulaVersion from a parsed JSON document, checking names against ``columns``."""
+    if not isinstance(doc, dict):
+        raise FormulaInputError(f"{name}: the version must be a JSON object")
+    unknown = sorted(set(doc) - VERSION_KEYS)
+    if unknown:
+        raise FormulaInputError(f"{name}: unknown key {unknown[0]!r} (known keys: {', '.join(sorted(VERSION_KEYS))})")
+    weights = {k: _share(v, f"{name}: weight {k!r}") for k, v in _mapping(doc, "weights", name).items()}
+    for k, w in weights.items():
+        if w < 0:
+            raise FormulaInputError(f"{name}: weight {k!r} is negative ({w})")
+    if weights:
+        total = math.fsum(weights.values())
+        if abs(total - 1.0) > 1e-6:
+            raise FormulaInputError(
+                f"{name}: weights must add up to 1, they add up to {total:.6g} ({', '.join(weights)})"
+            )
+    units = {
+        k: parse_pounds(v, where=f"{name}: unit value {k!r}") for k, v in _mapping(doc, "unit_values", name).items()
+    }
+    targeted = {
+        str(k): parse_pounds(v, where=f"{name}: targeted amount for cluster {k!r}")
+        for k, v in _mapping(doc, "targeted", name).items()
+    }
+    prot_doc = doc.get("protection")
+    protection = None
+    if prot_doc is not None:
+        if not isinstance(prot_doc, dict):
+            raise FormulaInputError(f"{name}: 'protection' must be an object with floor, cap and per")
+        bad = sorted(set(prot_doc) - PROTECTION_KEYS)
+        if bad:
+            raise FormulaInputError(f"{name}: protection has unknown key {bad[0]!r} (known: cap, floor, per)")
+        floor = prot_doc.get("floor")
+        cap = prot_doc.get("cap")
+        per = prot_doc.get("per", "pupils")
+        if not isinstance(per, str):
+            raise FormulaInputError(f"{name}: protection 'per' must name a column")
+        try:
+            protection = Protection(
+                floor=None if floor is None else _share(floor, f"{name}: protection floor"),
+                cap=None if cap is None else _share(cap, f"{name}: protection cap"),
+                per=per,
+            )
+        except FormulaInputError as exc:
+            if str(exc).startswith(name):
+                raise
+            raise FormulaInputError(f"{name}: {exc}") from None
+    need_ind = doc.get("need_indicators", [])
+    if not isinstance(need_ind, list) or not all(isinstance(x, str) for x in need_ind):
+        raise FormulaInputError(f"{name}: 'need_indicators' must be a list of column names")
+    need_w = {k: _share(v, f"{name}: need weight {k!r}") for k, v in _mapping(doc, "need_weights", name).items()}
+    if need_w and not need_ind:
+        need_ind = list(need_w)
+    if columns is not None:
+        cols = set(columns)
+        for label, names in (
+            ("weight", weights),
+            ("unit value", units),
+            ("need indicator", need_ind),
+            ("need weight", need_w),
+        ):
+            for k in names:
+                if k not in cols:
+                    raise FormulaInputError(
+                        f"{name}: {label} {k!r} names no column of the schools file "
+                        f"(columns: {', '.join(c for c in columns)})"
+                    )
+        if protection is not None and protection.per not in cols:
+            raise FormulaInputError(f"{name}: protection 'per' {protection.per!r} names no column of the schools file")
+
+    def _int(key: str, default: int) -> int:
+        v = doc.get(key, default)
+        if isinstance(v, bool) or not isinstance(v, int):
+            raise FormulaInputError(f"{name}: {key!r} must be a whole number, got {v!r}")
+        return v
+
+    try:
+        return FormulaVersion(
+            weights=weights,
+            unit_values_pence=units,
+            lump_sum_per_school_pence=parse_pounds(doc.get("lump_sum_per_school", "0"), where=f"{name}: lump_sum_per_school"),
+            lump_sum_per_cluster_pence=parse_pounds(
+                doc.get("lump_sum_per_cluster", "0"), where=f"{name}: lump_sum_per_cluster"
+            ),
+            targeted_pence=targeted,
+            protection=protection,
+            need_indicators=tuple(need_ind),
+            need_weights=need_w,
+            evidence_threshold=_share(doc.get("evidence_threshold", "1.2"), f"{name}: evidence_threshold"),
+            evidence_years=_int("evidence_years", 2),
+            evidence_min_indicators=_int("evidence_min_indicators", 0),
+            top_n=_int("top_n", 10),
+        )
+    except FormulaInputError as exc:
+        if str(exc).startswith(name):
+            raise
+        raise FormulaInputError(f"{name}: {exc}") from None
+
+
+def read_version(path: str | Path | IO[str], *, columns: Sequence[str] | None = None) -> FormulaVersion:
+    """Read a version JSON file (see the module docstring and README for the keys)."""
+    name = _name(path)
+    fh = _open_text(path)
+    try:
+        text = fh.read()
+    finally:
+        if isinstance(path, str | Path):
+            fh.close()
+    if not text.strip():
+        raise FormulaInputError(f"{name}: the file is empty")
+    try:
+        doc = json.loads(text, parse_float=Decimal)
+    except json.JSONDecodeError as exc:
+        raise FormulaInputError(f"{name} line {exc.lineno} column {exc.colno}: not valid JSON ({exc.msg})") from None
+    return version_from_dict(doc, name=name, columns=columns)
+
+
+def read_previous(path: str | Path | IO[str]) -> PreviousYear:
+    """Last year's output CSV (``cluster,allocation`` and, if present, ``pupils`` and
+    ``years_above_threshold``) as a PreviousYear."""
+    name = _name(path)
+    fh = _open_text(path)
+    try:
+        reader = csv.DictReader(fh)
+        header = reader.fieldnames or []
+        if not header:
+            raise FormulaInputError(f"{name}: the file is empty")
+        for required in ("cluster", "allocation"):
+            if required not in header:
+                raise FormulaInputError(f"{name}: column {required!r} is missing")
+        clusters, pence, pupils, years = [], [], [], []
+        for row in reader:
+            line = reader.line_num
+            clusters.append((row["cluster"] or "").strip())
+            if not clusters[-1]:
+                raise FormulaInputError(f"{name} row {line} column 'cluster': no cluster")
+            pence.append(parse_pounds(row["allocation"] or "", where=f"{name} row {line} column 'allocation'"))
+            if "pupils" in header:
+                try:
+                    pupils.append(float(row["pupils"]))
+                except (TypeError, ValueError):
+                    raise FormulaInputError(f"{name} row {line} column 'pupils': {row['pupils']!r} is not a number") from None
+            if "years_above_threshold" in header:
+                try:
+                    years.append(int(row["years_above_threshold"] or 0))
+                except ValueError:
+                    raise FormulaInputError(
+                        f"{name} row {line} column 'years_above_threshold': not a whole number"
+                    ) from None
+    finally:
+        if isinstance(path, str | Path):
+            fh.close()
+    if not clusters:
+        raise FormulaInputError(f"{name}: there are no clusters, only a header")
+    return PreviousYear(
+        cluster=np.array(clusters),
+        pence=np.array(pence, dtype=np.int64),
+        pupils=np.array(pupils) if pupils else None,
+        years_above=np.array(years, dtype=np.int64) if years else None,
+    )
+
+
