@@ -3,6 +3,9 @@
     .venv/bin/python bench/formula_bench.py                  # print the figures
     .venv/bin/python bench/formula_bench.py --write          # also rewrite bench/RESULTS.md
     .venv/bin/python bench/formula_bench.py --blas-coretypes Haswell,SkylakeX   # sweep under other OPENBLAS_CORETYPEs
+    .venv/bin/python bench/formula_bench.py --check          # exit 1 if a time target is missed
+
+It always exits 1 if the engine and the row-by-row version disagree by a penny.
 
 Data: the DfE school census, January 2019 (data/dfe-school-census-2019/england_census_2018-19.csv),
 23,939 schools. Clusters: within each local authority, schools sorted by establishment number
@@ -113,6 +116,7 @@ def main() -> int:
     p.add_argument("--write", nargs="?", const=str(ROOT / "bench" / "RESULTS.md"), default=None, metavar="PATH",
                    help="write the figures as Markdown (default bench/RESULTS.md)")
     p.add_argument("--blas-coretypes", default="", help="comma-separated OPENBLAS_CORETYPE values to try the sweep under")
+    p.add_argument("--check", action="store_true", help="exit 1 if a time target is missed (on a quiet machine)")
     p.add_argument("--sweep-only", action="store_true", help=argparse.SUPPRESS)
     args = p.parse_args()
     if args.sweep_only:
@@ -219,9 +223,12 @@ def main() -> int:
 
     if args.write:
         write_results(Path(args.write), info, figures, blas_rows)
-    ok = same and sweep_same and e_med < 0.050 and s_med < 2.0 and figures["total_ratio"] >= 20
-    print("targets met" if ok else "TARGETS NOT MET")
-    return 0 if ok else 1
+    fast = e_med < 0.050 and s_med < 2.0 and figures["total_ratio"] >= 20
+    print("time targets met" if fast else "TIME TARGETS NOT MET (is the machine busy? see the load average)")
+    if not (same and sweep_same):
+        print("THE ENGINE AND THE ROW-BY-ROW VERSION DISAGREE")
+        return 1
+    return 0 if fast or not args.check else 1
 
 
 def write_results(path: Path, info: dict, f: dict, blas_rows: list[tuple[str, float]]) -> None:
