@@ -261,3 +261,31 @@ def is_offer(case: Case) -> bool:
 
 def user_roles_label(user) -> frozenset:
     return roles_of(user).la_roles
+
+
+@dataclass
+class Candidate:
+    cluster: object
+    gap: Decimal
+    gap_rank: int
+    clear_evidence: bool
+    top_frequency: float | None
+    invitation: object | None
+
+
+def invitation_candidates(*, round_) -> tuple[object | None, list[Candidate]]:
+    """The strongest candidates for the capacity stream: the clusters in the top of the latest allocation
+    run's capacity-gap ranking (the formula marks them `top`: about 10 with a positive gap), with any
+    invitation already sent for this round. Three queries."""
+    from sendfund.formula.models import RunCluster
+    from sendfund.formula.selectors import latest_allocation_run
+
+    from .models import Invitation
+
+    run = latest_allocation_run()
+    if run is None:
+        return None, []
+    results = list(RunCluster.objects.filter(run=run, top=True).select_related("cluster").order_by("gap_rank"))
+    sent = {i.cluster_id: i for i in Invitation.objects.filter(round=round_, stream_kind="capacity")} if round_ else {}
+    return run, [Candidate(r.cluster, r.gap, r.gap_rank, r.clear_evidence, r.top_frequency, sent.get(r.cluster_id))
+                 for r in results]

@@ -323,3 +323,37 @@ def case_withdraw(*, case: Case, reason: str, actor) -> Case:
 @transaction.atomic
 def case_close(*, case: Case, actor) -> Case:
     return case_transition(case=case, move="close", actor=actor)
+
+
+@transaction.atomic
+def invitation_send(*, cluster, round_, actor):
+    """Invite a cluster to apply to the capacity stream, emailing what the formula-versus-need evidence shows.
+
+    Raises DomainError if the round is not open, there is no evidence for the cluster, or it was invited already.
+    """
+    from sendfund.core.notify import email_on_commit, site_url
+    from sendfund.formula.selectors import cluster_capacity_evidence
+
+    from .models import Invitation
+
+    _require(permissions.can_manage_cases(actor), "Only an LA officer can invite clusters to apply.")
+    _require(round_ is not None and round_.is_open(), "There is no round open for applications.")
+    _require(not Invitation.objects.filter(cluster=cluster, round=round_, stream_kind="capacity").exists(),
+             f"{cluster.name} has already been invited to {round_.name}.")
+    evidence = cluster_capacity_evidence(cluster=cluster)
+    _require(evidence is not None, f"There is no formula evidence for {cluster.name} yet.")
+    text = "\n".join(evidence.sentences)
+    invitation = Invitation.objects.create(cluster=cluster, round=round_, stream_kind="capacity", evidence=text,
+                                           invited_by=actor)
+    audit_record(actor=actor, verb="cluster.invited", target=cluster, after={"round": round_.name,
+                                                                              "stream": "capacity"})
+    email_on_commit(to=[cluster.host_email, cluster.send_lead_email],
+                    subject=f"{cluster.name} is invited to apply for capacity funding",
+                    body="\n\n".join([
+                        f"The council's figures suggest the SEND funding formula leaves {cluster.name} short of what "
+                        f"its pupils need. We invite your cluster to apply to the capacity stream of {round_.name}, "
+                        f"which closes on {round_.closes_on:%-d %B %Y}.",
+                        "What the evidence shows:", text,
+                        f"Apply online: {site_url('/apply/')}",
+                        "Norfolk County Council, SEND cluster funding"]))
+    return invitation

@@ -428,3 +428,33 @@ def apply_answer(request, pk):
             messages.success(request, "Thank you. Your answer has been sent to the council.")
             return redirect("casework:apply-case", reference=info.case.reference)
     return render(request, "casework/apply_answer.html", {"info": info, "case": info.case, "form": form})
+
+
+def _open_round():
+    from sendfund.funds.selectors import round_open
+
+    return round_open()
+
+
+@requires(permissions.can_manage_cases)
+def invitations(request):
+    round_ = _open_round()
+    run, candidates = selectors.invitation_candidates(round_=round_)
+    return render(request, "casework/invitations.html", {"run": run, "candidates": candidates, "round": round_})
+
+
+@require_POST
+@requires(permissions.can_manage_cases)
+def invite(request, code):
+    from django.shortcuts import get_object_or_404
+
+    from sendfund.registry.models import Cluster
+
+    cluster = get_object_or_404(Cluster, code=code)
+    try:
+        services.invitation_send(cluster=cluster, round_=_open_round(), actor=request.user)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"{cluster.name} has been invited to apply. We emailed the cluster host.")
+    return redirect("casework:invitations")

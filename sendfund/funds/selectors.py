@@ -172,3 +172,12 @@ def ledger_entries(*, fund: Fund, financial_year: int | None = None, stream_kind
     if stream_kind:
         qs = qs.filter(pot__stream__kind=stream_kind)
     return qs
+
+
+def round_open(*, day=None):
+    """The round open for applications on `day` (today by default), the latest to open first."""
+    from django.utils import timezone
+
+    from .models import Round
+
+    return Round.objects.open_on(day or timezone.localdate()).select_related("fund").order_by("-opens_on").first()

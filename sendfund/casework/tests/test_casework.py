@@ -194,3 +194,23 @@ def test_page_query_counts_do_not_grow_with_the_data(world, client_for):
     assert after == before
     # session, user, roles, then the page's own reads (see each selector's docstring)
     assert before == {"queue": 9, "case": 17, "pot": 10}
+
+
+def test_an_officer_invites_the_strongest_candidates_once(world, django_capture_on_commit_callbacks):
+    from sendfund.funds.selectors import round_open
+
+    round_ = round_open()
+    run, candidates = selectors.invitation_candidates(round_=round_)
+    assert run is not None and candidates, "the world's formula run has a cluster short of need"
+    assert [c.gap_rank for c in candidates] == sorted(c.gap_rank for c in candidates)
+    cluster = candidates[0].cluster
+    with django_capture_on_commit_callbacks(execute=True):
+        services.invitation_send(cluster=cluster, round_=round_, actor=world.users[Role.LA_OFFICER])
+    email = mail.outbox[-1]
+    assert "invited to apply" in email.subject and "What the evidence shows" in email.body
+    with pytest.raises(DomainError, match="already been invited"):
+        services.invitation_send(cluster=cluster, round_=round_, actor=world.users[Role.LA_OFFICER])
+    with pytest.raises(DomainError, match="Only an LA officer"):
+        services.invitation_send(cluster=cluster, round_=round_, actor=world.users[Role.DECISION_MAKER])
+    _run, again = selectors.invitation_candidates(round_=round_)
+    assert again[0].invitation is not None
