@@ -6,7 +6,7 @@ Apply side (/apply/...) for clusters; manage side (/manage/applications/...) for
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -50,6 +50,18 @@ def _after_save(request, application):
 def _version(request) -> int | None:
     raw = request.POST.get("version", "")
     return int(raw) if raw.isdigit() else None
+
+
+def _is_autosave(request, action) -> bool:
+    return action == "save" and request.headers.get("X-Autosave") == "1"
+
+
+def _autosaved(application, key):
+    """The background save before the session ends (static/applications/autosave.mjs): no page, no message."""
+    response = HttpResponse(status=204)
+    section = application.sections.filter(key=key).first()
+    response["X-Section-Version"] = str(section.version if section else 0)
+    return response
 
 
 def _warn_identity(request, application, key):
@@ -177,6 +189,8 @@ def section(request, pk, key):
             except DomainError as exc:
                 form.add_error(exc.field if exc.field in form.fields else None, exc.message)
             else:
+                if _is_autosave(request, action):
+                    return _autosaved(application, key)
                 _warn_identity(request, application, key)
                 if action == "save":
                     messages.success(request, "Your answers have been saved. You can come back to them at any time.")
@@ -272,6 +286,11 @@ def _item_form(request, pk, kind, item_pk=None):
             except DomainError as exc:
                 form.add_error(exc.field if exc.field in form.fields else None, exc.message)
             else:
+                if _is_autosave(request, action):
+                    response = _autosaved(application, kind)
+                    response["X-Item-Url"] = reverse("applications:item-edit",
+                                                     kwargs={"pk": pk, "kind": kind, "item": item.pk})
+                    return response
                 _warn_identity(request, application, kind)
                 if action == "save":
                     messages.success(request, "Your answers have been saved. You can come back to them at any time.")

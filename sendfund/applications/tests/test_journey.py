@@ -314,3 +314,19 @@ def test_references_are_unique_under_concurrency():
         t.join()
     assert not errors
     assert sorted(results) == [f"SCF-2030-{n:04d}" for n in range(1, 13)]
+
+
+# --- the background save before the session ends (static/applications/autosave.mjs) ----------------
+
+def test_the_background_save_keeps_answers_without_a_page(host_client, draft):
+    response = host_client.post(section_url(draft, "sustainability"),
+                                {"version": "0", "action": "save", "after_funding": "Half an ans"},
+                                headers={"X-Autosave": "1"})
+    assert response.status_code == 204 and response["X-Section-Version"] == "1"
+    assert Section.objects.get(application=draft, key="sustainability").answers == {"after_funding": "Half an ans"}
+    response = host_client.post(item_add_url(draft, "outcomes"), {"version": "0", "action": "save", "measure": "Wait"},
+                                headers={"X-Autosave": "1"})
+    outcome = draft.outcomes.get()
+    assert response.status_code == 204
+    assert response["X-Item-Url"] == reverse("applications:item-edit",
+                                             kwargs={"pk": draft.pk, "kind": "outcomes", "item": outcome.pk})
