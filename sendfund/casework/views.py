@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from sendfund.accounts.decorators import requires
 from sendfund.core.errors import DomainError
+from sendfund.funds.permissions import can_view_pot
 
 from . import forms, permissions, selectors, services
 from .models import Instalment, State
@@ -46,7 +47,7 @@ def queue(request):
     return render(request, "casework/queue.html", {
         "rows": rows, "state": state, "waiting": waiting, "overdue": overdue, "states": State.choices,
         "waiting_labels": selectors.WAITING_LABELS.items(), "overdue_count": sum(r.overdue for r in rows),
-        "may_manage": permissions.can_manage_cases(request.user),
+        "may_manage": permissions.can_manage_cases(request.user), "may_see_pot": can_view_pot(request.user),
     })
 
 
