@@ -248,3 +248,21 @@ def test_failed_run_leaves_no_output(tmp_path):
     with pytest.raises(FormulaInputError, match="more than the pot"):
         run(schools=schools, pot="100", version=version, output=tmp_path / "o.csv")
     assert not (tmp_path / "o.csv").exists()
+
+
+def test_output_round_trips_as_next_years_previous(tmp_path):
+    from sendfund.formula.engine import allocate, need_gap
+    from sendfund.formula.fileio import write_allocation_csv
+
+    schools = read_schools(write(tmp_path, "schools.csv", GOOD_SCHOOLS))
+    version = read_version(write(tmp_path, "v.json", json.dumps(
+        {"weights": {"pupils": 0.3, "fsm": 0.7}, "need_indicators": ["sen_support"], "evidence_years": 1})),
+        columns=schools.columns)
+    alloc = allocate(schools, pot_pence=1234567, version=version)
+    out = io.StringIO()
+    write_allocation_csv(out, alloc, version=version, gap=need_gap(alloc, version=version))
+    prev = read_previous(io.StringIO(out.getvalue()))
+    order = prev.cluster.argsort()
+    assert prev.cluster[order].tolist() == alloc.clusters.tolist()
+    assert prev.pence[order].tolist() == alloc.cluster_pence.tolist()
+    assert prev.pupils[order].tolist() == alloc.cluster_totals["pupils"].tolist()
