@@ -217,7 +217,7 @@ class ActivityForm(AnswersForm):
                                             hint="A role or an organisation, for example 'cluster SENCO'.")
         schools = getattr(self.application, "member_schools", None) or []
         self.fields["schools"] = forms.MultipleChoiceField(
-            label="Which schools will benefit?", widget=forms.CheckboxSelectMultiple,
+            label="Which schools will benefit?", widget=forms.CheckboxSelectMultiple, help_text="Select all that apply.",
             choices=[(str(s.pk), s.name) for s in schools],
             error_messages={"required": "Select the schools that will benefit"})
         self.fields["starts_on"] = GovDateField(label="Start date", required_message="Enter the start date")

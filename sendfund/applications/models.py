@@ -103,6 +103,9 @@ class Activity(models.Model):
         ordering = ["id"]
         verbose_name_plural = "activities"
 
+    def __str__(self):
+        return self.what[:60] or f"Activity {self.pk}"
+
 
 class CostCategory(models.TextChoices):
     STAFF = "staff", "Staff"
@@ -128,6 +131,9 @@ class CostLine(models.Model):
     class Meta:
         ordering = ["id"]
 
+    def __str__(self):
+        return self.description or f"Cost line {self.pk}"
+
 
 class CostAmount(models.Model):
     """Pounds asked for one cost line in one financial year (2026 means FY 2026-27)."""
@@ -141,6 +147,9 @@ class CostAmount(models.Model):
         constraints = [models.UniqueConstraint(fields=["cost_line", "financial_year"], name="one_amount_per_line_year"),
                        models.CheckConstraint(condition=models.Q(amount__gte=0), name="cost_amount_not_negative")]
 
+    def __str__(self):
+        return f"{self.cost_line_id} FY {self.financial_year}: {self.amount}"
+
 
 class Outcome(models.Model):
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="outcomes")
@@ -152,6 +161,9 @@ class Outcome(models.Model):
 
     class Meta:
         ordering = ["id"]
+
+    def __str__(self):
+        return self.measure or f"Outcome {self.pk}"
 
 
 class DocumentKind(models.TextChoices):
@@ -178,9 +190,15 @@ class Document(models.Model):
     class Meta:
         ordering = ["kind", "-uploaded_at"]
 
+    def __str__(self):
+        return self.original_name
+
 
 class ReferenceCounter(models.Model):
     """The last reference number given in a year; incremented under a row lock (services.reference_next)."""
 
     year = models.PositiveSmallIntegerField(primary_key=True)
     last = models.PositiveIntegerField(default=0)
+
+    def __str__(self):
+        return f"{self.year}: {self.last}"

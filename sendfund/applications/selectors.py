@@ -27,7 +27,16 @@ from sendfund.registry.models import ClusterMembership, School
 
 from .models import Activity, Application, CostAmount, CostLine, Section, Status
 from .privacy import identity_problems
-from .sections import BY_KEY, ITEM_FORMS, ITEM_NAMES, ITEM_SECTIONS, LAST, SectionSpec, field_label, sections_for
+from .sections import (
+    BY_KEY,
+    ITEM_FORMS,
+    ITEM_NAMES,
+    ITEM_SECTIONS,
+    LAST,
+    SectionSpec,
+    field_label,
+    sections_for,
+)
 
 COMPLETED = "Completed"
 IN_PROGRESS = "In progress"

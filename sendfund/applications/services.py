@@ -20,8 +20,17 @@ from sendfund.funds.models import Round, StreamKind
 from sendfund.registry.models import Cluster
 
 from . import permissions, selectors
-from .models import (Activity, Application, CostAmount, CostLine, Document, Outcome, ReferenceCounter, Section,
-                     Status)
+from .models import (
+    Activity,
+    Application,
+    CostAmount,
+    CostLine,
+    Document,
+    Outcome,
+    ReferenceCounter,
+    Section,
+    Status,
+)
 from .sections import BY_KEY, ITEM_SECTIONS
 
 REFERENCE_PREFIX = "SCF"
@@ -322,6 +331,9 @@ def application_transition(*, application: Application, to: str, actor, reason: 
                           f"{Status(to).label.lower()}")
     if not move.allowed(actor, application):
         raise DomainError(move.refusal)
+    if to == Status.AWAITING_SIGN_OFF and not application.round.is_open():
+        raise DomainError(f"{application.round.name} closed on {application.round.closes_on:%-d %B %Y}. "
+                          "Contact the SEND and inclusion team if you still want to apply.")
     if to in (Status.AWAITING_SIGN_OFF, Status.SUBMITTED):
         incomplete = selectors.application_incomplete_sections(application=application)
         if incomplete:

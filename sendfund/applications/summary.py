@@ -13,8 +13,8 @@ from sendfund.funds.models import StreamKind
 
 from .evidence import NOT_RUN, capacity_evidence, evidence_rows, is_money
 from .models import CostCategory, DocumentKind, Recurrence
-from .selectors import Loaded, application_member_schools, cost_totals
 from .sections import ITEM_NAMES, field_label
+from .selectors import Loaded, application_member_schools, cost_totals
 
 
 @dataclass
@@ -22,6 +22,10 @@ class Row:
     key: str
     value: object = ""  # a string, or a list of strings
     links: list = field(default_factory=list)  # [(text, href)]
+
+    @property
+    def is_list(self) -> bool:
+        return isinstance(self.value, (list, tuple))
 
 
 @dataclass

@@ -24,9 +24,16 @@ from . import selectors, services
 from .evidence import NOT_RUN, capacity_evidence
 from .forms import FinishedForm, SignOffForm, StartForm
 from .models import Document, Status
-from .permissions import (WRITERS, can_edit_application, can_list_submitted_applications, can_request_sign_off,
-                          can_sign_off_application, can_start_application, can_use_applications,
-                          can_withdraw_sign_off_request)
+from .permissions import (
+    WRITERS,
+    can_edit_application,
+    can_list_submitted_applications,
+    can_request_sign_off,
+    can_sign_off_application,
+    can_start_application,
+    can_use_applications,
+    can_withdraw_sign_off_request,
+)
 from .sections import BY_KEY, ITEM_FORMS, ITEM_NAMES, ITEM_SECTIONS, LAST
 from .summary import application_summary
 
@@ -135,7 +142,8 @@ def detail(request, pk):
     if can_edit_application(request.user, application):
         return render(request, "applications/task_list.html", {
             "application": application, "groups": selectors.application_tasks(loaded=loaded),
-            "incomplete": selectors.application_incomplete_sections(application=application, loaded=loaded)})
+            "incomplete": selectors.application_incomplete_sections(application=application, loaded=loaded),
+            "events": audit_timeline(target=application)[:50]})
     return render(request, "applications/overview.html", {
         "application": application, "area": "apply",
         "cards": application_summary(loaded=loaded, editable=False),
@@ -341,6 +349,8 @@ def item_remove(request, pk, kind, item):
 @requires(can_use_applications)
 def check(request, pk):
     application = _application(request, pk)
+    if application.status != Status.DRAFT:  # sent for sign-off or submitted: the read-only view says so
+        return redirect("applications:detail", pk=pk)
     loaded = selectors.application_load(application=application)
     editable = can_edit_application(request.user, application)
     return render(request, "applications/check.html", {

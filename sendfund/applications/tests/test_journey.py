@@ -1,5 +1,6 @@
 """Saving, resuming, concurrent editing, the identity check, sign-off and references."""
 
+import datetime as dt
 import threading
 from decimal import Decimal
 
@@ -135,13 +136,14 @@ def test_a_stale_item_change_is_refused_by_the_service(world, draft, host):
     ("Date of birth: 3.4.15", "date of birth"),
 ])
 def test_identity_is_spotted(text, found):
-    assert any(found in p for p in identity_problems(text))
+    assert any(found in p for p in identity_problems(text, today=dt.date(2026, 11, 28)))
 
 
 @pytest.mark.parametrize("text", ["38 pupils in Years 3 to 6", "£12,500 in FY 2026-27", "URN 121001",
+                                  "The heads met on 12/10/2026", "Starts 1/9/2027",
                                   "AY 2026/27", "A12345678901 is too short", "Call 01603 223 456"])
 def test_ordinary_text_is_not_flagged(text):
-    assert identity_problems(text) == []
+    assert identity_problems(text, today=dt.date(2026, 11, 28)) == []
 
 
 def test_a_upn_is_flagged_on_save_and_blocks_sign_off(host_client, world, host):
@@ -330,3 +332,26 @@ def test_the_background_save_keeps_answers_without_a_page(host_client, draft):
     assert response.status_code == 204
     assert response["X-Item-Url"] == reverse("applications:item-edit",
                                              kwargs={"pk": draft.pk, "kind": "outcomes", "item": outcome.pk})
+
+
+def test_a_closed_round_takes_no_more_requests_for_sign_off(world, host):
+    import datetime as dt
+
+    application = fill(services.application_start(cluster=world.cluster, round=world.round, streams=["capacity"],
+                                                  actor=host), actor=host)
+    round_ = world.round
+    round_.opens_on, round_.closes_on = dt.date(2020, 1, 1), dt.date(2020, 2, 1)
+    round_.save()
+    with pytest.raises(DomainError, match="closed on 1 February 2020"):
+        services.application_transition(application=application, to=Status.AWAITING_SIGN_OFF, actor=host)
+
+
+def test_the_check_page_lists_schools_as_a_list_and_shows_every_section(host_client, world, host):
+    application = fill(services.application_start(cluster=world.cluster, round=world.round,
+                                                  streams=["capacity", "development"], actor=host), actor=host)
+    page = host_client.get(reverse("applications:check", kwargs={"pk": application.pk})).content.decode()
+    assert "<li>Alpha High School</li>" in page and "['" not in page
+    for title in ("Cluster details", "Evidence of need (capacity)", "Current practice and what you want to develop",
+                  "Activities: activity 1", "Costs: totals", "Outcomes: outcome 1", "Governance", "Declarations"):
+        assert title in page
+    assert "Send for sign-off" in page
