@@ -63,8 +63,11 @@ RULES = [
 def build_world(world) -> None:
     """Cases for the world's cluster: one decided (approved in part), one under assessment with a question
     to the cluster, and one for the other cluster (assigned to nobody)."""
+    from .criteria import criteria_ensure_defaults
     from .models import Case, State
     from .tests.factories import advance, submitted_application
+
+    criteria_ensure_defaults()  # a transactional test's flush empties what the migration loaded
 
     world.case = advance(world, submitted_application(world), State.DECIDED)
     world.case_assessing = advance(world, submitted_application(world), State.UNDER_ASSESSMENT)

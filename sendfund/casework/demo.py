@@ -103,6 +103,9 @@ def load(context) -> None:
     from sendfund.accounts.services import membership_grant, user_create
     from sendfund.applications.models import Status
 
+    from .criteria import criteria_ensure_defaults
+
+    criteria_ensure_defaults()
     users = dict(context.users)
     users["other_cluster_host"] = context.users["other_host"]
     world = SimpleNamespace(users=users, cluster=context.demo_cluster, round=context.round)
