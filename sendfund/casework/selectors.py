@@ -9,7 +9,6 @@ from decimal import Decimal
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from sendfund.accounts.permissions import roles_of
 from sendfund.accounts.scoping import get_in_scope_or_404, scope_for_user
 from sendfund.core.audit import audit_timeline
 
@@ -151,7 +150,6 @@ class Moderation:
         total, weights = Decimal(0), Decimal(0)
         for row in self.rows:
             if kind is None:
-                value = row.mean if row.scores else None
                 value = Decimal(sum(row.scores)) / len(row.scores) if row.scores else None
             else:
                 score = row.education if kind == "education" else row.business
@@ -259,10 +257,6 @@ def is_offer(case: Case) -> bool:
     return case.outcome in (Outcome.APPROVED, Outcome.APPROVED_IN_PART)
 
 
-def user_roles_label(user) -> frozenset:
-    return roles_of(user).la_roles
-
-
 @dataclass
 class Candidate:
     cluster: object
@@ -289,3 +283,12 @@ def invitation_candidates(*, round_) -> tuple[object | None, list[Candidate]]:
     sent = {i.cluster_id: i for i in Invitation.objects.filter(round=round_, stream_kind="capacity")} if round_ else {}
     return run, [Candidate(r.cluster, r.gap, r.gap_rank, r.clear_evidence, r.top_frequency, sent.get(r.cluster_id))
                  for r in results]
+
+
+def review_kind_for(*, case: Case, user) -> str:
+    """Which review ("education" or "business") the user is assigned to on this case, or ""."""
+    if case.education_specialist_id == user.pk:
+        return "education"
+    if case.business_specialist_id == user.pk:
+        return "business"
+    return ""

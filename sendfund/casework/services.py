@@ -25,7 +25,6 @@ from .models import (
     Meeting,
     Outcome,
     Review,
-    ReviewKind,
     Score,
     State,
 )
@@ -132,11 +131,9 @@ def meeting_record_notes(*, case: Case, notes: str, actions: str, actor) -> Meet
 
 
 def _review_kind_for(case: Case, user) -> str:
-    if case.education_specialist_id == user.pk:
-        return ReviewKind.EDUCATION
-    if case.business_specialist_id == user.pk:
-        return ReviewKind.BUSINESS
-    return ""
+    from .selectors import review_kind_for
+
+    return review_kind_for(case=case, user=user)
 
 
 @transaction.atomic

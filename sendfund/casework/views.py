@@ -79,7 +79,7 @@ def case_detail(request, reference):
         "case": case, "d": detail, "moves": {m.name: m for m in moves}, "simple_moves": [m for m in moves if m.name in SIMPLE_MOVES],
         "may_manage": permissions.can_manage_cases(request.user), "may_decide": permissions.can_decide(request.user),
         "may_pay": permissions.can_record_payments(request.user),
-        "my_review": services._review_kind_for(case, request.user),
+        "my_review": selectors.review_kind_for(case=case, user=request.user),
     })
 
 
@@ -208,7 +208,7 @@ def declare(request, reference):
 @requires(permissions.can_review)
 def review(request, reference):
     case = selectors.case_for_user(user=request.user, reference=reference)
-    kind = services._review_kind_for(case, request.user)
+    kind = selectors.review_kind_for(case=case, user=request.user)
     if not kind:
         raise Http404("Not your review")
     declaration = case.declarations.filter(user=request.user).first()
