@@ -154,6 +154,7 @@ def _check_ledger(ops):
             assert 0 <= balance.paid <= balance.committed
 
 
+@pytest.mark.postgres  # the row lock is PostgreSQL's; on SQLite it runs too, against IMMEDIATE transactions
 @pytest.mark.django_db(transaction=True)
 def test_two_officers_deciding_at_once_cannot_over_commit_the_pot():
     """Eight threads each try to commit £200,000 from an £800,000 pot at the same moment: exactly four succeed.
@@ -200,3 +201,13 @@ def test_two_officers_deciding_at_once_cannot_over_commit_the_pot():
     assert balance.committed == D("800000.00")
     assert balance.remaining == D("0.00")
     assert LedgerEntry.objects.filter(kind="commitment").count() == 4
+
+
+def test_the_pot_page_shows_labelled_years_and_pounds(world, client_for):
+    response = client_for("decision_maker").get("/manage/funds/")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "FY 2014-15" in html and "£933,333.33" in html  # 7/12 of £1.6m in the first financial year
+    assert "AY 2014/15" in html
+    assert 'role="img"' in html and "style=" not in html.split("<svg", 1)[1].split("</svg>", 1)[0]
+    assert "Remaining" in html and "£800,000.00" in html
