@@ -76,7 +76,7 @@ def case_detail(request, reference):
     detail = selectors.case_detail(case=case)
     moves = moves_for(case, request.user)
     return render(request, "casework/case_detail.html", {
-        "case": case, "d": detail, "moves": {m.name: m for m in moves}, "simple_moves": [m for m in moves if m.name in SIMPLE_MOVES],
+        "case": case, "d": detail, "moves": {m.name: m for m in moves}, "simple_moves": [m for m in moves if m.name in SIMPLE_MOVES and not m.guard(case)],
         "may_manage": permissions.can_manage_cases(request.user), "may_decide": permissions.can_decide(request.user),
         "may_pay": permissions.can_record_payments(request.user),
         "my_review": selectors.review_kind_for(case=case, user=request.user),
