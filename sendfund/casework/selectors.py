@@ -216,7 +216,12 @@ def case_detail(*, case: Case) -> CaseDetail:
     """Everything on the case page in a fixed number of queries."""
     from .models import ConflictDeclaration, Meeting
 
+    from django.db.models import prefetch_related_objects
+
     meeting = Meeting.objects.filter(case=case).prefetch_related("la_attendees").first()
+    case._state.fields_cache["meeting"] = meeting  # the guards read it (None: no meeting) without asking again
+    prefetch_related_objects([case], Prefetch("instalments", queryset=Instalment.objects.select_related(
+        "stream", "paid_by")))
     requests = list(case.information_requests.select_related("asked_by", "answered_by"))
     open_requests = [r for r in requests if not r.answered_at]
     return CaseDetail(
@@ -226,7 +231,7 @@ def case_detail(*, case: Case) -> CaseDetail:
         la_attendees=list(meeting.la_attendees.all()) if meeting else [],
         declarations=list(ConflictDeclaration.objects.filter(case=case).select_related("user")),
         requests=requests,
-        instalments=list(case.instalments.select_related("stream", "paid_by")),
+        instalments=list(case.instalments.all()),
         moderation=case_moderation(case=case),
         events=list(audit_timeline(target=case)[:100]),
         deadline=_deadline(case.status, timezone.localdate(case.submitted_at), open_requests),
