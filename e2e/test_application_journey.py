@@ -392,3 +392,35 @@ def test_development_application_with_the_keyboard_alone(page, live_server, e2e_
     press_continue(page)
     check(page, "(confirmation, keyboard)")
     assert re.search(r"SCF-\d{4}-\d{4}", page.locator(".govuk-panel").inner_text())
+
+
+def test_typed_answers_are_saved_before_the_session_times_out(page, live_server, e2e_world):
+    """The session-timeout warning comes two minutes before sign-out; unsaved typing is saved before it."""
+    import time
+
+    from django.conf import settings
+
+    from sendfund.applications.models import Section
+
+    w = e2e_world
+    sign_in(page, live_server, w.users[Role.CLUSTER_SEND_LEAD].email, w.password)
+    page.clock.install()
+    page.goto(f"{live_server.url}/apply/applications/{w.application_draft.pk}/section/sustainability/")
+    page.locator("textarea[name=after_funding]").fill("Typed but not yet saved")
+    page.clock.run_for((settings.SESSION_COOKIE_AGE - 170) * 1000)
+    for _ in range(50):
+        section = Section.objects.filter(application=w.application_draft, key="sustainability").first()
+        if section and section.answers.get("after_funding"):
+            break
+        time.sleep(0.1)
+    assert section.answers == {"after_funding": "Typed but not yet saved"} and not section.completed
+    page.clock.run_for(60 * 1000)
+    assert page.get_by_role("dialog").is_visible()
+    assert_accessible(page, context="(session warning over a form)")
+    # The user carries on: the form posts the version the background save returned, so no false warning.
+    page.get_by_role("button", name="Stay signed in").click()
+    page.locator("textarea[name=after_funding]").fill("Finished answer")
+    continue_(page)
+    assert "changed this section" not in page.inner_text("main")
+    assert Section.objects.get(application=w.application_draft, key="sustainability").answers == {
+        "after_funding": "Finished answer"}

@@ -90,10 +90,10 @@ def build_world(world) -> None:
     world.application_activity = services.item_save(
         application=world.application_draft, kind="activities", item=None, expected_version=None, actor=host,
         data={"what": "Screening", "delivered_by": "Cluster SENCO"})
-    world.application_awaiting = fill(start(["development"]), actor=host)
-    services.application_transition(application=world.application_awaiting, to="awaiting_sign_off", actor=host)
-    world.application_to_withdraw = fill(start(["capacity"]), actor=host)
-    services.application_transition(application=world.application_to_withdraw, to="awaiting_sign_off", actor=host)
+    world.application_awaiting = services.application_transition(
+        application=fill(start(["development"]), actor=host), to="awaiting_sign_off", actor=host)
+    world.application_to_withdraw = services.application_transition(
+        application=fill(start(["capacity"]), actor=host), to="awaiting_sign_off", actor=host)
     submitted = fill(start(["capacity", "development"]), actor=host)
     upload = DocumentField().clean(SimpleUploadedFile("plan.pdf", PDF, content_type="application/pdf"))
     world.application_document = services.document_attach(application=submitted, kind="development_plan",

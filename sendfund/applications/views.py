@@ -453,8 +453,7 @@ def manage_detail(request, pk):
     return render(request, "applications/overview.html", {
         "application": application, "area": "manage",
         "cards": application_summary(loaded=loaded, editable=False, area="manage"),
-        "events": audit_timeline(target=application)[:50],
-        "requested": selectors.application_requested_amounts(application=application)})
+        "events": audit_timeline(target=application)[:50]})
 
 
 @requires(can_list_submitted_applications)

@@ -21,7 +21,8 @@ export function startAutosave (body) {
         if (value instanceof File) data.delete(name)
       }
       data.set('action', 'save')
-      const response = await fetch(form.action, {
+      // getAttribute: the buttons are named "action", which hides form.action
+      const response = await fetch(form.getAttribute('action') || window.location.href, {
         method: 'POST', body: data, credentials: 'same-origin', headers: { 'X-Autosave': '1' }
       })
       if (response.status === 204) {
@@ -31,7 +32,7 @@ export function startAutosave (body) {
         if (version && field) field.value = version
         // A new item is now saved: further saves change it rather than add another.
         const itemUrl = response.headers.get('X-Item-Url')
-        if (itemUrl) form.action = itemUrl + window.location.search
+        if (itemUrl) form.setAttribute('action', itemUrl + window.location.search)
       }
     }
     schedule()
