@@ -355,3 +355,32 @@ def test_the_check_page_lists_schools_as_a_list_and_shows_every_section(host_cli
                   "Activities: activity 1", "Costs: totals", "Outcomes: outcome 1", "Governance", "Declarations"):
         assert title in page
     assert "Send for sign-off" in page
+
+
+def test_the_host_takes_it_back_from_sign_off_and_can_change_it_again(client_for, world):
+    client = client_for(Role.CLUSTER_SEND_LEAD)
+    pk = world.application_to_withdraw.pk
+    response = client.post(reverse("applications:withdraw", kwargs={"pk": pk}))
+    assert response.status_code == 302
+    assert Application.objects.get(pk=pk).status == Status.DRAFT
+    assert client.get(section_url(world.application_to_withdraw, "sustainability")).status_code == 200
+    assert client_for(Role.CERTIFIER).post(reverse("applications:withdraw", kwargs={"pk": pk})).status_code == 403
+
+
+def test_removing_an_item_asks_first(host_client, world):
+    application, activity = world.application_draft, world.application_activity
+    url = reverse("applications:item-remove", kwargs={"pk": application.pk, "kind": "activities", "item": activity.pk})
+    assert "Are you sure you want to remove this activity?" in host_client.get(url).content.decode()
+    host_client.post(url, {"confirm": "no", "version": "99"})
+    assert application.activities.filter(pk=activity.pk).exists()
+    version = Section.objects.get(application=application, key="activities").version
+    host_client.post(url, {"confirm": "yes", "version": str(version)})
+    assert not application.activities.filter(pk=activity.pk).exists()
+
+
+def test_changing_the_funding_adds_the_development_section(host_client, draft):
+    response = host_client.post(section_url(draft, "funding"), {"version": "1", "streams": ["capacity", "development"]})
+    assert response.status_code == 302
+    draft.refresh_from_db()
+    assert draft.streams_requested == ["capacity", "development"]
+    assert _status(draft, "evidence-development") == "Not yet started"

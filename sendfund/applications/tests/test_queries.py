@@ -66,3 +66,13 @@ def test_the_cluster_dashboard_queries_are_flat(client_for, world):
     for _ in range(10):
         SubmittedApplicationFactory(cluster=world.cluster, round=world.round)
     assert _count(client, url) == before
+
+
+def test_la_detail_queries_do_not_grow_with_items(client_for, world):
+    client = client_for(Role.LA_OFFICER)
+    application = world.application_submitted
+    url = reverse("applications:manage-detail", kwargs={"pk": application.pk})
+    client.get(url)
+    before = _count(client, url)
+    _add_rows(application, 10)
+    assert _count(client, url) == before
