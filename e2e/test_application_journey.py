@@ -50,7 +50,8 @@ def check(page, context=""):
 
 
 def continue_(page, name="Continue"):
-    page.get_by_role("button", name=name, exact=True).click()
+    with page.expect_navigation():
+        page.get_by_role("button", name=name, exact=True).click()
     page.wait_for_load_state()
 
 
@@ -59,7 +60,8 @@ def click_named(page, name):
     target = page.get_by_role("button", name=name)
     if not target.count():
         target = page.get_by_role("link", name=name)
-    target.first.click()
+    with page.expect_navigation():
+        target.first.click()
     page.wait_for_load_state()
 
 
@@ -73,7 +75,8 @@ def test_capacity_application_by_mouse_signed_off_by_the_certifier(page, live_se
     host, certifier = w.users[Role.CLUSTER_HOST], w.users[Role.CERTIFIER]
     sign_in(page, live_server, host.email, w.password)
     burden = Burden(page)
-    page.get_by_role("link", name="Apply for funding").first.click()
+    with page.expect_navigation():
+        page.get_by_role("link", name="Apply for funding").first.click()
     check(page, "(rounds)")
     click_named(page, re.compile("Start an application"))
     check(page, "(start)")
@@ -88,7 +91,8 @@ def test_capacity_application_by_mouse_signed_off_by_the_certifier(page, live_se
     assert "Cannot start yet" in page.inner_text("main")
 
     def open_task(title):
-        page.get_by_role("link", name=title, exact=True).click()
+        with page.expect_navigation():
+            page.get_by_role("link", name=title, exact=True).click()
         page.wait_for_load_state()
         check(page, f"({title})")
 
@@ -172,17 +176,20 @@ def test_capacity_application_by_mouse_signed_off_by_the_certifier(page, live_se
         box.check()
     continue_(page)
 
-    page.get_by_role("link", name="Check your answers and send for sign-off").click()
+    with page.expect_navigation():
+        page.get_by_role("link", name="Check your answers and send for sign-off").click()
     page.wait_for_load_state()
     check(page, "(check your answers)")
     # A Change link returns to the check page.
     with burden.detour():
-        page.get_by_role("link", name=re.compile(r"^Change\s+sustainability")).click()
+        with page.expect_navigation():
+            page.get_by_role("link", name=re.compile(r"^Change\s+sustainability")).click()
         page.wait_for_load_state()
         check(page, "(change from check)")
         continue_(page)
         assert "/check/" in page.url
-    page.get_by_role("button", name="Send for sign-off").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Send for sign-off").click()
     page.wait_for_load_state()
     check(page, "(waiting for sign-off)")
     host_pages = len(burden.pages)
@@ -191,10 +198,12 @@ def test_capacity_application_by_mouse_signed_off_by_the_certifier(page, live_se
 
     sign_in(page, live_server, certifier.email, w.password)
     burden.pages.clear()
-    page.get_by_role("link", name="Your applications").first.click()
+    with page.expect_navigation():
+        page.get_by_role("link", name="Your applications").first.click()
     page.wait_for_load_state()
     check(page, "(dashboard, certifier)")
-    page.locator("main table a.govuk-link").first.click()
+    with page.expect_navigation():
+        page.locator("main table a.govuk-link").first.click()
     page.wait_for_load_state()
     click_named(page, "Check and sign off")
     check(page, "(sign-off)")
@@ -216,7 +225,8 @@ def test_capacity_application_by_mouse_signed_off_by_the_certifier(page, live_se
     sign_in(page, live_server, w.users[Role.LA_OFFICER].email, w.password)
     page.goto(f"{live_server.url}/manage/applications/")
     check(page, "(LA list)")
-    page.get_by_role("link", name=reference).click()
+    with page.expect_navigation():
+        page.get_by_role("link", name=reference).click()
     page.wait_for_load_state()
     check(page, "(LA detail)")
     assert reference in page.inner_text("h1")
