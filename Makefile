@@ -42,7 +42,7 @@ demo: setup
 
 test: setup /usr/bin/chromium
 	$(PY) manage.py collectstatic --noinput -v0 --settings=config.settings.test
-	$(PY) -m pytest -p no:cacheprovider -q
+	$(PY) -m pytest -p no:cacheprovider -q -n 2 -rs
 
 lint: setup
 	$(VENV)/bin/ruff check .
