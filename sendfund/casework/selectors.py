@@ -214,9 +214,9 @@ class CaseDetail:
 
 def case_detail(*, case: Case) -> CaseDetail:
     """Everything on the case page in a fixed number of queries."""
-    from .models import ConflictDeclaration, Meeting
-
     from django.db.models import prefetch_related_objects
+
+    from .models import ConflictDeclaration, Meeting
 
     meeting = Meeting.objects.filter(case=case).prefetch_related("la_attendees").first()
     case._state.fields_cache["meeting"] = meeting  # the guards read it (None: no meeting) without asking again
