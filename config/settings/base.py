@@ -145,4 +145,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
+    # One line per task run is noise at the console; failures still show.
+    "loggers": {"django.tasks": {"handlers": ["console"], "level": "WARNING", "propagate": False}},
 }

@@ -6,6 +6,7 @@ from types import SimpleNamespace
 from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.test.utils import override_settings
 
 
 class Command(BaseCommand):
@@ -18,7 +19,9 @@ class Command(BaseCommand):
             self.stdout.write("Demo data is already loaded.")
         else:
             context = SimpleNamespace(stdout=self.stdout)
-            with transaction.atomic():
+            # The demo's own emails (receipts, decisions) are kept in memory, not printed.
+            with override_settings(MAILERS={"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}), \
+                    transaction.atomic():
                 for app in settings.INSTALLED_APPS:
                     if not app.startswith("sendfund."):
                         continue
