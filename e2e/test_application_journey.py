@@ -426,7 +426,7 @@ def test_typed_answers_are_saved_before_the_session_times_out(page, live_server,
     assert section.answers == {"after_funding": "Typed but not yet saved"} and not section.completed
     # The server has saved; wait until the page has read the new version from the answer (on a busy machine the
     # browser may not have handled the response yet when the database already shows the save).
-    page.wait_for_function("document.querySelector('input[name=version]').value === String(%d)" % section.version)
+    page.wait_for_function(f"document.querySelector('input[name=version]').value === '{section.version}'")
     page.clock.run_for(60 * 1000)
     assert page.get_by_role("dialog").is_visible()
     assert_accessible(page, context="(session warning over a form)")
