@@ -6,6 +6,7 @@ import re
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from sendfund.accounts.roles import Role
 
@@ -35,7 +36,7 @@ def _score(page, live_server, world, role, reference, value):
         page.locator(f'input[name="score_{code}"][value="{value}"]').check()
         page.locator(f'textarea[name="why_{code}"]').fill(f"Scored {value}: the plan is clear about {code}.")
     page.get_by_role("button", name="Finish the review").click()
-    assert "Review finished" in page.content()
+    expect(page.locator("body")).to_contain_text("Review finished")
     assert_accessible(page, context="(case after review)")
     sign_out(page)
 
@@ -70,7 +71,7 @@ def test_a_capacity_application_from_submission_to_first_payment(page, live_serv
     page.get_by_label("Start time").fill("14:30")
     page.get_by_label("Place").fill("County Hall, Martineau Lane, Norwich")
     page.get_by_role("button", name="Send the invitation").click()
-    assert "Meeting arranged" in page.content()
+    expect(page.locator("body")).to_contain_text("Meeting arranged")
     assert_accessible(page, context="(case with meeting)")
     ics = page.request.get(f"{live_server.url}/manage/casework/{ref}/meeting.ics")
     assert ics.status == 200 and "BEGIN:VCALENDAR" in ics.text()
@@ -82,7 +83,7 @@ def test_a_capacity_application_from_submission_to_first_payment(page, live_serv
     page.get_by_label("Agreed actions").fill("Cluster to send its latest SEN-D Action Plan.")
     page.get_by_role("button", name="Save notes").click()
     page.get_by_role("button", name="Start the assessment").click()
-    assert "Under assessment" in page.content()
+    expect(page.locator("body")).to_contain_text("Under assessment")
     assert_accessible(page, context="(under assessment)")
     sign_out(page)
 
@@ -93,13 +94,13 @@ def test_a_capacity_application_from_submission_to_first_payment(page, live_serv
     # The officer moderates and recommends.
     sign_in(page, live_server, w.users[Role.LA_OFFICER].email, w.password)
     _go(page, f"{live_server.url}/manage/casework/{ref}/moderation/", "(moderation)")
-    assert "70.0" in page.content()  # weighted total: (4 + 3) / 2 out of 5
+    expect(page.locator("body")).to_contain_text("70.0")  # weighted total: (4 + 3) / 2 out of 5
     _go(page, f"{live_server.url}/manage/casework/{ref}/", "(case before recommending)")
     page.get_by_role("link", name="Recommend an award").click()
     assert_accessible(page, context="(recommend)")
     page.get_by_label("Reasons for your recommendation").fill("Clear unmet need; the costs are realistic.")
     page.get_by_role("button", name="Send for decision").click()
-    assert "Recommendation sent" in page.content()
+    expect(page.locator("body")).to_contain_text("Recommendation sent")
     sign_out(page)
 
     # The decision maker decides in part.
@@ -112,11 +113,11 @@ def test_a_capacity_application_from_submission_to_first_payment(page, live_serv
     page.get_by_label("Reasons", exact=True).fill("The need is clear; we fund the first part of the plan.")
     page.get_by_label("Conditions of the award").fill("A monitoring return each term.")
     page.get_by_role("button", name="Record the decision").click()
-    assert "Decision recorded" in page.content()
+    expect(page.locator("body")).to_contain_text("Decision recorded")
     assert_accessible(page, context="(decided)")
     page.get_by_role("link", name="Read the decision letter").click()
     assert_accessible(page, context="(letter)")
-    assert "£10,000.00" in page.content()
+    expect(page.locator("body")).to_contain_text("£10,000.00")
     sign_out(page)
 
     # The cluster host reads the decision and accepts the offer online.
@@ -131,7 +132,7 @@ def test_a_capacity_application_from_submission_to_first_payment(page, live_serv
     assert_accessible(page, context="(accept, error)")
     page.get_by_label(re.compile("I accept this offer")).check()
     page.get_by_role("button", name="Accept the offer").click()
-    assert "You have accepted the offer" in page.content()
+    expect(page.locator("body")).to_contain_text("You have accepted the offer")
     assert_accessible(page, context="(accepted)")
     sign_out(page)
 
@@ -139,7 +140,7 @@ def test_a_capacity_application_from_submission_to_first_payment(page, live_serv
     sign_in(page, live_server, w.users[Role.DECISION_MAKER].email, w.password)
     _go(page, f"{live_server.url}/manage/casework/{ref}/payments/", "(payments)")
     page.get_by_role("button", name=re.compile("Record payment of instalment 1")).click()
-    assert "Payment of instalment 1 recorded" in page.content()
+    expect(page.locator("body")).to_contain_text("Payment of instalment 1 recorded")
     assert_accessible(page, context="(payment recorded)")
     _go(page, f"{live_server.url}/manage/funds/", "(pot)")
     assert "£5,000.00" in page.content() or "£2,500.00" in page.content()

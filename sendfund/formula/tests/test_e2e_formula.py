@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from e2e.conftest import assert_accessible, sign_in
 from sendfund.accounts.roles import Role
@@ -24,7 +25,7 @@ def test_officer_reads_a_run_and_its_gap(page, live_server, formula_world):
     page.goto(f"{live_server.url}/manage/formula/")
     assert_accessible(page, context="(formula index)")
     page.locator(f"a[href=\"{reverse('formula:run-detail', args=[w.formula_run.pk])}\"]").first.click()  # ids do not restart on PostgreSQL
-    assert "£43,518.47" in page.content()
+    expect(page.locator("body")).to_contain_text("£43,518.47")
     assert_accessible(page, context="(allocation)")
     page.get_by_role("link", name="Capacity gap").click()
     assert page.locator("svg[role=img]").count() == 2
@@ -44,12 +45,12 @@ def test_administrator_version_form_and_cluster_view(page, live_server, formula_
     page.goto(f"{live_server.url}/manage/formula/versions/new/")
     assert_accessible(page, context="(new version)")
     page.get_by_role("button", name="Save version").click()
-    assert "There is a problem" in page.content()
+    expect(page.locator("body")).to_contain_text("There is a problem")
     assert_accessible(page, context="(new version with errors)")
     page.goto(f"{live_server.url}/manage/formula/versions/{w.formula_version.pk}/")
     assert_accessible(page, context="(version)")
     page.get_by_role("button", name="Sign out").click()
     sign_in(page, live_server, w.users[Role.CLUSTER_HOST].email, w.password)
     page.goto(f"{live_server.url}/apply/formula/")
-    assert "How your £43,518.47 is made up" in page.content()
+    expect(page.locator("body")).to_contain_text("How your £43,518.47 is made up")
     assert_accessible(page, context="(your allocation)")
