@@ -29,6 +29,7 @@ def client_for(client, world):
         user = world.users[actor]
         if user is not None:
             client.force_login(user, backend="sendfund.accounts.backends.EmailBackend")
+            client.get("/healthz")  # the first signed-in request stamps the session (see SessionRefreshMiddleware)
         return client
 
     return sign_in

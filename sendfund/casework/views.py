@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from sendfund.accounts.decorators import requires
 from sendfund.core.errors import DomainError
+from sendfund.core.paging import query_without_page
 from sendfund.funds.permissions import can_view_pot
 
 from . import forms, permissions, selectors, services
@@ -35,18 +36,13 @@ def _back(reference):
 
 @requires(permissions.can_view_cases)
 def queue(request):
-    state = request.GET.get("state", "")
-    state = state if state in State.values else ""
-    waiting = request.GET.get("waiting", "")
-    waiting = waiting if waiting in selectors.WAITING_LABELS else ""
-    overdue = request.GET.get("overdue") == "1"
-    rows = selectors.case_queue(user=request.user, state=state, waiting_for=waiting, overdue_only=overdue)
-    counts: dict[str, int] = {}
-    for row in rows:
-        counts[row.state] = counts.get(row.state, 0) + 1
+    filters, page = forms.queue_filters(request.GET)
+    result = selectors.case_queue_page(user=request.user, filters=filters, page=page,
+                                       per_page=selectors.QUEUE_PAGE_SIZE)
     return render(request, "casework/queue.html", {
-        "rows": rows, "state": state, "waiting": waiting, "overdue": overdue, "states": State.choices,
-        "waiting_labels": selectors.WAITING_LABELS.items(), "overdue_count": sum(r.overdue for r in rows),
+        "page": result, "rows": result.rows, "filters": filters, "states": State.choices,
+        "filter_choices": selectors.queue_filter_choices(user=request.user),
+        "waiting_labels": selectors.WAITING_LABELS.items(), "query": query_without_page(request),
         "may_manage": permissions.can_manage_cases(request.user), "may_see_pot": can_view_pot(request.user),
     })
 
