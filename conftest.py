@@ -13,6 +13,14 @@ def browser_type_launch_args(browser_type_launch_args):
     return {**browser_type_launch_args, "executable_path": "/usr/bin/chromium", "args": CHROMIUM_ARGS}
 
 
+@pytest.fixture(autouse=True)
+def _charts_drawn_afresh():
+    """Each test starts with no chart in this process's memory (each has its own database too)."""
+    from sendfund.core.charts import forget_drawn_charts
+
+    forget_drawn_charts()
+
+
 @pytest.fixture
 def world(db):
     from tests.world import build_world

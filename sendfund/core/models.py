@@ -53,3 +53,15 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise TypeError("Audit events are append-only")
+
+
+class ChartImage(models.Model):
+    """A chart's SVG, kept by the hash of the figures it shows (sendfund.core.charts.drawn_once)."""
+
+    key = models.CharField(max_length=64, unique=True, help_text="sha256 of the drawing function and its figures")
+    name = models.CharField(max_length=200, help_text="The drawing function, e.g. sendfund.funds.charts.pot_chart_svg")
+    svg = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return f"{self.name} {self.key[:12]}"
