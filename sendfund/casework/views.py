@@ -4,7 +4,6 @@ clusters. Thin views: forms check shape, services check rules, selectors read th
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -13,7 +12,7 @@ from sendfund.core.errors import DomainError
 from sendfund.core.paging import query_without_page
 from sendfund.funds.permissions import can_view_pot
 
-from . import forms, permissions, selectors, services
+from . import forms, letters, permissions, selectors, services
 from .models import Instalment, State
 from .workflow import TRANSITIONS, moves_for
 
@@ -298,16 +297,13 @@ def decide(request, reference):
 
 
 def _letter_context(case):
-    lines = list(case.lines.select_related("stream"))
-    return {"case": case, "lines": lines, "decided_total": sum(line.decided or 0 for line in lines),
-            "instalments": list(case.instalments.select_related("stream")), "today": timezone.localdate()}
+    return letters.letter_context(case)
 
 
 def _pdf(case) -> HttpResponse:
-    from weasyprint import HTML
-
-    html = render_to_string("casework/letter_pdf.html", _letter_context(case))
-    response = HttpResponse(HTML(string=html).write_pdf(), content_type="application/pdf")
+    """The letter as issued, served from storage (made now, once, if the background task has not)."""
+    letter = letters.letter_current(case=case)
+    response = HttpResponse(letters.letter_bytes(letter=letter), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{case.reference}-decision-letter.pdf"'
     return response
 
