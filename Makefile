@@ -14,7 +14,7 @@ help:
 	@echo "make demo   set everything up and run the site at http://$(HOST):$(PORT) on SQLite with demo data"
 	@echo "make test   set everything up (Chromium included) and run every test"
 	@echo "make lint   ruff, layer contracts, missing migrations"
-	@echo "make bench  run the benchmarks and rewrite bench/RESULTS.md"
+	@echo "make bench  run the benchmarks and rewrite bench/RESULTS.md and bench/RESULTS-web.md"
 
 .tools/bin/uv:
 	$(PYTHON) -m venv .tools
@@ -51,6 +51,8 @@ lint: setup
 
 bench: setup
 	$(PY) bench/formula_bench.py --write bench/RESULTS.md
+	scripts/ensure-postgres.sh
+	$(PY) bench/web_bench.py --applications 3000 --applications 30000 --write bench/RESULTS-web.md
 
 clean:
 	rm -rf $(VENV) .tools node_modules staticfiles db.sqlite3*
