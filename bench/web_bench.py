@@ -64,6 +64,8 @@ SEED_AND_COUNT = r'''
 import json, sys, time
 import django
 django.setup()
+from django.test.utils import setup_test_environment
+setup_test_environment()  # lets the in-process client in (ALLOWED_HOSTS), keeps emails in memory
 from django.core.management import call_command
 from django.db import connection
 from django.test import Client
@@ -106,6 +108,8 @@ for name, (role, url) in pages.items():
     client.get(url)
     with CaptureQueriesContext(connection) as ctx:
         status = client.get(url).status_code
+    if status != 200:
+        raise SystemExit(f"{name} ({url}) answered {status}")
     counts[name] = {"queries": len(ctx.captured_queries), "status": status}
 print(json.dumps({"made": made, "demo_s": round(demo_s, 1), "pages": pages, "who": who, "counts": counts}))
 '''
