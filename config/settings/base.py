@@ -26,6 +26,8 @@ INSTALLED_APPS = [
     "sendfund.funds",
     "sendfund.applications",
     "sendfund.casework",
+    "sendfund.api",
+    "ninja",  # the API's documentation pages, served from its own static files
 ]
 
 MIDDLEWARE = [
