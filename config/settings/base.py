@@ -151,3 +151,8 @@ LOGGING = {
     # One line per task run is noise at the console; failures still show.
     "loggers": {"django.tasks": {"handlers": ["console"], "level": "WARNING", "propagate": False}},
 }
+
+# The REST API (sendfund/api): pages of at most 100, and offsets a database can hold.
+NINJA_PAGINATION_PER_PAGE = 50
+NINJA_PAGINATION_MAX_LIMIT = 100
+NINJA_PAGINATION_MAX_OFFSET = 10_000_000

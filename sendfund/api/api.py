@@ -10,7 +10,7 @@ selectors and services only.
 import datetime as dt
 
 from django.http import HttpRequest
-from ninja import NinjaAPI, Schema
+from ninja import Header, NinjaAPI, Schema
 from ninja.errors import HttpError
 from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.responses import Status
@@ -31,7 +31,7 @@ api = NinjaAPI(
     description=("Read the council's SEND cluster funding records and record payments from a finance system. "
                  "Authenticate with a personal token made on your account page: `Authorization: Bearer sfk_...`. "
                  "Money is a string of pounds with two decimals."),
-    auth=PersonalToken(), throttle=[AuthRateThrottle("600/m")], docs_url="/docs",
+    auth=PersonalToken(), throttle=[AuthRateThrottle("600/m")], docs_url=None,  # our own page: views.docs
 )
 
 
@@ -288,14 +288,16 @@ def list_payments(request):
     return [selectors.payment_out(i) for i in selectors.instalments_for_user(user=request.user)]
 
 
-@api.post("/payments/{payment_id}/record", response={200: PaymentOut, 201: PaymentOut, 400: Problem, 404: Problem,
-                                                     409: Problem, 422: Problem, **DENIED}, tags=["casework"])
-def record_payment(request, payment_id: int, payload: PaymentIn):
+@api.post("/payments/{payment_id}/record", response={201: PaymentOut, 400: Problem, 404: Problem, 409: Problem,
+                                                     422: Problem, **DENIED}, tags=["casework"])
+def record_payment(request, payment_id: int, payload: PaymentIn,
+                   idempotency_key: str = Header(..., alias="Idempotency-Key", min_length=1, max_length=100,
+                                                 pattern=r"^[A-Za-z0-9._:-]+$")):
     """Finance records that an instalment was paid. Send an `Idempotency-Key` header: the same key with the
     same request records one payment and gives the same answer, however often it is sent. Refused (409)
     when the instalment is not yet due or is already paid."""
     _require(request, can_record_payments)
-    status, body = services.payment_record_idempotent(user=request.user, key=request.headers.get("Idempotency-Key", ""),
+    status, body = services.payment_record_idempotent(user=request.user, key=idempotency_key,
                                                       instalment_id=payment_id, paid_on=payload.paid_on)
     return Status(status, body)
 

@@ -6,4 +6,5 @@ app_name = "api-tokens"
 urlpatterns = [
     path("account/api-tokens/", views.tokens, name="list"),
     path("account/api-tokens/<int:pk>/revoke/", views.token_revoke, name="revoke"),
+    path("api/v1/docs", views.docs, name="docs"),
 ]

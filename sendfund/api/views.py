@@ -39,3 +39,43 @@ def token_revoke(request, pk):
         raise Http404("No such token") from None
     messages.success(request, f"The token {record.name} no longer works.")
     return redirect("api-tokens:list")
+
+
+def _fields(schema: dict, components: dict) -> list[dict]:
+    """The fields of a body schema (following one $ref), for the documentation's tables."""
+    if "$ref" in schema:
+        schema = components[schema["$ref"].rsplit("/", 1)[1]]
+    required = set(schema.get("required", []))
+    out = []
+    for name, spec in schema.get("properties", {}).items():
+        if "$ref" in spec.get("items", {}):
+            kind = "list of " + spec["items"]["$ref"].rsplit("/", 1)[1]
+        else:
+            kinds = [spec.get("type")] + [a.get("type") for a in spec.get("anyOf", [])]
+            kind = " or ".join(k for k in kinds if k) + (f" ({spec['format']})" if spec.get("format") else "")
+        out.append({"name": name, "type": kind, "required": name in required})
+    return out
+
+
+def docs(request):
+    """The API's documentation, made from its own OpenAPI description (no script, no CDN)."""
+    from .api import api
+
+    schema = api.get_openapi_schema()
+    components = schema.get("components", {}).get("schemas", {})
+    operations = []
+    for path, methods in schema["paths"].items():
+        for method, op in methods.items():
+            responses = []
+            for code, answer in sorted((str(c), a) for c, a in op.get("responses", {}).items()):
+                body = answer.get("content", {}).get("application/json", {}).get("schema", {})
+                responses.append({"code": code, "description": answer.get("description", ""),
+                                  "fields": _fields(body, components) if code.startswith("2") else []})
+            body = op.get("requestBody", {}).get("content", {}).get("application/json", {}).get("schema")
+            operations.append({
+                "method": method.upper(), "path": path, "summary": op.get("summary", ""),
+                "description": op.get("description", ""), "anchor": op.get("operationId", ""),
+                "parameters": [{"name": p["name"], "where": p["in"], "required": p.get("required", False),
+                                "type": p.get("schema", {}).get("type", "")} for p in op.get("parameters", [])],
+                "body": _fields(body, components) if body else [], "responses": responses})
+    return render(request, "api/docs.html", {"info": schema["info"], "operations": operations})

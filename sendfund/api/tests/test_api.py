@@ -135,7 +135,7 @@ def test_recording_a_payment_twice_with_one_key_records_one_payment(world):
     assert _pay(token, instalment, "pay-2").status_code == 409  # already paid
     missing = Client().post(f"/api/v1/payments/{instalment.pk}/record", json.dumps({"paid_on": "2026-01-01"}),
                             content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {token}")
-    assert missing.status_code == 400
+    assert missing.status_code == 422
 
 
 def test_a_payment_not_yet_due_is_refused(world):
@@ -187,3 +187,14 @@ def test_two_concurrent_requests_with_one_key_record_one_payment(world):
         t.join()
     assert [status for status, _ in answers] == [201, 201] and answers[0][1] == answers[1][1]
     assert LedgerEntry.objects.filter(reference=instalment.case.reference, kind=EntryKind.PAYMENT).count() == 1
+
+
+def test_the_documentation_lists_every_endpoint_from_the_schema(client):
+    from sendfund.api.api import api
+
+    page = client.get("/api/v1/docs").content.decode()
+    for path, methods in api.get_openapi_schema()["paths"].items():
+        for method in methods:
+            assert f"{method.upper()} {path}" in page
+    assert "<h1" in page and "<script src=\"http" not in page and "Idempotency-Key" in page
+    assert client.get("/api/v1/openapi.json").json()["info"]["title"] == "SendFund API"
