@@ -1,0 +1,47 @@
+"""What every form in the product shares: the privacy screen over its free-text fields.
+
+A form that mixes in `PrivacyScreen` has every free-text field screened when it is cleaned, including
+fields added later or in `__init__`: nothing to remember per field. Text that looks like it identifies a
+child is refused with an error on that field. Application answers instead set `privacy_warn_only`: they
+are kept, the applicant is warned on saving and blocked at sign-off (applications.selectors).
+`tests/test_privacy_everywhere.py` fails when a form with a free-text field is not screened.
+"""
+
+from __future__ import annotations
+
+from django import forms
+
+from . import privacy
+
+NOT_FREE_TEXT = (forms.EmailField, forms.URLField, forms.SlugField, forms.UUIDField, forms.GenericIPAddressField,
+                 forms.JSONField)
+
+
+def is_free_text(field: forms.Field) -> bool:
+    """A field a person types words into: a CharField that is not an address, a password, hidden, or a
+    number typed as text (inputmode decimal or numeric)."""
+    if not isinstance(field, forms.CharField) or isinstance(field, NOT_FREE_TEXT):
+        return False
+    widget = field.widget
+    if isinstance(widget, forms.PasswordInput | forms.HiddenInput):
+        return False
+    return widget.attrs.get("inputmode") not in ("decimal", "numeric")
+
+
+class PrivacyScreen:
+    """Mix into a Form before forms.Form: screens every free-text field (core.privacy) once it is cleaned."""
+
+    privacy_warn_only = False  # True: keep the text; the caller warns and blocks later
+
+    def full_clean(self):
+        super().full_clean()
+        if self.privacy_warn_only or not hasattr(self, "cleaned_data"):
+            return
+        for name, field in self.fields.items():
+            value = self.cleaned_data.get(name)
+            if not (isinstance(value, str) and value and is_free_text(field)):
+                continue
+            findings = privacy.screen(value)
+            if findings:
+                label = str(field.label or name.replace("_", " ").capitalize())
+                self.add_error(name, privacy.refusal(label, findings))
