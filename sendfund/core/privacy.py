@@ -25,8 +25,8 @@ from dataclasses import dataclass
 # The 23 letters the DfE uses for check letters and temporary UPNs (no I, O or S), each worth its index.
 UPN_LETTERS = "ABCDEFGHJKLMNPQRTUVWXYZ"
 
-# A letter, 11 digits, then a digit (permanent) or a letter (temporary); spaces or hyphens may sit between.
-_UPN = re.compile(r"(?<![0-9A-Za-z])([A-Za-z])[ \-]?((?:[0-9][ \-]?){11})([0-9A-Za-z])(?![0-9A-Za-z])")
+# A letter, 11 digits, then a digit (permanent) or a letter (temporary); spaces or a hyphen may sit between.
+_UPN = re.compile(r"(?<![0-9A-Za-z])([A-Za-z])[ \t\-]{0,2}((?:[0-9][ \t\-]{0,2}){11})([0-9A-Za-z])(?![0-9A-Za-z])")
 
 
 def upn_check_letter(body: str) -> str | None:
@@ -46,7 +46,7 @@ def upn_check_letter(body: str) -> str | None:
 
 def is_upn(text: str) -> bool:
     """True for a well-formed UPN with the right check letter (spaces and hyphens ignored)."""
-    value = re.sub(r"[ \-]", "", text).upper()
+    value = re.sub(r"[ \t\-]", "", text).upper()
     return len(value) == 13 and value[0] in UPN_LETTERS and upn_check_letter(value[1:]) == value[0]
 
 

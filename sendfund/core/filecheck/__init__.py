@@ -157,8 +157,8 @@ def check_upload(upload) -> Checked:
 def download_name(name: str, content_type: str) -> str:
     """The name to offer a stored file under: its stem, cleaned, with the extension of its true kind."""
     kind = BY_CONTENT_TYPE.get(content_type)
-    stem = "".join(c for c in name.rpartition(".")[0] or name
-                   if unicodedata.category(c)[0] != "C").strip(" .") or "document"
+    stem = name.rpartition(".")[0] if "." in name else name
+    stem = "".join(c for c in stem if unicodedata.category(c)[0] != "C").strip(" .") or "document"
     return stem + (kind.extension if kind else ".bin")
 
 

@@ -203,11 +203,11 @@ def ods(rows=(("Activity", "Cost"), ("SENCO time", "2500")), **kwargs) -> bytes:
     return odf(ODS_TYPE, body, **kwargs)
 
 
-def zip_bomb(size: int = 200 * 1024 * 1024, name: str = "word/document.xml") -> bytes:
-    """A Word-looking archive with one entry of `size` zero bytes, compressed to a few hundred KB: written
-    in pieces so the test never holds it whole."""
+def zip_bomb(size: int = 64 * 1024 * 1024, name: str = "word/document.xml") -> bytes:
+    """A Word-looking archive with one entry of `size` zero bytes, compressed about 1000 to 1: written in
+    pieces so the test never holds it whole."""
     buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
         archive.writestr("[Content_Types].xml", _content_types(WORD_MAIN))
         archive.writestr("_rels/.rels", ROOT_RELS)
         info = zipfile.ZipInfo(name)
@@ -239,3 +239,24 @@ def encrypted_zip() -> bytes:
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 EXE = b"MZ\x90\x00\x03\x00\x00\x00" + b"\x00" * 64
 DOC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504 + "WordDocument".encode("utf-16-le") + b"\x00" * 100
+
+
+def declares_huge(data: bytes, name: bytes = b"word/document.xml", size: int = 0x7FFF0000) -> bytes:
+    """The same archive with its central directory claiming `name` expands to `size` bytes (2 GB)."""
+    out = bytearray(data)
+    position = out.find(b"PK\x01\x02")
+    while position != -1:
+        name_length = int.from_bytes(out[position + 28:position + 30], "little")
+        if out[position + 46:position + 46 + name_length] == name:
+            out[position + 24:position + 28] = size.to_bytes(4, "little")
+        position = out.find(b"PK\x01\x02", position + 4)
+    return bytes(out)
+
+
+def pdf_zip_polyglot() -> bytes:
+    """A ZIP whose first entry, stored as it is, is a PDF: a PDF reader and an unzipper both open it."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:
+        archive.writestr("a.pdf", pdf())
+        archive.writestr("[Content_Types].xml", _content_types(WORD_MAIN))
+    return buffer.getvalue()
