@@ -29,7 +29,8 @@ def is_free_text(field: forms.Field) -> bool:
 
 
 class PrivacyScreen:
-    """Mix into a Form before forms.Form: screens every free-text field (core.privacy) once it is cleaned."""
+    """Mix into a Form before forms.Form: screens what was typed into every free-text field (core.privacy)
+    once the form is cleaned."""
 
     privacy_warn_only = False  # True: keep the text; the caller warns and blocks later
 
@@ -38,8 +39,10 @@ class PrivacyScreen:
         if self.privacy_warn_only or not hasattr(self, "cleaned_data"):
             return
         for name, field in self.fields.items():
-            value = self.cleaned_data.get(name)
-            if not (isinstance(value, str) and value and is_free_text(field)):
+            if not is_free_text(field):
+                continue
+            value = self[name].data  # as typed: a field's own cleaning may turn it into something else
+            if not isinstance(value, str) or not value:
                 continue
             findings = privacy.screen(value)
             if findings:
