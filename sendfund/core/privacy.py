@@ -97,8 +97,11 @@ _DATES = [
 # A word that says the date is a birth date, just before it.
 _BIRTH_CUE = re.compile(r"(?:\bborn\b|\bbirth\s*date|\bdate\s+of\s+birth|\bbirthday|\bd\.?\s?o\.?\s?b\b\.?)"
                         r"[^0-9A-Za-z]{0,6}(?:(?:on|in|the)\s+){0,2}$", re.IGNORECASE)
+_CUE_WORDS = ("born", "birth", "dob", "d.o", "d o")  # a cheap look before the regular expression
 # A word for a child, next to the date.
-_CHILD = r"(?:child|pupil|student|learner|boy|girl|son|daughter|baby|toddler|infant|twin)s?"
+CHILD_WORDS = ("child", "pupil", "student", "learner", "boy", "girl", "son", "daughter", "baby", "toddler", "infant",
+               "twin")
+_CHILD = rf"(?:{'|'.join(CHILD_WORDS)})s?"
 _CHILD_BEFORE = re.compile(rf"\b{_CHILD}\b[^0-9A-Za-z\n]{{0,4}}(?:\b(?:born|aged|age|dob)\b[^0-9A-Za-z\n]{{0,3}})?$",
                            re.IGNORECASE)
 _CHILD_AFTER = re.compile(rf"^[^0-9A-Za-z\n]{{0,4}}\b{_CHILD}\b", re.IGNORECASE)
@@ -173,10 +176,17 @@ def _year(match: re.Match, this_year: int) -> int | None:
     return year
 
 
-def _next_to_a_name(before: str, after: str) -> bool:
-    match = _NAME_BEFORE.search(before)
-    if match and not any(word.lower() in NOT_NAMES for word in match["name"].split()):
+def _next_to_a_child(before: str, after: str, lower: str) -> bool:
+    """A word for a child, or a person's name, right before or after the date (cheap looks first)."""
+    if any(word in lower for word in CHILD_WORDS) and _CHILD_BEFORE.search(before):
         return True
+    if any(word in after[:20].lower() for word in CHILD_WORDS) and _CHILD_AFTER.search(after):
+        return True
+    near = before[-40:]
+    if any(c.isupper() for c in near):
+        match = _NAME_BEFORE.search(near)
+        if match and not any(word.lower() in NOT_NAMES for word in match["name"].split()):
+            return True
     match = _NAME_AFTER.search(after)
     return bool(match and not any(word.lower() in NOT_NAMES for word in match["name"].split()))
 
@@ -189,10 +199,10 @@ def _birth_dates(text: str, this_year: int):
                 continue
             before = text[max(0, match.start() - WINDOW):match.start()]
             after = text[match.end():match.end() + WINDOW]
-            if _BIRTH_CUE.search(before):
+            lower = before.lower()
+            if any(cue in lower for cue in _CUE_WORDS) and _BIRTH_CUE.search(before):
                 yield match, year
-            elif this_year - OLDEST <= year <= this_year - YOUNGEST and (
-                    _CHILD_BEFORE.search(before) or _CHILD_AFTER.search(after) or _next_to_a_name(before, after)):
+            elif this_year - OLDEST <= year <= this_year - YOUNGEST and _next_to_a_child(before, after, lower):
                 yield match, year
 
 

@@ -35,7 +35,7 @@ MAX_ENTRY_BYTES = 40 * 1024 * 1024  # declared, uncompressed
 MAX_TOTAL_BYTES = 80 * 1024 * 1024
 MAX_RATIO = 100  # uncompressed : compressed, for entries over RATIO_FROM bytes
 RATIO_FROM = 1024 * 1024
-MAX_TEXT_CHARS = 2_000_000
+MAX_TEXT_CHARS = 1_000_000
 MAX_ROWS = 100_000
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -46,6 +46,9 @@ R_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 OFFICE_DOCUMENT = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument"
 # Relationships that fetch something from elsewhere when the file opens (remote templates, linked objects).
 LOADS_ON_OPEN = ("attachedTemplate", "oleObject", "frame", "subDocument", "control")
+
+# Content types, relationship types and folder names that mean code: VBA, Excel 4.0 macro sheets, ActiveX.
+MACRO_WORDS = ("macroenabled", "vbaproject", "vbadata", "activex", "macrosheet")
 
 MAIN_TYPES = {
     "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml": ".docx",
@@ -160,8 +163,7 @@ def _ooxml_kind(package: Package) -> tuple[str, str, bool]:
     defaults = {d.get("Extension", "").lower(): d.get("ContentType", "") for d in types.iter(CT + "Default")}
     overrides = {o.get("PartName", "").lstrip("/"): o.get("ContentType", "") for o in types.iter(CT + "Override")}
     all_types = list(defaults.values()) + list(overrides.values())
-    macros = any("macroenabled" in t.lower() or "vbaproject" in t.lower() or "vbadata" in t.lower()
-                 or "activex" in t.lower() for t in all_types)
+    macros = any(word in t.lower() for t in all_types for word in MACRO_WORDS)
     if "_rels/.rels" not in package.infos:
         raise UploadRefused(DAMAGED)
     main = None
@@ -182,12 +184,14 @@ def _check_ooxml(package: Package) -> tuple[str, list[tuple[str, str]]]:
     extension, main, macros = _ooxml_kind(package)
     package.extension = extension
     if macros or any(posixpath.basename(n).lower() in ("vbaproject.bin", "vbadata.xml", "vbaprojectsignature.bin")
-                     or "/activex/" in n.lower() for n in package.names()):
+                     or "/activex/" in n.lower() or "/macrosheets/" in n.lower() for n in package.names()):
         raise UploadRefused(MACROS.format(extension=extension))
     trees = package.check_all_xml()
     for name, tree in trees.items():
         if name.endswith(".rels"):
             for rel in tree.iter(REL + "Relationship"):
+                if any(word in rel.get("Type", "").lower() for word in MACRO_WORDS):
+                    raise UploadRefused(MACROS.format(extension=extension))
                 if rel.get("TargetMode") == "External" and rel.get("Type", "").rsplit("/", 1)[-1] in LOADS_ON_OPEN:
                     raise UploadRefused(EXTERNAL_CONTENT.format(extension=extension))
     text = _docx_text(trees, main) if extension == ".docx" else _xlsx_text(package, trees, main)

@@ -18,7 +18,7 @@ from .messages import DAMAGED, ENCRYPTED, PDF_ACTION, PDF_EMBEDDED, PDF_SCRIPT, 
 
 MAX_PAGES = 300
 MAX_OBJECTS = 100_000
-MAX_TEXT_CHARS = 2_000_000
+MAX_TEXT_CHARS = 1_000_000
 
 # What each name, as a key or as a value, means.
 SCRIPT = {"/JS", "/JavaScript", "/XFA"}

@@ -21,6 +21,8 @@ REMOTE_TEMPLATE = RELS.format(
 HYPERLINK = RELS.format(
     '<Relationship Id="rId9" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink" '
     'Target="https://www.gov.uk/" TargetMode="External"/>')
+VBA_LINK = RELS.format('<Relationship Id="rId8" Type="http://schemas.microsoft.com/office/2006/relationships/'
+                       'vbaProject" Target="code.dat"/>')
 ODF_EVENT = ('<office:scripts><office:event-listeners><script:event-listener script:language="ooo:script" '
              'script:event-name="dom:load" xlink:href="vnd.sun.star.script:Standard.Module1.Main?language=Basic'
              '&amp;location=document"/></office:event-listeners></office:scripts>')
@@ -111,6 +113,8 @@ HOSTILE = [
     ("plan.docx", files.docx(types_extra='<Default Extension="bin" ContentType="application/vnd.ms-office.'
                                          'vbaProject"/>'), macros(".docx")),
     ("plan.xlsx", files.xlsx(macro=True), macros(".xlsx")),
+    ("plan.docx", files.docx(extra={"word/_rels/document.xml.rels": VBA_LINK, "word/code.dat": b"x"}),
+     macros(".docx")),
     ("plan.odt", files.odt(extra={"Basic/Standard/Module1.xml": "<module/>"}), macros(".odt")),
     ("plan.ods", files.ods(manifest_extra='<manifest:file-entry manifest:full-path="Scripts/python/run.py" '
                                           'manifest:media-type=""/>'), macros(".ods")),
