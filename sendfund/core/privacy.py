@@ -83,16 +83,16 @@ MONTHS = {name: number for number, names in enumerate(
 _MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
 _DATES = [
     # 03/04/2015, 3-4-15, 3.4.2015 (day first, as written in England)
-    (re.compile(r"(?<![0-9/.\-])(?P<d>[0-9]{1,2})[/.\-](?P<m>[0-9]{1,2})[/.\-](?P<y>[0-9]{4}|[0-9]{2})(?![0-9])"
-                r"(?![/.\-][0-9])"), "numeric"),
+    re.compile(r"(?<![0-9/.\-])(?P<d>[0-9]{1,2})[/.\-](?P<m>[0-9]{1,2})[/.\-](?P<y>[0-9]{4}|[0-9]{2})(?![0-9])"
+               r"(?![/.\-][0-9])"),
     # 2015-04-03
-    (re.compile(r"(?<![0-9])(?P<y>[0-9]{4})-(?P<m>[0-9]{2})-(?P<d>[0-9]{2})(?![0-9])"), "iso"),
+    re.compile(r"(?<![0-9])(?P<y>[0-9]{4})-(?P<m>[0-9]{2})-(?P<d>[0-9]{2})(?![0-9])"),
     # 3 April 2015, 3rd Apr. 2015
-    (re.compile(rf"(?<![0-9])(?P<d>[0-9]{{1,2}})(?:st|nd|rd|th)?\s+(?P<mn>{_MONTH})\.?,?\s+(?P<y>[0-9]{{4}})(?![0-9])",
-                re.IGNORECASE), "written"),
+    re.compile(rf"(?<![0-9])(?P<d>[0-9]{{1,2}})(?:st|nd|rd|th)?\s+(?P<mn>{_MONTH})\.?,?\s+(?P<y>[0-9]{{4}})(?![0-9])",
+               re.IGNORECASE),
     # April 3, 2015
-    (re.compile(rf"\b(?P<mn>{_MONTH})\.?\s+(?P<d>[0-9]{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y>[0-9]{{4}})(?![0-9])",
-                re.IGNORECASE), "written"),
+    re.compile(rf"\b(?P<mn>{_MONTH})\.?\s+(?P<d>[0-9]{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y>[0-9]{{4}})(?![0-9])",
+               re.IGNORECASE),
 ]
 # A word that says the date is a birth date, just before it.
 _BIRTH_CUE = re.compile(r"(?:\bborn\b|\bbirth\s*date|\bdate\s+of\s+birth|\bbirthday|\bd\.?\s?o\.?\s?b\b\.?)"
@@ -192,7 +192,7 @@ def _next_to_a_child(before: str, after: str, lower: str) -> bool:
 
 
 def _birth_dates(text: str, this_year: int):
-    for pattern, _kind in _DATES:
+    for pattern in _DATES:
         for match in pattern.finditer(text):
             year = _year(match, this_year)
             if year is None:
