@@ -1,4 +1,5 @@
-"""Every free-text field in the product goes through the one privacy screen (core.privacy).
+"""Every free-text field in the product goes through the one privacy screen (core.privacy), and every
+file field through the one upload checker (core.filecheck).
 
 Walks every Form class defined in the project's apps, builds it, and types a well-formed UPN into each
 free-text field: casework and every other form must refuse it with an error on that field; application
@@ -107,3 +108,12 @@ def test_ordinary_text_is_not_refused(cls, name):
     form.is_valid()
     assert "identify a child" not in " ".join(form.errors.get(name, []))
 
+
+def test_every_file_field_goes_through_the_one_upload_checker():
+    from sendfund.core.forms import CheckedFileField
+
+    file_fields = {(cls.__name__, name): field for cls in project_forms()
+                   for name, field in build(cls).fields.items() if isinstance(field, forms.FileField)}
+    assert ("PlansForm", "development_plan_file") in file_fields
+    unchecked = [where for where, field in file_fields.items() if not isinstance(field, CheckedFileField)]
+    assert not unchecked, f"file fields that do not use core.filecheck: {unchecked}"

@@ -9,8 +9,7 @@ from crispy_forms_gds.helper import FormHelper
 from django import forms
 from django.core.exceptions import ValidationError
 
-from sendfund.core.filecheck import ACCEPT, UploadRefused, check_upload
-from sendfund.core.forms import PrivacyScreen
+from sendfund.core.forms import CheckedFileField, PrivacyScreen
 from sendfund.core.money import MoneyError, parse_pounds
 from sendfund.core.years import fy_label
 from sendfund.funds.models import StreamKind
@@ -138,21 +137,9 @@ class DevelopmentEvidenceForm(AnswersForm):
                                                "Enter what your cluster wants to develop")
 
 
-class DocumentField(forms.FileField):
+class DocumentField(CheckedFileField):
     def __init__(self, **kwargs):
-        super().__init__(required=False, error_messages={"empty": "The selected file is empty",
-                                                         "invalid": "The selected file must be a PDF, Word, "
-                                                                    "Excel or OpenDocument file"}, **kwargs)
-        self.widget.attrs["accept"] = ACCEPT
-
-    def clean(self, data, initial=None):
-        upload = super().clean(data, initial)
-        if upload:
-            try:
-                upload.checked = check_upload(upload)
-            except UploadRefused as exc:
-                raise ValidationError(str(exc)) from exc
-        return upload
+        super().__init__(required=False, **kwargs)
 
 
 class PlansForm(AnswersForm):

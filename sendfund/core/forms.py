@@ -1,4 +1,5 @@
-"""What every form in the product shares: the privacy screen over its free-text fields.
+"""What every form in the product shares: the privacy screen over its free-text fields, and the one
+upload checker behind every file field.
 
 A form that mixes in `PrivacyScreen` has every free-text field screened when it is cleaned, including
 fields added later or in `__init__`: nothing to remember per field. Text that looks like it identifies a
@@ -12,6 +13,8 @@ from __future__ import annotations
 from django import forms
 
 from . import privacy
+from .filecheck import ACCEPT, UploadRefused, check_upload
+from .filecheck.messages import EMPTY, WRONG_TYPE
 
 NOT_FREE_TEXT = (forms.EmailField, forms.URLField, forms.SlugField, forms.UUIDField, forms.GenericIPAddressField,
                  forms.JSONField)
@@ -48,3 +51,22 @@ class PrivacyScreen:
             if findings:
                 label = str(field.label or name.replace("_", " ").capitalize())
                 self.add_error(name, privacy.refusal(label, findings))
+
+
+class CheckedFileField(forms.FileField):
+    """A file upload judged by core.filecheck: refused with the checker's message, or cleaned with
+    `upload.checked` (the true kind, a clean name and the text) for the service that stores it."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("error_messages", {"empty": EMPTY, "invalid": WRONG_TYPE})
+        super().__init__(**kwargs)
+        self.widget.attrs["accept"] = ACCEPT
+
+    def clean(self, data, initial=None):
+        upload = super().clean(data, initial)
+        if upload:
+            try:
+                upload.checked = check_upload(upload)
+            except UploadRefused as exc:
+                raise forms.ValidationError(str(exc)) from exc
+        return upload
