@@ -106,6 +106,7 @@ HOSTILE = [
     ("plan.pdf", files.pdf()[:-30], m.DAMAGED),
     ("plan.pdf", files.pdf()[:400] + b"\n%%EOF\n", m.DAMAGED),
     ("plan.pdf", files.pdf() + files.docx(), m.POLYGLOT),
+    ("plan.pdf", files.pdf() + files.docx() + b"\n%%EOF\n", m.POLYGLOT),
     ("plan.docx", files.pdf_zip_polyglot(), m.POLYGLOT),
     # Office and OpenDocument: macros whatever the extension, unsafe XML, remote content, bad archives
     ("plan.docx", files.docx(main_type=files.WORD_MACRO_MAIN), macros(".docx")),
