@@ -7,6 +7,8 @@ import time
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from sendfund.core.filecheck import check_bytes, check_name, check_upload, download_name
 from sendfund.core.filecheck import messages as m
@@ -205,3 +207,20 @@ def test_names_people_give_files(name, expected):
 ])
 def test_a_download_is_offered_under_its_true_extension(name, content_type, expected):
     assert download_name(name, content_type) == expected
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.sampled_from(sorted(VALID)), st.lists(st.tuples(st.integers(0, 10 ** 6), st.integers(0, 255)), max_size=8),
+       st.integers(0, 10 ** 6))
+def test_a_damaged_file_is_refused_or_accepted_never_an_error(name, changes, cut):
+    """Bytes changed or cut anywhere: the checker answers with a refusal or a result, never a crash."""
+    data = bytearray(VALID[name])
+    for position, value in changes:
+        data[position % len(data)] = value
+    data = bytes(data[:max(1, cut % (len(data) + 1))])
+    started = time.perf_counter()
+    try:
+        check_bytes(name, data)
+    except m.UploadRefused:
+        pass
+    assert time.perf_counter() - started < 1
