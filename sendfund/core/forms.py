@@ -53,6 +53,10 @@ class PrivacyScreen:
                 self.add_error(name, privacy.refusal(label, findings))
 
 
+class ScreenedModelForm(PrivacyScreen, forms.ModelForm):
+    """The base of the admin's forms: the admin's free text is screened like every other form's."""
+
+
 class CheckedFileField(forms.FileField):
     """A file upload judged by core.filecheck: refused with the checker's message, or cleaned with
     `upload.checked` (the true kind, a clean name and the text) for the service that stores it."""
