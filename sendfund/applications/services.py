@@ -128,16 +128,17 @@ def section_save(*, application: Application, key: str, answers: dict, completed
 
 @transaction.atomic
 def document_attach(*, application: Application, kind: str, upload, actor) -> Document:
-    """Attach a checked upload (forms.DocumentField has sniffed it), replacing one of the same kind."""
+    """Attach a checked upload (forms.DocumentField ran core.filecheck over it), replacing one of the same kind.
+    The file is stored under a name the server makes, with the extension of its true kind."""
     application = _locked(application)
     _require_editable(application, actor)
-    sniffed = getattr(upload, "sniffed", None)
-    if sniffed is None:
+    checked = getattr(upload, "checked", None)
+    if checked is None:
         raise DomainError("The selected file must be a PDF, Word, Excel or OpenDocument file")
     replaced = list(application.documents.filter(kind=kind))
-    document = Document(application=application, kind=kind, original_name=upload.name[:255],
-                        content_type=sniffed.content_type, size_bytes=upload.size, uploaded_by=actor)
-    upload.name = "upload" + sniffed.extension
+    document = Document(application=application, kind=kind, original_name=checked.name[:255],
+                        content_type=checked.content_type, size_bytes=upload.size, uploaded_by=actor)
+    upload.name = "upload" + checked.extension
     document.file.save(upload.name, upload, save=False)
     document.save()
     for old in replaced:

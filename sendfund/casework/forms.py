@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from sendfund.accounts.models import User
 from sendfund.accounts.roles import Role
+from sendfund.core.forms import PrivacyScreen
 from sendfund.core.money import MoneyError, format_pounds, parse_pounds
 from sendfund.core.years import fy_label
 
@@ -15,7 +16,9 @@ from .models import Outcome, State
 from .selectors import WAITING_LABELS, QueueFilters
 
 
-class Form(forms.Form):
+class Form(PrivacyScreen, forms.Form):
+    """Every casework form: free text that looks like it identifies a child is refused (core.forms)."""
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()

@@ -216,3 +216,17 @@ def test_an_officer_invites_the_strongest_candidates_once(world, django_capture_
         services.invitation_send(cluster=cluster, round_=round_, actor=world.users[Role.DECISION_MAKER])
     _run, again = selectors.invitation_candidates(round_=round_)
     assert again[0].invitation is not None
+
+
+def test_casework_text_with_pupil_data_is_refused_saying_what_and_where(world, client_for):
+    from sendfund.casework.models import InformationRequest
+
+    client = client_for(Role.LA_OFFICER)
+    url = reverse("casework:request-information", kwargs={"reference": world.case.reference})
+    response = client.post(url, {"question": "Is this about Jack Smith?\nHis NHS number is 943 476 5919"})
+    page = response.content.decode()
+    assert response.status_code == 200 and "<title>Error: " in page
+    assert ("Your question for the cluster contains something that looks like an NHS number (*******919, line 2)"
+            in page)
+    assert "943 476 5919" not in page.replace("Is this about Jack Smith?\nHis NHS number is 943 476 5919", "")
+    assert not InformationRequest.objects.filter(case=world.case).exists()
