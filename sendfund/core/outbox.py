@@ -11,11 +11,12 @@ import datetime as dt
 import logging
 import os
 import socket
+import time
 from collections.abc import Iterable
 
 from django.conf import settings
 from django.core.mail import EmailMessage, mailers
-from django.db import transaction
+from django.db import OperationalError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -62,8 +63,18 @@ def outbox_claim(*, worker: str, now: dt.datetime | None = None, ids: Iterable[i
 
 
 def _sent(row: Notification, provider_id: str) -> None:
-    Notification.objects.filter(pk=row.pk, status=S.SENDING).update(
-        status=S.SENT, provider_id=provider_id[:255], sent_at=timezone.now(), claimed_until=None, last_error="")
+    """Write down that the provider has it. This is the step whose loss could send an email twice, so a
+    database that is briefly busy is tried again rather than given up on."""
+    for attempt in range(5):
+        try:
+            Notification.objects.filter(pk=row.pk, status=S.SENDING).update(
+                status=S.SENT, provider_id=provider_id[:255], sent_at=timezone.now(), claimed_until=None,
+                last_error="")
+            return
+        except OperationalError:
+            if attempt == 4:
+                raise
+            time.sleep(0.05 * (attempt + 1))
 
 
 def _failed(row: Notification, exc: Exception, now: dt.datetime) -> None:
