@@ -5,10 +5,12 @@ from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from sendfund.accounts.decorators import requires
+from sendfund.accounts.selectors import clusters_nobody_can_email
 from sendfund.core.errors import DomainError
 from sendfund.funds.permissions import can_view_pot
 
@@ -44,11 +46,42 @@ def queue(request):
     counts: dict[str, int] = {}
     for row in rows:
         counts[row.state] = counts.get(row.state, 0) + 1
+    unreachable = clusters_nobody_can_email(clusters={r.case.cluster for r in rows if r.case})
     return render(request, "casework/queue.html", {
-        "rows": rows, "state": state, "waiting": waiting, "overdue": overdue, "states": State.choices,
+        "rows": rows, "unreachable": unreachable, "state": state, "waiting": waiting, "overdue": overdue, "states": State.choices,
         "waiting_labels": selectors.WAITING_LABELS.items(), "overdue_count": sum(r.overdue for r in rows),
         "may_manage": permissions.can_manage_cases(request.user), "may_see_pot": can_view_pot(request.user),
     })
+
+
+@requires(permissions.can_manage_cases)
+def emails(request):
+    """What was emailed to whom about what, what failed and why, with a retry for failed and held emails."""
+    from sendfund.core.selectors import notifications_list, notifications_undelivered_count
+
+    undelivered_only = request.GET.get("show") == "undelivered"
+    return render(request, "casework/emails.html", {
+        "rows": notifications_list(undelivered_only=undelivered_only), "undelivered_only": undelivered_only,
+        "undelivered_count": notifications_undelivered_count(),
+    })
+
+
+@require_POST
+@requires(permissions.can_manage_cases)
+def email_retry(request, pk):
+    from django.shortcuts import get_object_or_404
+
+    from sendfund.core.models import Notification
+    from sendfund.core.outbox import notification_retry
+
+    notification = get_object_or_404(Notification, pk=pk)
+    try:
+        notification_retry(notification=notification, actor=request.user)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"The email to {notification.recipient} will be sent again.")
+    return redirect(f"{reverse('casework:emails')}?show=undelivered")
 
 
 @requires(permissions.can_manage_cases)
@@ -76,7 +109,7 @@ def case_detail(request, reference):
     detail = selectors.case_detail(case=case)
     moves = moves_for(case, request.user)
     return render(request, "casework/case_detail.html", {
-        "case": case, "d": detail, "moves": {m.name: m for m in moves}, "simple_moves": [m for m in moves if m.name in SIMPLE_MOVES and not m.guard(case)],
+        "case": case, "nobody_to_email": bool(clusters_nobody_can_email(clusters=[case.cluster])), "d": detail, "moves": {m.name: m for m in moves}, "simple_moves": [m for m in moves if m.name in SIMPLE_MOVES and not m.guard(case)],
         "may_manage": permissions.can_manage_cases(request.user), "may_decide": permissions.can_decide(request.user),
         "may_pay": permissions.can_record_payments(request.user),
         "my_review": selectors.review_kind_for(case=case, user=request.user),
