@@ -60,14 +60,21 @@ def acknowledged(case) -> None:
         f"See your application's progress: {_apply_link(case)}"])
 
 
+def meeting_attendees(case) -> tuple[list[str], list[str]]:
+    """Who the meeting's invitation goes to: the cluster's people, and the LA's attendees not among them.
+    The emailed calendar file and the downloaded one list both."""
+    cluster_emails = _cluster_emails(case)
+    la_emails = sorted({u.email for u in case.meeting.la_attendees.all() if u.email} - set(cluster_emails))
+    return cluster_emails, la_emails
+
+
 def meeting_invitation(case) -> None:
     """One invitation for the cluster's people (linking to the cluster's case page) and one for the LA's
     attendees (linking to the LA's case page), with the same calendar attachment listing everyone."""
     from .ics import meeting_ics
 
     meeting = case.meeting
-    cluster_emails = _cluster_emails(case)
-    la_emails = sorted({u.email for u in meeting.la_attendees.all() if u.email} - set(cluster_emails))
+    cluster_emails, la_emails = meeting_attendees(case)
     ics = meeting_ics(meeting=meeting, organiser_email=settings.DEFAULT_FROM_EMAIL,
                       attendee_emails=sorted({*cluster_emails, *la_emails}), now=timezone.now())
     when = timezone.localtime(meeting.starts_at).strftime("%-d %B %Y at %-I:%M%p").replace("AM", "am").replace("PM", "pm")

@@ -195,9 +195,10 @@ def meeting_ics(request, reference):
         raise Http404("No meeting")
     from django.conf import settings
 
-    emails = [case.cluster.host_email, *[u.email for u in case.meeting.la_attendees.all()]]
+    from .notifications import meeting_attendees
+
     body = build(meeting=case.meeting, organiser_email=settings.DEFAULT_FROM_EMAIL,
-                 attendee_emails=sorted({e for e in emails if e}), now=timezone.now())
+                 attendee_emails=sorted({e for group in meeting_attendees(case) for e in group}), now=timezone.now())
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{case.reference}-meeting.ics"'
     return response

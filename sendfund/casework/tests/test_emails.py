@@ -110,3 +110,22 @@ def test_the_whole_journey_goes_through_notify_with_each_emails_template_and_per
     assert sorted(d["email_address"] for d in decided) == sorted({"host@alpha.example", *_cluster_people(world)})
     assert all(d["personalisation"]["reference"] == case.reference for d in decided)
     assert all(d["personalisation"]["cluster"] == "Alpha cluster" for d in decided)
+
+
+def _attendees(ics: str) -> list[str]:
+    unfolded = ics.replace("\r\n ", "")
+    return sorted(line for line in unfolded.split("\r\n") if line.startswith("ATTENDEE"))
+
+
+def test_the_emailed_and_the_downloaded_invitation_list_the_same_people(world, client_for,
+                                                                          django_capture_on_commit_callbacks):
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        case = advance(world, submitted_application(world), State.MEETING_ARRANGED)
+    emailed = next(m for m in mail.outbox if m.subject.startswith("Meeting about")).attachments[0][1]
+    downloaded = client_for(Role.LA_OFFICER).get(
+        reverse("casework:meeting-ics", kwargs={"reference": case.reference})).content.decode()
+    people = _attendees(emailed)
+    assert people == _attendees(downloaded)
+    for email in [*_cluster_people(world), "host@alpha.example", world.users[Role.EDUCATION_SPECIALIST].email]:
+        assert any(email in line for line in people), email
