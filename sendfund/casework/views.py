@@ -76,11 +76,21 @@ def email_retry(request, pk):
 
     notification = get_object_or_404(Notification, pk=pk)
     try:
-        notification_retry(notification=notification, actor=request.user)
+        if notification.status == Notification.Status.NO_RECIPIENT and notification.cluster_id:
+            from sendfund.accounts.selectors import cluster_recipients
+            from sendfund.core.outbox import notification_readdress
+            from sendfund.registry.models import Cluster
+
+            cluster = get_object_or_404(Cluster, pk=notification.cluster_id)
+            sent = notification_readdress(notification=notification, to=cluster_recipients(cluster=cluster),
+                                          actor=request.user)
+            messages.success(request, f"The email will be sent to {len(sent)} "
+                                      f"{'person' if len(sent) == 1 else 'people'} at {cluster.name}.")
+        else:
+            notification_retry(notification=notification, actor=request.user)
+            messages.success(request, f"The email to {notification.recipient} will be sent again.")
     except DomainError as exc:
         messages.error(request, exc.message)
-    else:
-        messages.success(request, f"The email to {notification.recipient} will be sent again.")
     return redirect(f"{reverse('casework:emails')}?show=undelivered")
 
 

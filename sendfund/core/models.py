@@ -73,6 +73,7 @@ class Notification(models.Model):
         FAILED = "failed", "Failed"
         HELD = "held", "Held after a restore"
         NO_RECIPIENT = "no_recipient", "Nobody to send to"
+        READDRESSED = "readdressed", "Sent later to the people added"
 
     UNDELIVERED = (Status.FAILED, Status.HELD, Status.NO_RECIPIENT)
 

@@ -195,9 +195,8 @@ def notification_retry(*, notification: Notification, actor) -> Notification:
     row = Notification.objects.select_for_update().get(pk=notification.pk)
     if row.status == S.SENT:
         raise DomainError("This email was sent already; it is not sent again.")
-    if row.status == S.NO_RECIPIENT:
-        raise DomainError("There is nobody to send this email to. Add a contact address or a user to the cluster; "
-                          "emails after that will reach them.")
+    if row.status in (S.NO_RECIPIENT, S.READDRESSED):
+        raise DomainError("There was nobody to send this email to: send it to the cluster's people instead.")
     if row.status not in (S.FAILED, S.HELD, S.PENDING):
         raise DomainError("This email is being sent now.")
     before = row.status
@@ -209,6 +208,33 @@ def notification_retry(*, notification: Notification, actor) -> Notification:
 
     transaction.on_commit(lambda: deliver_notifications.enqueue(ids=[row.pk]))
     return row
+
+
+@transaction.atomic
+def notification_readdress(*, notification: Notification, to: list[str], actor) -> list[Notification]:
+    """Send an email that had nobody to go to, now that the cluster has people (`to`). Raises DomainError if
+    it was not such an email, or if there is still nobody."""
+    row = Notification.objects.select_for_update().get(pk=notification.pk)
+    if row.status != S.NO_RECIPIENT:
+        raise DomainError("This email had people to send to; use Send again if it failed.")
+    recipients = sorted({address.strip().lower() for address in to if address and address.strip()})
+    if not recipients:
+        raise DomainError("Nobody at this cluster can be emailed yet. Add a contact address or a user in a cluster "
+                          "role first.")
+    copies = [Notification(event=row.event, recipient=address, template=row.template, subject=row.subject,
+                           body=row.body, context=row.context, attachments=row.attachments, about=row.about,
+                           link=row.link, cluster_id=row.cluster_id) for address in recipients]
+    Notification.objects.bulk_create(copies, ignore_conflicts=True)
+    row.status, row.last_error = S.READDRESSED, f"Sent later to {', '.join(recipients)}."
+    row.save(update_fields=["status", "last_error"])
+    audit_record(actor=actor, verb="notification.readdressed", target=row, label=row.subject,
+                 before={"status": S.NO_RECIPIENT}, after={"status": row.status, "to": recipients})
+    ids = list(Notification.objects.filter(event=row.event, recipient__in=recipients, status=S.PENDING)
+               .values_list("pk", flat=True))
+    from .notify import deliver_notifications
+
+    transaction.on_commit(lambda: deliver_notifications.enqueue(ids=ids))
+    return copies
 
 
 @transaction.atomic

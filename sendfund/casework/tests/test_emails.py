@@ -41,7 +41,8 @@ def _make_unreachable(cluster):
     User.objects.filter(memberships__organisation__cluster=cluster).update(is_active=False)
 
 
-def test_a_cluster_nobody_can_email_is_flagged_on_the_officers_pages(world, client_for):
+def test_a_cluster_nobody_can_email_is_flagged_until_fixed_and_the_email_then_reaches_it(
+        world, client_for, django_capture_on_commit_callbacks):
     officer = client_for(Role.LA_OFFICER)
     case = world.case_other
     page = officer.get(reverse("casework:case-detail", kwargs={"reference": case.reference})).content.decode()
@@ -57,7 +58,25 @@ def test_a_cluster_nobody_can_email_is_flagged_on_the_officers_pages(world, clie
     emails = officer.get(reverse("casework:emails") + "?show=undelivered").content.decode()
     assert case.reference in emails and "Nobody at this cluster can be emailed" in emails
     home = officer.get(reverse("manage-home")).content.decode()
-    assert "email not delivered" in home or "emails not delivered" in home
+    assert "1 email not delivered" in home
+    retry = reverse("casework:email-retry", kwargs={"pk": row.pk})
+    response = officer.post(retry, follow=True)
+    assert "Nobody at this cluster can be emailed yet" in response.content.decode()
+    # Fixed: the cluster gets a contact address; the flag goes, and the email goes to it once.
+    world.other_cluster.host_email = "new-host@beta.example"
+    world.other_cluster.save()
+    page = officer.get(reverse("casework:case-detail", kwargs={"reference": case.reference})).content.decode()
+    assert "can be emailed" not in page
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = officer.post(retry, follow=True)
+    assert "The email will be sent to 1 person at Beta cluster" in response.content.decode()
+    assert [(m.to, m.subject) for m in mail.outbox] == [(["new-host@beta.example"], row.subject)]
+    row.refresh_from_db()
+    assert row.status == S.READDRESSED
+    assert "not delivered" not in officer.get(reverse("manage-home")).content.decode()
+    officer.post(retry)
+    assert Notification.objects.filter(about=case.reference, template="case_withdrawn").count() == 2
 
 
 def test_the_officer_sees_what_failed_and_why_and_sends_it_again_once(world, client_for, django_capture_on_commit_callbacks):
