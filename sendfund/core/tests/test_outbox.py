@@ -264,3 +264,17 @@ def test_a_restored_copy_started_as_documented_sends_nothing_again(settings, tmp
     assert dict(Notification.objects.values_list("pk", "status")) == {first.pk: S.SENT, second.pk: S.HELD}
     later = _queue(1)[0]  # the restored site's own new emails go as usual
     assert Notification.objects.get(pk=later.pk).status == S.SENT and len(ACCEPTED) == 3
+
+
+@pytest.mark.django_db
+def test_the_worker_command_sends_what_is_due_and_the_hold_command_wants_a_time_with_its_zone(settings):
+    from django.core.management.base import CommandError
+
+    _mailer(settings, AcceptThenDropBackend)
+    _queue(3)
+    call_command("notifications_deliver", verbosity=0)
+    assert len(ACCEPTED) == 3 and set(Notification.objects.values_list("status", flat=True)) == {S.SENT}
+    with pytest.raises(CommandError, match="with a time zone"):
+        call_command("notifications_hold", before="2026-11-30T05:00:00")
+    with pytest.raises(CommandError, match="ISO 8601"):
+        call_command("notifications_hold", before="yesterday")

@@ -1,10 +1,14 @@
 """Deliver the email outbox: once, or as a long-running worker beside `db_worker` (`--loop`)."""
 
+import logging
 import time
 
 from django.core.management.base import BaseCommand
+from django.db import InterfaceError, OperationalError, close_old_connections
 
 from sendfund.core.outbox import outbox_deliver, worker_name
+
+log = logging.getLogger(__name__)
 
 
 class Command(BaseCommand):
@@ -17,7 +21,17 @@ class Command(BaseCommand):
     def handle(self, *args, loop: bool, every: float, **options):
         worker = worker_name()
         while True:
-            tried = outbox_deliver(worker=worker)
+            if not loop:
+                tried = outbox_deliver(worker=worker)
+            else:
+                # A long-running worker outlives database restarts: take a fresh connection when the old one
+                # has gone, and carry on (rows it was holding are taken again when their lease runs out).
+                close_old_connections()
+                try:
+                    tried = outbox_deliver(worker=worker)
+                except (OperationalError, InterfaceError) as exc:
+                    log.warning("The email outbox could not be read: %s", exc)
+                    tried = 0
             if tried and options["verbosity"] > 0:
                 self.stdout.write(f"Tried {tried} email(s).")
             if not loop:
