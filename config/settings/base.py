@@ -1,6 +1,6 @@
 """Settings shared by every environment. Environment reads go through config.env."""
 
-from config.env import BASE_DIR, database_config, env_list, env_str
+from config.env import BASE_DIR, database_config, env_bool, env_dict, env_list, env_str
 
 SECRET_KEY = env_str("DJANGO_SECRET_KEY", "dev-only-insecure-key-change-me")
 DEBUG = False
@@ -124,6 +124,18 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
 DEFAULT_FROM_EMAIL = env_str("SENDFUND_FROM_EMAIL", "send-cluster-funding@norfolk.example")
 SENDFUND_SITE_URL = env_str("SENDFUND_SITE_URL", "http://127.0.0.1:8000")
+
+# Email leaves through the outbox (docs/adr/0030-email-outbox.md): "smtp" (the default mailer above) or
+# "notify" (GOV.UK Notify: an API key, and template ids by email name with a "default" for the rest).
+SENDFUND_EMAIL_DELIVERY = env_str("SENDFUND_EMAIL_DELIVERY", "smtp")
+if SENDFUND_EMAIL_DELIVERY not in ("smtp", "notify"):
+    raise RuntimeError("SENDFUND_EMAIL_DELIVERY must be smtp or notify.")
+SENDFUND_NOTIFY_API_KEY = env_str("SENDFUND_NOTIFY_API_KEY", "")
+SENDFUND_NOTIFY_BASE_URL = env_str("SENDFUND_NOTIFY_BASE_URL", "https://api.notifications.service.gov.uk")
+SENDFUND_NOTIFY_TEMPLATES = env_dict("SENDFUND_NOTIFY_TEMPLATES")
+# A restored copy starts with this set, so it sends nothing until `manage.py notifications_hold` has run.
+SENDFUND_EMAIL_PAUSED = env_bool("SENDFUND_EMAIL_PAUSED", False)
+SENDFUND_EMAIL_DOMAIN = DEFAULT_FROM_EMAIL.rpartition("@")[2] or "sendfund.local"
 
 from django.utils.csp import CSP  # noqa: E402
 

@@ -334,6 +334,7 @@ def invitation_send(*, cluster, round_, actor):
 
     Raises DomainError if the round is not open, there is no evidence for the cluster, or it was invited already.
     """
+    from sendfund.accounts.selectors import cluster_recipients
     from sendfund.core.notify import email_on_commit, site_url
     from sendfund.formula.selectors import cluster_capacity_evidence
 
@@ -350,7 +351,8 @@ def invitation_send(*, cluster, round_, actor):
                                            invited_by=actor)
     audit_record(actor=actor, verb="cluster.invited", target=cluster, after={"round": round_.name,
                                                                               "stream": "capacity"})
-    email_on_commit(to=[cluster.host_email, cluster.send_lead_email],
+    email_on_commit(to=cluster_recipients(cluster=cluster), template="cluster_invited", cluster_id=cluster.pk,
+                    about=cluster.name, event=f"cluster.invited:{invitation.pk}",
                     subject=f"{cluster.name} is invited to apply for capacity funding",
                     body="\n\n".join([
                         f"The council's figures suggest the SEND funding formula leaves {cluster.name} short of what "

@@ -244,12 +244,14 @@ def test_sign_off_submits_emails_and_makes_it_read_only(client_for, world, djang
     application = Application.objects.get(pk=pk)
     page = client.get(response.url).content.decode()
     assert "Application submitted" in page and application.reference in page and "What happens next" in page
-    assert len(mail.outbox) == 1
-    message = mail.outbox[0]
-    assert set(message.to) == {"host@alpha.example", world.users[Role.CLUSTER_HOST].email,
-                               world.users[Role.CERTIFIER].email}
-    assert application.reference in message.subject and f"/apply/applications/{pk}/" in message.body
-    assert "need" not in message.body.lower()  # no answers in the email, only the reference and a link
+    # One email per person: the contact address, the cluster's host and SEND lead, and the certifier who submitted.
+    assert sorted(m.to[0] for m in mail.outbox) == sorted({
+        "host@alpha.example", world.users[Role.CLUSTER_HOST].email, world.users[Role.CLUSTER_SEND_LEAD].email,
+        world.users[Role.CERTIFIER].email})
+    for message in mail.outbox:
+        assert len(message.to) == 1
+        assert application.reference in message.subject and f"/apply/applications/{pk}/" in message.body
+        assert "need" not in message.body.lower()  # no answers in the email, only the reference and a link
     host = client_for(Role.CLUSTER_HOST)
     response = host.post(section_url(application, "sustainability"), {"version": "9", "after_funding": "Changed"})
     assert response.status_code == 403

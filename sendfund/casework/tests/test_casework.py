@@ -106,10 +106,18 @@ def test_the_whole_path_commits_schedules_and_pays(world, django_capture_on_comm
     subjects = [m.subject for m in mail.outbox]
     assert any(s.startswith("We have received your application") for s in subjects)
     assert any(s.startswith("Decision on your application") for s in subjects)
-    invitation = next(m for m in mail.outbox if m.subject.startswith("Meeting about application"))
+    invitations = {m.to[0]: m for m in mail.outbox if m.subject.startswith("Meeting about application")}
+    assert all(len(m.to) == 1 for m in mail.outbox), "one email per person, each its own outbox row"
+    invitation = invitations["host@alpha.example"]
     name, ics, mimetype = invitation.attachments[0]
     assert name == "meeting.ics" and mimetype.startswith("text/calendar")
-    assert "host@alpha.example" in invitation.to
+    # The cluster's people get the cluster's case page; the LA's attendees get the LA's case page.
+    apply_link = reverse("casework:apply-case", kwargs={"reference": case.reference})
+    manage_link = reverse("casework:case-detail", kwargs={"reference": case.reference})
+    assert apply_link in invitation.body and manage_link not in invitation.body
+    staff = invitations[world.users[Role.EDUCATION_SPECIALIST].email]
+    assert manage_link in staff.body and apply_link not in staff.body
+    assert staff.attachments[0][1] == ics, "everyone's calendar file lists the same attendees"
 
 
 def test_the_meeting_invitation_is_valid_icalendar(world):
