@@ -208,7 +208,8 @@ def case_queue_page(*, user, filters: QueueFilters | None = None, page: int = 1,
                   if app_ids else {})
     found_cases = ({c.pk: c for c in Case.objects.filter(pk__in=case_ids)
                     .select_related("cluster", "officer", "application")
-                    .only("id", "reference", "status", "outcome", "submitted_at", "cluster__name", "officer__full_name",
+                    .only("id", "reference", "status", "outcome", "submitted_at", "cluster__name", "cluster__host_email",
+                          "cluster__send_lead_email", "officer__full_name",
                           "application__id", "application__wants_capacity", "application__wants_development")
                     .prefetch_related(Prefetch("information_requests",
                                                queryset=InformationRequest.objects.filter(answered_at__isnull=True)
