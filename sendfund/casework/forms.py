@@ -8,7 +8,13 @@ from django.utils import timezone
 
 from sendfund.accounts.models import User
 from sendfund.accounts.roles import Role
-from sendfund.core.fields import IsoDateField, MoneyField, date_warning
+from sendfund.core.fields import (
+    IsoDateField,
+    ModelChoiceField,
+    ModelMultipleChoiceField,
+    MoneyField,
+    date_warning,
+)
 from sendfund.core.money import format_pounds
 from sendfund.core.years import fy_label
 
@@ -34,10 +40,10 @@ def _people(role):
 
 
 class AssignForm(Form):
-    officer = forms.ModelChoiceField(label="LA officer", queryset=_people(Role.LA_OFFICER), required=False)
-    education_specialist = forms.ModelChoiceField(label="Education specialist",
+    officer = ModelChoiceField(label="LA officer", queryset=_people(Role.LA_OFFICER), required=False)
+    education_specialist = ModelChoiceField(label="Education specialist",
                                                   queryset=_people(Role.EDUCATION_SPECIALIST), required=False)
-    business_specialist = forms.ModelChoiceField(label="Business specialist",
+    business_specialist = ModelChoiceField(label="Business specialist",
                                                  queryset=_people(Role.BUSINESS_SPECIALIST), required=False)
 
     def __init__(self, *args, **kwargs):
@@ -65,7 +71,7 @@ class MeetingForm(Form):
                                  error_messages={"invalid": "Enter the link in full, starting https://"})
     cluster_attendees = _text("Who is coming from the cluster", "Enter who is coming from the cluster",
                               hint="The cluster host and other representatives, one a line, with their role", rows=3)
-    la_attendees = forms.ModelMultipleChoiceField(label="Who is coming from the council",
+    la_attendees = ModelMultipleChoiceField(label="Who is coming from the council",
                                                   queryset=User.objects.none(), required=False,
                                                   widget=forms.CheckboxSelectMultiple)
 

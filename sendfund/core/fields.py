@@ -176,7 +176,35 @@ def date_warning(day: dt.date | None, *, label: str, is_working_day: Callable[[d
 def whole_number(text: str | None, *, maximum: int = 2**31 - 1) -> int | None:
     """A whole number sent by a page (a year, a version, a row's id): ASCII digits up to `maximum`, else None."""
     text = (text or "").strip()
-    if not re.fullmatch(r"[0-9]{1,10}", text, re.ASCII):
+    if not re.fullmatch(r"[0-9]{1,20}", text, re.ASCII):
         return None
     value = int(text)
     return value if value <= maximum else None
+
+
+# The widest id a row can have (BigAutoField). A bigger number sent for a choice of rows would overflow the
+# database's integer before the lookup could answer "no such row".
+MAX_ID = 2**63 - 1
+CHOOSE_FROM_LIST = "Select from the choices shown"
+
+
+def _is_id(value) -> bool:
+    return whole_number(str(value), maximum=MAX_ID) is not None
+
+
+class ModelChoiceField(forms.ModelChoiceField):
+    """Django's, refusing a value that cannot be a row's id before it reaches the database."""
+
+    def to_python(self, value):
+        if value not in self.empty_values and not self.to_field_name and not _is_id(value):
+            raise ValidationError(CHOOSE_FROM_LIST, code="invalid_choice")
+        return super().to_python(value)
+
+
+class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Django's, refusing values that cannot be a row's id (with the field's own words, never the value)."""
+
+    def _check_values(self, value):
+        if not self.to_field_name and any(not _is_id(v) for v in value):
+            raise ValidationError(CHOOSE_FROM_LIST, code="invalid_choice")
+        return super()._check_values(value)

@@ -8,7 +8,7 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Fieldset, Fluid, Layout, Size, Submit
 from django import forms
 
-from sendfund.core.fields import IsoDateField, MoneyField
+from sendfund.core.fields import IsoDateField, ModelChoiceField, MoneyField
 from sendfund.core.money import MoneyError, parse_pounds
 from sendfund.core.years import ay_label, fy_label
 
@@ -137,7 +137,7 @@ class VersionForm(forms.Form):
 
 
 class RunForm(forms.Form):
-    version = forms.ModelChoiceField(queryset=FormulaVersion.objects.all(), label="Formula version",
+    version = ModelChoiceField(queryset=FormulaVersion.objects.all(), label="Formula version",
                                      empty_label=None, error_messages={"required": "Choose a formula version"})
     financial_year = forms.TypedChoiceField(label="Financial year of the allocation", coerce=int)
     academic_year = forms.TypedChoiceField(label="Census and clusters from", coerce=int)
