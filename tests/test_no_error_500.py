@@ -84,3 +84,17 @@ def test_allocating_a_year_outside_the_fund_is_refused_with_a_message(world, cli
     assert response.status_code == 200
     html = unescape(response.content.decode())
     assert "Choose a financial year from FY 2014-15" in html or "Choose the financial year to allocate" in html
+
+
+@pytest.mark.parametrize("query", [{"q": "a\x00b"}, {"q": "\u202eevil"}, {"year": "²"}, {"year": "9" * 29},
+                                   {"phase": "\x00"}])
+def test_registry_searches_take_any_text(world, client_for, query):
+    for name in ("registry:cluster-list", "registry:school-list"):
+        response = client_for(Role.LA_OFFICER).get(reverse(name), query)
+        assert response.status_code == 200
+
+
+def test_a_comparison_with_a_run_that_cannot_exist_is_not_found(world, client_for):
+    url = reverse("formula:run-compare", kwargs={"pk": world.formula_run.pk})
+    assert client_for(Role.LA_OFFICER).get(url, {"with": "²"}).status_code == 200
+    assert client_for(Role.LA_OFFICER).get(url, {"with": "9" * 29}).status_code == 200

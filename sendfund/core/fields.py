@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from collections.abc import Callable
 from decimal import Decimal
 
@@ -171,6 +172,13 @@ def date_warning(day: dt.date | None, *, label: str, is_working_day: Callable[[d
         return ""
     kind = "a weekend" if day.weekday() >= 5 else "a bank holiday"
     return f"{label}, {day:%A} {long_date(day)}, is {kind}. Check that this is the day you meant."
+
+
+def search_text(text: str | None, *, max_length: int = 100) -> str:
+    """Words typed into a search box, without control or formatting characters (NUL, bidi overrides),
+    which PostgreSQL refuses in a query and which no name contains, and no longer than `max_length`."""
+    cleaned = "".join(c for c in (text or "") if unicodedata.category(c) not in ("Cc", "Cf"))
+    return cleaned.strip()[:max_length]
 
 
 def whole_number(text: str | None, *, maximum: int = 2**31 - 1) -> int | None:

@@ -18,6 +18,7 @@ from sendfund.accounts.scoping import clusters_of, get_in_scope_or_404
 from sendfund.core.downloads import export_response
 from sendfund.core.errors import DomainError
 from sendfund.core.exports import Column, Table
+from sendfund.core.fields import whole_number
 from sendfund.registry.models import Cluster, Indicator
 from sendfund.registry.selectors import membership_years
 
@@ -176,10 +177,10 @@ def _need_funding_svg(run, results) -> bytes:
 def run_compare(request, pk):
     run = _run_or_404(pk)
     others = list(selectors.run_list().exclude(pk=run.pk)[:50])
-    other_pk = request.GET.get("with", "")
+    other_pk = whole_number(request.GET.get("with"))
     comparison = None
-    if other_pk.isdigit():
-        other = next((o for o in others if o.pk == int(other_pk)), None)
+    if other_pk is not None:
+        other = next((o for o in others if o.pk == other_pk), None)
         if other is None:
             raise Http404("No such run")
         comparison = selectors.run_compare(run=run, other=other)
