@@ -234,15 +234,16 @@ def run_download(request, pk, fmt):
     header, rows = _rows_for_download(run)
     money = {"allocation", "need_allocation", "gap", *run.components}
     columns = [Column(h, "money" if h in money else "text" if h in _TEXT_COLUMNS else "number") for h in header]
-    schools = [[s.school.urn, s.school.name, s.cluster.name, s.allocation] for s in
-               run.schools.select_related("school", "cluster").order_by("cluster__name", "school__name")]
-    tables = [Table("Allocation and gap", columns, rows, freeze_columns=2),
-              Table("Schools", [Column("URN", "integer"), Column("School", width=40), Column("Cluster", width=30),
-                                Column("Allocation", "money")], schools)]
-    facts = [("Version", run.version.name), ("Financial year", run.fy_label), ("Census and clusters", run.ay_label),
-             ("Pot", run.pot), ("Kind", run.get_kind_display()), ("Scenarios", run.scenarios),
-             ("Inputs SHA-256", run.inputs_sha256),
-             ("Run at", timezone.localtime(run.created_at).replace(tzinfo=None))]
+    tables, facts = [Table("Allocation and gap", columns, rows, freeze_columns=2)], []
+    if fmt == "xlsx":  # the workbook also lists the schools and the run's facts; the CSV is the one table
+        schools = [[s.school.urn, s.school.name, s.cluster.name, s.allocation] for s in
+                   run.schools.select_related("school", "cluster").order_by("cluster__name", "school__name")]
+        tables.append(Table("Schools", [Column("URN", "integer"), Column("School", width=40),
+                                        Column("Cluster", width=30), Column("Allocation", "money")], schools))
+        facts = [("Version", run.version.name), ("Financial year", run.fy_label),
+                 ("Census and clusters", run.ay_label), ("Pot", run.pot), ("Kind", run.get_kind_display()),
+                 ("Scenarios", run.scenarios), ("Inputs SHA-256", run.inputs_sha256),
+                 ("Run at", timezone.localtime(run.created_at).replace(tzinfo=None))]
     return export_response(user=request.user, fmt=fmt, stem=f"formula-run-{run.pk}-{run.fy_label}",
                            title=f"Formula run {run.pk}: allocation and capacity gap, {run.fy_label}",
                            tables=tables, facts=facts)
