@@ -172,13 +172,16 @@ def _more_cases(world):
 def _pages(world):
     """(actor, url) for every page of every rule, and the case pages again for the extra cases."""
     extra = _more_cases(world)
+    posting = set(_views_that_accept_post())
     for rule in all_rules():
         if rule.name.startswith("admin:") or not rule.allowed:
             continue
         signed_in = sorted((a for a in rule.allowed if a != ANONYMOUS), key=str)[:1]
         actors = signed_in + ([ANONYMOUS] if ANONYMOUS in rule.allowed else [])  # public pages: both
         kwargs = rule.kwargs(world)
-        variants = [{**kwargs, "reference": case.reference} for case in extra] if "reference" in kwargs else []
+        # The extra cases matter only to the pages that take a POST (letters and PDFs are read once).
+        variants = ([{**kwargs, "reference": case.reference} for case in extra]
+                    if "reference" in kwargs and rule.name in posting else [])
         for kw in [*variants, kwargs]:
             for actor in actors:
                 yield rule, actor, reverse(rule.name, kwargs=kw)

@@ -86,7 +86,8 @@ def test_allocating_a_year_outside_the_fund_is_refused_with_a_message(world, cli
     assert "Choose a financial year from FY 2014-15" in html or "Choose the financial year to allocate" in html
 
 
-@pytest.mark.parametrize("query", [{"q": "a\x00b"}, {"q": "\u202eevil"}, {"year": "²"}, {"year": "9" * 29},
+@pytest.mark.parametrize("query", [{"q": "a\x00b"}, {"q": "²"}, {"q": "9" * 29}, {"q": "\u202eevil"}, {"year": "²"},
+                                   {"year": "9" * 29},
                                    {"phase": "\x00"}])
 def test_registry_searches_take_any_text(world, client_for, query):
     for name in ("registry:cluster-list", "registry:school-list"):
