@@ -1,6 +1,6 @@
 """Settings shared by every environment. Environment reads go through config.env."""
 
-from config.env import BASE_DIR, database_config, env_bool, env_dict, env_list, env_str
+from config.env import BASE_DIR, database_config, env_bool, env_dict, env_int, env_list, env_str
 
 SECRET_KEY = env_str("DJANGO_SECRET_KEY", "dev-only-insecure-key-change-me")
 DEBUG = False
@@ -38,6 +38,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "sendfund.core.middleware.SessionRefreshMiddleware",
+    "sendfund.core.middleware.NoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -88,6 +89,10 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
+# Behind the production proxy the lockout counts each client's real address, not the proxy's:
+# SENDFUND_TRUSTED_PROXIES is how many reverse proxies in front of the site append to X-Forwarded-For.
+SENDFUND_TRUSTED_PROXIES = env_int("SENDFUND_TRUSTED_PROXIES", 0)
+AXES_CLIENT_IP_CALLABLE = "sendfund.core.client_ip.client_ip"
 
 SESSION_COOKIE_AGE = 60 * 60 * 2  # two hours; the page warns before sign-out
 SESSION_SAVE_EVERY_REQUEST = False  # sendfund.core.middleware.SessionRefreshMiddleware keeps the idle timeout

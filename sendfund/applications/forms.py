@@ -4,14 +4,13 @@ Every free-text field carries hint text asking for nothing that identifies a chi
 `partial=True` (for "Save and come back later") requires nothing, so a half-finished answer is kept.
 """
 
-from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
 from django import forms
-from django.core.exceptions import ValidationError
 
+from sendfund.core.fields import GovDateField, MoneyField
 from sendfund.core.forms import CheckedFileField, PrivacyScreen
-from sendfund.core.money import MoneyError, parse_pounds
-from sendfund.core.years import fy_label
+from sendfund.core.money import format_pounds
+from sendfund.core.years import fy_bounds, fy_label
 from sendfund.funds.models import StreamKind
 
 from .models import CostCategory, DocumentKind, Recurrence
@@ -36,32 +35,6 @@ def _line(label, required_message, *, hint="", max_length=200):
                                            "max_length": f"{label} must be {max_length} characters or fewer"})
 
 
-class GovDateField(DateInputField):
-    """A GOV.UK date input with our own messages (DateInputField refuses error_messages=)."""
-
-    def __init__(self, *, label, required_message, hint="For example, 1 9 2026", **kwargs):
-        super().__init__(label=label, help_text=hint, **kwargs)
-        self.error_messages = {**self.error_messages, "required": required_message,
-                               "incomplete": required_message}
-        self.real_date_message = f"{label} must be a real date"
-        for sub in self.fields:
-            sub.validators = []
-
-    def compress(self, data_list):
-        try:
-            return super().compress(data_list)
-        except ValidationError as exc:
-            raise ValidationError(self.real_date_message) from exc
-
-    def clean(self, value):
-        try:
-            return super().clean(value)
-        except ValidationError as exc:
-            if any(not str(v).strip().isdigit() for v in (value or []) if v not in (None, "")):
-                raise ValidationError(self.real_date_message) from exc
-            raise
-
-
 class AnswersForm(PrivacyScreen, forms.Form):
     """A section's form. Subclasses list their fields; `partial=True` makes every field optional.
     Answers are screened for pupil data after saving (a warning) and at sign-off (a block), not here."""
@@ -82,6 +55,17 @@ class AnswersForm(PrivacyScreen, forms.Form):
 
     def setup(self):
         pass
+
+    def years_span(self, *, extra_years: int = 0) -> dict:
+        """The dates of the round's financial years (plus `extra_years`), as a date field's range."""
+        years = list(getattr(self.application, "financial_years", []) or [])
+        if not years:
+            return {}
+        first, last = fy_bounds(years[0])[0], fy_bounds(years[-1] + extra_years)[1]
+        span = f"{fy_label(years[0])} to {fy_label(years[-1] + extra_years)}"
+        return {"earliest": first, "latest": last,
+                "earliest_message": f"Enter a date in the years of the bid ({span}), on or after {first.day} {first:%B %Y}",
+                "latest_message": f"Enter a date in the years of the bid ({span}), on or before {last.day} {last:%B %Y}"}
 
     def answers(self) -> dict:
         """The cleaned text answers to keep in the section (files and model fields excluded)."""
@@ -211,8 +195,9 @@ class ActivityForm(AnswersForm):
             label="Which schools will benefit?", widget=forms.CheckboxSelectMultiple, help_text="Select all that apply.",
             choices=[(str(s.pk), s.name) for s in schools],
             error_messages={"required": "Select the schools that will benefit"})
-        self.fields["starts_on"] = GovDateField(label="Start date", required_message="Enter the start date")
-        self.fields["ends_on"] = GovDateField(label="End date", required_message="Enter the end date")
+        years = self.years_span()
+        self.fields["starts_on"] = GovDateField(label="Start date", required_message="Enter the start date", **years)
+        self.fields["ends_on"] = GovDateField(label="End date", required_message="Enter the end date", **years)
 
     def clean(self):
         data = super().clean()
@@ -241,11 +226,9 @@ class CostLineForm(AnswersForm):
         self.fields["description"] = _line("Describe the cost", "Enter a description of the cost",
                                            hint="For example, 'SENCO time, 1 day a week'.", max_length=300)
         for year in self.years:
-            self.fields[f"amount_{year}"] = forms.CharField(
-                label=f"Amount for {fy_label(year)} (optional)", required=False, max_length=20,
-                help_text="In pounds, for example 2500.00. Leave blank if none.",
-                widget=forms.TextInput(attrs={"inputmode": "decimal", "spellcheck": "false",
-                                              "class": "govuk-input--width-10"}))
+            self.fields[f"amount_{year}"] = MoneyField(
+                label=f"Amount for {fy_label(year)} (optional)", required=False,
+                help_text="In pounds, for example 2500.00. Leave blank if none.")
         self.fields["recurrence"] = forms.ChoiceField(
             label="Is it a one-off or a recurring cost?", widget=forms.RadioSelect, choices=Recurrence.choices,
             error_messages={"required": "Select if the cost is one-off or recurring"})
@@ -254,6 +237,14 @@ class CostLineForm(AnswersForm):
     def years(self) -> list[int]:
         return list(getattr(self.application, "financial_years", []) or [])
 
+    def stream_pots(self, kind: str | None) -> dict[int, object]:
+        """What the chosen stream's pot holds in each year of the bid: no cost line can be more."""
+        if not kind or self.application is None:
+            return {}
+        from sendfund.funds.selectors import pot_allocations
+
+        return pot_allocations(round=self.application.round, kind=kind, financial_years=self.years)
+
     def amounts(self) -> dict[int, object]:
         return {year: self.cleaned_data.get(f"amount_{year}") for year in self.years}
 
@@ -261,21 +252,13 @@ class CostLineForm(AnswersForm):
         data = super().clean()
         if self.only_stream:
             data["stream_kind"] = self.only_stream
+        pots = self.stream_pots(data.get("stream_kind"))
         for year in self.years:
-            name = f"amount_{year}"
-            raw = (self.data.get(name) or "").strip()
-            if not raw:
-                data[name] = None
-                continue
-            try:
-                value = parse_pounds(raw)
-            except MoneyError:
-                self.add_error(name, f"Amount for {fy_label(year)} must be an amount in pounds and pence, like 2500.00")
-                continue
-            if value < 0:
-                self.add_error(name, f"Amount for {fy_label(year)} must be £0.00 or more")
-                continue
-            data[name] = value
+            name, value = f"amount_{year}", data.get(f"amount_{year}")
+            if value is not None and year in pots and value > pots[year]:
+                self.add_error(name, f"Amount for {fy_label(year)} must be no more than the whole "
+                                     f"{StreamKind(data['stream_kind']).label.lower()} pot for the year, "
+                                     f"{format_pounds(pots[year])}")
         if not self.partial and self.years and not self.errors and not any(data.get(f"amount_{y}") for y in self.years):
             self.add_error(f"amount_{self.years[0]}", "Enter an amount for at least one financial year")
         return data
@@ -289,7 +272,8 @@ class OutcomeForm(AnswersForm):
         self.fields["baseline"] = _line("Where is it now (baseline)?", "Enter the baseline",
                                         hint="A number or a short description.")
         self.fields["target"] = _line("Where do you want it to be (target)?", "Enter the target")
-        self.fields["by_when"] = GovDateField(label="By when", required_message="Enter the date you will reach the target")
+        self.fields["by_when"] = GovDateField(label="By when", required_message="Enter the date you will reach the target",
+                                              **self.years_span(extra_years=3))
         self.fields["how_measured"] = _text("How will you measure it?", "Enter how you will measure it", rows=3)
 
 

@@ -17,6 +17,7 @@ from sendfund.accounts.permissions import roles_of
 from sendfund.accounts.scoping import clusters_of
 from sendfund.core.audit import audit_timeline
 from sendfund.core.errors import DomainError
+from sendfund.core.fields import whole_number
 from sendfund.core.navigation import ENTRIES
 from sendfund.funds.models import Round
 
@@ -55,8 +56,7 @@ def _after_save(request, application):
 
 
 def _version(request) -> int | None:
-    raw = request.POST.get("version", "")
-    return int(raw) if raw.isdigit() else None
+    return whole_number(request.POST.get("version"))
 
 
 def _is_autosave(request, action) -> bool:

@@ -8,10 +8,18 @@ from django.utils import timezone
 
 from sendfund.accounts.models import User
 from sendfund.accounts.roles import Role
+from sendfund.core.fields import (
+    IsoDateField,
+    ModelChoiceField,
+    ModelMultipleChoiceField,
+    MoneyField,
+    date_warning,
+)
 from sendfund.core.forms import PrivacyScreen
-from sendfund.core.money import MoneyError, format_pounds, parse_pounds
+from sendfund.core.money import format_pounds
 from sendfund.core.years import fy_label
 
+from . import workdays
 from .models import Outcome, State
 from .selectors import WAITING_LABELS, QueueFilters
 
@@ -36,10 +44,10 @@ def _people(role):
 
 
 class AssignForm(Form):
-    officer = forms.ModelChoiceField(label="LA officer", queryset=_people(Role.LA_OFFICER), required=False)
-    education_specialist = forms.ModelChoiceField(label="Education specialist",
+    officer = ModelChoiceField(label="LA officer", queryset=_people(Role.LA_OFFICER), required=False)
+    education_specialist = ModelChoiceField(label="Education specialist",
                                                   queryset=_people(Role.EDUCATION_SPECIALIST), required=False)
-    business_specialist = forms.ModelChoiceField(label="Business specialist",
+    business_specialist = ModelChoiceField(label="Business specialist",
                                                  queryset=_people(Role.BUSINESS_SPECIALIST), required=False)
 
     def __init__(self, *args, **kwargs):
@@ -50,10 +58,11 @@ class AssignForm(Form):
 
 
 class MeetingForm(Form):
-    day = forms.DateField(label="Date", help_text="For example, 2026-12-14 (year-month-day)",
-                          widget=forms.DateInput(attrs={"type": "date"}),
-                          error_messages={"required": "Enter the date of the meeting",
-                                          "invalid": "Enter a real date, like 2026-12-14"})
+    day = IsoDateField(label="Date", help_text="For example, 2026-12-14 (year-month-day)",
+                       widget=forms.DateInput(attrs={"type": "date"}),
+                       required_message="Enter the date of the meeting", invalid_message="Enter a real date, like 2026-12-14",
+                       earliest=timezone.localdate, latest=lambda: timezone.localdate() + dt.timedelta(days=2 * 366),
+                       earliest_message="The meeting cannot be in the past: enter today's date or a later one")
     time = forms.TimeField(label="Start time", help_text="For example, 14:30",
                            widget=forms.TimeInput(attrs={"type": "time"}),
                            error_messages={"required": "Enter the start time", "invalid": "Enter a time, like 14:30"})
@@ -66,7 +75,7 @@ class MeetingForm(Form):
                                  error_messages={"invalid": "Enter the link in full, starting https://"})
     cluster_attendees = _text("Who is coming from the cluster", "Enter who is coming from the cluster",
                               hint="The cluster host and other representatives, one a line, with their role", rows=3)
-    la_attendees = forms.ModelMultipleChoiceField(label="Who is coming from the council",
+    la_attendees = ModelMultipleChoiceField(label="Who is coming from the council",
                                                   queryset=User.objects.none(), required=False,
                                                   widget=forms.CheckboxSelectMultiple)
 
@@ -80,6 +89,8 @@ class MeetingForm(Form):
         data = super().clean()
         if not data.get("place") and not data.get("online_link") and not self.errors:
             self.add_error("place", "Enter a place or an online meeting link")
+        self.warnings = [w for w in [date_warning(data.get("day"), label="The meeting day",
+                                                  is_working_day=workdays.is_working_day)] if w]
         if data.get("day") and data.get("time"):
             data["starts_at"] = timezone.make_aware(dt.datetime.combine(data["day"], data["time"]))
         return data
@@ -114,6 +125,7 @@ class ReviewForm(Form):
             self.fields[f"score_{c.code}"] = forms.TypedChoiceField(
                 label=f"{c.name} (weight {c.weight.normalize()}%)", help_text=c.description,
                 choices=[(str(n), f"{n}") for n in range(1, 6)], coerce=int, widget=forms.RadioSelect,
+                empty_value=None,  # a criterion left unscored is None, not "" (which int() would refuse)
                 required=False, initial=str(score.score) if score else None)
             self.fields[f"why_{c.code}"] = forms.CharField(
                 label=f"Why you gave {c.name.lower()} this score", required=False, max_length=3000,
@@ -142,24 +154,11 @@ class AmountsForm(Form):
         self.lines = lines
         for line in lines:
             current = getattr(line, field)
-            self.fields[f"line_{line.pk}"] = forms.CharField(
+            self.fields[f"line_{line.pk}"] = MoneyField(
                 label=f"{line.stream.get_kind_display()}, {fy_label(line.financial_year)}",
                 help_text=f"Asked for: {format_pounds(line.requested)}",
                 initial=f"{current:.2f}" if current is not None else f"{line.requested:.2f}",
-                error_messages={"required": "Enter an amount in pounds, like 12500.00"},
-                widget=forms.TextInput(attrs={"class": "govuk-input--width-10", "inputmode": "decimal",
-                                              "spellcheck": "false"}))
-
-    def clean(self):
-        data = super().clean()
-        for line in self.lines:
-            name = f"line_{line.pk}"
-            if name in data:
-                try:
-                    data[name] = parse_pounds(data[name])
-                except MoneyError as exc:
-                    self.add_error(name, str(exc))
-        return data
+                required_message="Enter an amount in pounds, like 12500.00")
 
     def amounts(self) -> dict:
         return {line.pk: self.cleaned_data[f"line_{line.pk}"] for line in self.lines}
@@ -183,10 +182,10 @@ class WithdrawForm(Form):
 
 class PaymentForm(Form):
     instalment = forms.IntegerField(widget=forms.HiddenInput)
-    paid_on = forms.DateField(label="Date paid", help_text="For example, 2026-12-14 (year-month-day)",
-                              widget=forms.DateInput(attrs={"type": "date"}),
-                              error_messages={"required": "Enter the date it was paid",
-                                              "invalid": "Enter a real date, like 2026-12-14"})
+    paid_on = IsoDateField(label="Date paid", help_text="For example, 2026-12-14 (year-month-day)",
+                           widget=forms.DateInput(attrs={"type": "date"}),
+                           required_message="Enter the date it was paid", invalid_message="Enter a real date, like 2026-12-14",
+                           latest=timezone.localdate, latest_message="The date paid cannot be in the future")
 
 
 def _id(value: str) -> int | None:

@@ -165,6 +165,8 @@ def meeting(request, reference):
             _error(form, exc)
         else:
             messages.success(request, "Meeting arranged. Everyone has been emailed a calendar invitation.")
+            for warning in form.warnings:
+                messages.warning(request, warning)
             return _back(reference)
     return render(request, "casework/form.html", {
         "case": case, "form": form, "title": "Rearrange the meeting" if current else "Arrange the meeting",

@@ -44,3 +44,23 @@ class SessionRefreshMiddleware:
             if touched is None or now - touched >= SESSION_REFRESH_SECONDS:
                 request.session[_TOUCHED] = now
         return self.get_response(request)
+
+
+class NoStoreMiddleware:
+    """Nothing a signed-in user sees, and no download, is kept by the browser or a shared cache.
+
+    A page left in the browser's history or a proxy's cache would show case details, amounts or a
+    cluster's figures to the next person at the computer after sign-out.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        signed_in = bool(user is not None and user.is_authenticated)
+        if signed_in or response.has_header("Content-Disposition"):
+            response["Cache-Control"] = "no-store"
+            response["Pragma"] = "no-cache"
+        return response

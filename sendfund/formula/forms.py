@@ -8,29 +8,17 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Fieldset, Fluid, Layout, Size, Submit
 from django import forms
 
+from sendfund.core.fields import IsoDateField, ModelChoiceField, MoneyField
 from sendfund.core.forms import PrivacyScreen
 from sendfund.core.money import MoneyError, parse_pounds
 from sendfund.core.years import ay_label, fy_label
 
 from .models import FactorKind, FormulaVersion, RunKind
 
-
-class PoundsField(forms.CharField):
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "decimal", "spellcheck": "false"}))
-        super().__init__(*args, **kwargs)
-
-    def clean(self, value):
-        value = super().clean(value)
-        if value in ("", None):
-            return None
-        try:
-            amount = parse_pounds(value)
-        except MoneyError as exc:
-            raise forms.ValidationError(str(exc)) from None
-        if amount < 0:
-            raise forms.ValidationError("Enter an amount of 0 or more")
-        return amount
+# Every money input is core's MoneyField (strict, bounded by its column; never negative).
+PoundsField = MoneyField
+# A unit value is kept in FormulaFactor.value (max_digits=14, 6 decimal places): 8 whole digits.
+UNIT_VALUE_MAX_DIGITS = 10
 
 
 def _share_field(label: str) -> forms.DecimalField:
@@ -44,9 +32,9 @@ def _share_field(label: str) -> forms.DecimalField:
 class VersionForm(PrivacyScreen, forms.Form):
     name = forms.CharField(max_length=150, error_messages={"required": "Enter a name for the version"})
     description = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
-    valid_from = forms.DateField(label="Valid from", help_text="For example, 2019-04-01",
-                                 error_messages={"required": "Enter the date the version applies from",
-                                                 "invalid": "Enter a date like 2019-04-01"})
+    valid_from = IsoDateField(label="Valid from", help_text="For example, 2019-04-01",
+                              required_message="Enter the date the version applies from",
+                              invalid_message="Enter a date like 2019-04-01")
     lump_sum_per_school = PoundsField(label="Lump sum for each school, in pounds", required=False)
     lump_sum_per_cluster = PoundsField(label="Lump sum for each cluster, in pounds", required=False)
     protection_floor = forms.DecimalField(
@@ -81,8 +69,6 @@ class VersionForm(PrivacyScreen, forms.Form):
                 value = parse_pounds(amount)
             except MoneyError as exc:
                 raise forms.ValidationError(f"Line {number}: {exc}") from None
-            if value < 0:
-                raise forms.ValidationError(f"Line {number}: enter an amount of 0 or more")
             if code.strip() in out:
                 raise forms.ValidationError(f"Line {number}: {code.strip()} is listed twice")
             out[code.strip()] = value
@@ -95,7 +81,8 @@ class VersionForm(PrivacyScreen, forms.Form):
         for ind in self.indicators:
             self.fields[f"weight_{ind.code}"] = _share_field(ind.name)
             weight_fields.append(Field.text(f"weight_{ind.code}", field_width=5))
-            self.fields[f"unit_{ind.code}"] = PoundsField(label=ind.name, required=False)
+            self.fields[f"unit_{ind.code}"] = PoundsField(label=ind.name, required=False,
+                                                          max_digits=UNIT_VALUE_MAX_DIGITS)
             unit_fields.append(Field.text(f"unit_{ind.code}", field_width=10))
             if ind.is_need:
                 self.fields[f"need_{ind.code}"] = _share_field(ind.name)
@@ -151,7 +138,7 @@ class VersionForm(PrivacyScreen, forms.Form):
 
 
 class RunForm(forms.Form):
-    version = forms.ModelChoiceField(queryset=FormulaVersion.objects.all(), label="Formula version",
+    version = ModelChoiceField(queryset=FormulaVersion.objects.all(), label="Formula version",
                                      empty_label=None, error_messages={"required": "Choose a formula version"})
     financial_year = forms.TypedChoiceField(label="Financial year of the allocation", coerce=int)
     academic_year = forms.TypedChoiceField(label="Census and clusters from", coerce=int)

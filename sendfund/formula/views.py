@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import math
 
@@ -11,12 +9,16 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
 from sendfund.accounts.decorators import requires
 from sendfund.accounts.scoping import clusters_of, get_in_scope_or_404
+from sendfund.core.downloads import export_response
 from sendfund.core.errors import DomainError
+from sendfund.core.exports import Column, Table
+from sendfund.core.fields import whole_number
 from sendfund.registry.models import Cluster, Indicator
 from sendfund.registry.selectors import membership_years
 
@@ -175,10 +177,10 @@ def _need_funding_svg(run, results) -> str:
 def run_compare(request, pk):
     run = _run_or_404(pk)
     others = list(selectors.run_list().exclude(pk=run.pk)[:50])
-    other_pk = request.GET.get("with", "")
+    other_pk = whole_number(request.GET.get("with"))
     comparison = None
-    if other_pk.isdigit():
-        other = next((o for o in others if o.pk == int(other_pk)), None)
+    if other_pk is not None:
+        other = next((o for o in others if o.pk == other_pk), None)
         if other is None:
             raise Http404("No such run")
         comparison = selectors.run_compare(run=run, other=other)
@@ -223,59 +225,28 @@ def _rows_for_download(run: FormulaRun):
     return header, rows
 
 
+_TEXT_COLUMNS = {"cluster_code", "cluster", "protected", "clear_evidence", "top_n", "invite"}
+
+
 @requires(can_view_formula)
 def run_download(request, pk, fmt):
     run = _run_or_404(pk)
     header, rows = _rows_for_download(run)
-    filename = f"formula-run-{run.pk}-{run.fy_label.replace(' ', '-')}"
-    if fmt == "csv":
-        buf = io.StringIO()
-        writer = csv.writer(buf, lineterminator="\n")
-        writer.writerow(header)
-        writer.writerows([[f"{v:.2f}" if hasattr(v, "quantize") else v for v in row] for row in rows])
-        response = HttpResponse(buf.getvalue(), content_type="text/csv; charset=utf-8")
-    elif fmt == "xlsx":
-        response = HttpResponse(_xlsx(run, header, rows),
-                                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    else:
-        raise Http404("No such format")
-    response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
-    return response
-
-
-def _xlsx(run: FormulaRun, header: list, rows: list) -> bytes:
-    import xlsxwriter
-
-    buf = io.BytesIO()
-    book = xlsxwriter.Workbook(buf, {"in_memory": True})
-    money = book.add_format({"num_format": "£#,##0.00"})
-    bold = book.add_format({"bold": True})
-    sheet = book.add_worksheet("Allocation and gap")
-    sheet.write_row(0, 0, header, bold)
-    money_cols = {i for i, h in enumerate(header) if h in ("allocation", "need_allocation", "gap") or
-                  h in run.components}
-    for r, row in enumerate(rows, start=1):
-        for c, value in enumerate(row):
-            if c in money_cols and value != "":
-                # Excel holds numbers as binary floating point; the CSV keeps exact pence.
-                sheet.write_number(r, c, float(value), money)
-            else:
-                sheet.write(r, c, value)
-    sheet.freeze_panes(1, 2)
-    about = book.add_worksheet("About this run")
-    facts = [("Version", run.version.name), ("Financial year", run.fy_label), ("Census and clusters", run.ay_label),
-             ("Pot", float(run.pot)), ("Kind", run.get_kind_display()), ("Scenarios", run.scenarios),
-             ("Inputs SHA-256", run.inputs_sha256), ("Run at", run.created_at.strftime("%Y-%m-%d %H:%M"))]
-    for i, (k, v) in enumerate(facts):
-        about.write(i, 0, k, bold)
-        about.write(i, 1, v, money if k == "Pot" else None)
-    schools = book.add_worksheet("Schools")
-    schools.write_row(0, 0, ["URN", "School", "Cluster", "Allocation"], bold)
-    for i, s in enumerate(run.schools.select_related("school", "cluster").order_by("cluster__name", "school__name"), 1):
-        schools.write_row(i, 0, [s.school.urn, s.school.name, s.cluster.name])
-        schools.write_number(i, 3, float(s.allocation), money)
-    book.close()
-    return buf.getvalue()
+    money = {"allocation", "need_allocation", "gap", *run.components}
+    columns = [Column(h, "money" if h in money else "text" if h in _TEXT_COLUMNS else "number") for h in header]
+    tables, facts = [Table("Allocation and gap", columns, rows, freeze_columns=2)], []
+    if fmt == "xlsx":  # the workbook also lists the schools and the run's facts; the CSV is the one table
+        schools = [[s.school.urn, s.school.name, s.cluster.name, s.allocation] for s in
+                   run.schools.select_related("school", "cluster").order_by("cluster__name", "school__name")]
+        tables.append(Table("Schools", [Column("URN", "integer"), Column("School", width=40),
+                                        Column("Cluster", width=30), Column("Allocation", "money")], schools))
+        facts = [("Version", run.version.name), ("Financial year", run.fy_label),
+                 ("Census and clusters", run.ay_label), ("Pot", run.pot), ("Kind", run.get_kind_display()),
+                 ("Scenarios", run.scenarios), ("Inputs SHA-256", run.inputs_sha256),
+                 ("Run at", timezone.localtime(run.created_at).replace(tzinfo=None))]
+    return export_response(user=request.user, fmt=fmt, stem=f"formula-run-{run.pk}-{run.fy_label}",
+                           title=f"Formula run {run.pk}: allocation and capacity gap, {run.fy_label}",
+                           tables=tables, facts=facts)
 
 
 @require_POST

@@ -181,3 +181,16 @@ def round_open(*, day=None):
     from .models import Round
 
     return Round.objects.open_on(day or timezone.localdate()).select_related("fund").order_by("-opens_on").first()
+
+
+def pot_allocations(*, round, kind: str, financial_years: list[int]) -> dict[int, Decimal]:
+    """What the round's stream of `kind` has allocated in each financial year (its full-year amount where
+    the year's pot is not allocated yet): the most any single cost line of a bid can ask for."""
+    stream = round.streams.filter(kind=kind).first()
+    if stream is None:
+        return {}
+    allocated = {row["pot__financial_year"]: row["total"] for row in LedgerEntry.objects.filter(
+        pot__stream=stream, pot__financial_year__in=financial_years,
+        kind__in=[EntryKind.ALLOCATION, EntryKind.ADJUSTMENT]).values("pot__financial_year")
+        .annotate(total=Sum("amount")).order_by()}
+    return {year: Decimal(allocated.get(year, stream.full_year_amount)).quantize(ZERO) for year in financial_years}

@@ -10,11 +10,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils import timezone
 
 from sendfund.core.audit import audit_record
 from sendfund.core.errors import DomainError
 from sendfund.core.money import format_pounds
-from sendfund.core.years import fy_label
+from sendfund.core.years import financial_year_of, fy_label
 
 from . import proration, selectors
 from .models import EntryKind, Fund, LedgerEntry, Pot, Stream
@@ -58,8 +59,13 @@ def _label(pot: Pot) -> str:
 def pot_allocate_year(*, fund: Fund, financial_year: int, actor=None) -> list[LedgerEntry]:
     """Allocate a financial year's money to each stream, prorated from the full-year amounts.
 
-    Raises DomainError if that year has been allocated already (change it with an adjustment instead).
+    Raises DomainError if that year has been allocated already (change it with an adjustment instead), or is
+    outside the fund's life (from the year it starts to the year it ends, or 10 years ahead if it has no end).
     """
+    first = financial_year_of(fund.starts_on)
+    last = financial_year_of(fund.ends_on) if fund.ends_on else financial_year_of(timezone.localdate()) + 10
+    if not first <= financial_year <= last:
+        raise DomainError(f"Choose a financial year from {fy_label(first)} to {fy_label(last)}.")
     streams = list(fund.streams.order_by("kind"))
     amounts = proration.financial_year_amounts(
         financial_year=financial_year, starts_on=fund.starts_on, ends_on=fund.ends_on,

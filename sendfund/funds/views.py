@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from sendfund.accounts.decorators import requires
 from sendfund.core.errors import DomainError
+from sendfund.core.fields import whole_number
 from sendfund.core.years import financial_year_of, fy_label
 
 from . import charts, selectors, services
@@ -52,7 +53,7 @@ def ledger(request):
     fund = _fund()
     year = request.GET.get("year", "")
     kind = request.GET.get("stream", "")
-    entries = selectors.ledger_entries(fund=fund, financial_year=int(year) if year.isdigit() else None,
+    entries = selectors.ledger_entries(fund=fund, financial_year=whole_number(year, maximum=9999),
                                        stream_kind=kind if kind in ("capacity", "development") else None)
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
     return render(request, "funds/ledger.html", {"fund": fund, "page": page})
@@ -62,13 +63,13 @@ def ledger(request):
 @requires(can_allocate)
 def allocate(request):
     fund = _fund()
-    year = request.POST.get("year", "")
+    year = whole_number(request.POST.get("year"), maximum=9999)
     try:
-        if not year.isdigit():
+        if year is None:
             raise DomainError("Choose the financial year to allocate.")
-        services.pot_allocate_year(fund=fund, financial_year=int(year), actor=request.user)
+        services.pot_allocate_year(fund=fund, financial_year=year, actor=request.user)
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, f"{fy_label(int(year))} allocated to the streams.")
+        messages.success(request, f"{fy_label(year)} allocated to the streams.")
     return redirect("funds:pot")

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 
+from sendfund.core.fields import whole_number
+
 from .models import Cluster, ClusterMembership, Indicator, School, SchoolFigure
 
 
@@ -44,8 +46,9 @@ def school_list(*, search: str = "", phase: str = "", academic_year: int | None 
     if search:
         term = search.strip()
         q = Q(name__icontains=term) | Q(town__icontains=term) | Q(postcode__istartswith=term)
-        if term.isdigit():
-            q |= Q(urn=int(term))
+        urn = whole_number(term)  # ASCII digits only: '²'.isdigit() is true, but int('²') fails
+        if urn is not None:
+            q |= Q(urn=urn)
         qs = qs.filter(q)
     if phase:
         qs = qs.filter(phase=phase)

@@ -5,6 +5,7 @@ from sendfund.accounts.decorators import requires
 from sendfund.accounts.permissions import can_use_apply, can_view_audit, can_view_registry
 from sendfund.accounts.scoping import clusters_of, get_in_scope_or_404
 from sendfund.core.audit import audit_timeline
+from sendfund.core.fields import search_text, whole_number
 from sendfund.core.paging import query_without_page
 
 from . import selectors
@@ -15,9 +16,9 @@ PAGE_SIZE = 25
 
 def _year(request) -> int | None:
     years = selectors.membership_years()
-    wanted = request.GET.get("year", "")
-    if wanted.isdigit() and int(wanted) in years:
-        return int(wanted)
+    wanted = whole_number(request.GET.get("year"), maximum=9999)
+    if wanted in years:
+        return wanted
     return years[0] if years else selectors.latest_year()
 
 
@@ -28,7 +29,7 @@ def _page(request, queryset):
 @requires(can_view_registry)
 def cluster_list(request):
     year = _year(request)
-    search = request.GET.get("q", "").strip()[:100]
+    search = search_text(request.GET.get("q"))
     page = _page(request, selectors.cluster_list(search=search, academic_year=year))
     return render(request, "registry/cluster_list.html", {"page": page, "search": search, "year": year,
                                                           "years": selectors.membership_years(),
@@ -51,7 +52,7 @@ def cluster_detail(request, code):
 @requires(can_view_registry)
 def school_list(request):
     year = _year(request)
-    search = request.GET.get("q", "").strip()[:100]
+    search = search_text(request.GET.get("q"))
     phase = request.GET.get("phase", "")
     if phase not in Phase.values:
         phase = ""

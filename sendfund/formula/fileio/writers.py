@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import csv
 from typing import IO
 
 import numpy as np
+
+from sendfund.core.exports import SafeWriter
 
 from ..engine import (
     Allocation,
@@ -80,7 +81,7 @@ def write_allocation_csv(
     if comparison is not None:
         header += ["current_allocation", "change", "change_per_pupil"]
         cmp_pos = np.searchsorted(comparison.clusters, alloc.clusters)
-    writer = csv.writer(out, lineterminator="\n")
+    writer = SafeWriter(out)
     writer.writerow(header)
     order = gap.ranking() if gap is not None else np.arange(alloc.clusters.size)
     yes = {True: "yes", False: "no"}
@@ -122,7 +123,7 @@ def write_allocation_csv(
 
 def write_schools_csv(out: IO[str], alloc: Allocation) -> None:
     """One row per school: URN, cluster, allocation and its breakdown, in pounds."""
-    writer = csv.writer(out, lineterminator="\n")
+    writer = SafeWriter(out)
     writer.writerow(["URN", "cluster", "allocation", *alloc.components])
     bd = alloc.school_breakdown_pence
     for i in range(alloc.schools.size):

@@ -119,7 +119,7 @@ def test_downloads(client_for, world):
     assert rows[0]["gap_rank"] == "1"
     response = client.get(reverse("formula:run-download", kwargs={"pk": world.formula_run.pk, "fmt": "xlsx"}))
     book = openpyxl.load_workbook(io.BytesIO(response.content))
-    assert book.sheetnames == ["Allocation and gap", "About this run", "Schools"]
+    assert book.sheetnames == ["About this file", "Allocation and gap", "Schools"]
     assert book["Allocation and gap"].max_row == 3
     assert client.get(reverse("formula:run-download", kwargs={"pk": world.formula_run.pk, "fmt": "pdf"})).status_code == 404
     response = client.get(reverse("formula:run-chart", kwargs={"pk": world.formula_run.pk, "name": "need-funding"}))
