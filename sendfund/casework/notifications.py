@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from sendfund.core.notify import email_on_commit, site_url
+from sendfund.registry.selectors import council_name
 
 
 def _cluster_emails(case) -> list[str]:
@@ -21,7 +22,7 @@ def _manage_link(case) -> str:
 
 
 def _send(to, subject, lines, attachments=None):
-    email_on_commit(to=to, subject=subject, body="\n\n".join(lines) + "\n\nNorfolk County Council, SEND cluster funding",
+    email_on_commit(to=to, subject=subject, body="\n\n".join(lines) + "\n\n" + council_name() + ", SEND cluster funding",
                     attachments=attachments)
 
 

@@ -97,10 +97,14 @@ def run_inputs(*, academic_year: int, document: dict, pot_pence: int, previous: 
     memberships = list(ClusterMembership.objects.filter(academic_year=academic_year)
                        .values_list("school_id", "school__urn", "cluster_id"))
     clusters = {c.pk: c for c in Cluster.objects.filter(pk__in={m[2] for m in memberships})}
-    indicators = list(Indicator.objects.filter(figures__academic_year=academic_year).distinct().order_by("sort_order", "code"))
+    # Only counts enter the formula (rates and scores such as absence are never summed); a figure the DfE did
+    # not publish counts as 0, like a missing one.
+    indicators = list(Indicator.objects.filter(figures__academic_year=academic_year, unit=Indicator.Unit.COUNT)
+                      .distinct().order_by("sort_order", "code"))
     values: dict[int, dict[str, int]] = defaultdict(dict)
     for school_id, code, value in SchoolFigure.objects.filter(
-            academic_year=academic_year, school_id__in=[m[0] for m in memberships]).values_list(
+            academic_year=academic_year, school_id__in=[m[0] for m in memberships], value__isnull=False,
+            indicator__unit=Indicator.Unit.COUNT).values_list(
             "school_id", "indicator__code", "value"):
         values[school_id][code] = value
     memberships.sort(key=lambda m: m[1])

@@ -13,6 +13,6 @@ class RegistryConfig(AppConfig):
         register(order=20, text="Clusters", url_name="registry:cluster-list", check=can_view_registry, area="manage",
                  description="Every cluster, its schools and their census figures by year.")
         register(order=25, text="Schools", url_name="registry:school-list", check=can_view_registry, area="manage",
-                 description="Search Norfolk's schools by name, town, postcode or URN.")
+                 description="Search the council's schools by name, town, postcode or URN.")
         register(order=20, text="Your cluster", url_name="registry:your-cluster", check=can_use_apply, area="apply",
                  description="Your cluster's schools and their census figures.")

@@ -17,7 +17,7 @@ DATA = Path(settings.BASE_DIR) / "data" / "dfe-school-census-2019"
 @pytest.fixture
 def norfolk(db):
     spine_import(path=DATA / "england_spine_2017-18_norfolk.csv", la_code=926)
-    census_import(path=DATA / "norfolk_census_2018-19.csv", la_code=926, add_missing_schools=True)
+    census_import(academic_year=2018, path=DATA / "norfolk_census_2018-19.csv", la_code=926, add_missing_schools=True)
     return demo_clusters_build(la_code=926, academic_year=2018)
 
 
