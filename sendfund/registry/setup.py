@@ -17,9 +17,11 @@ from django.db import transaction
 from sendfund.accounts.services import organisation_for_la
 from sendfund.core.audit import audit_record
 from sendfund.core.errors import DomainError
+from sendfund.core.years import ay_label
 
 from .census import census_import
 from .importers import links_import, spine_import
+from .memberships import carry_forward_apply, carry_forward_plan
 from .models import ClusterMembership, Council, School
 from .services import demo_clusters_build
 from .tables import ImportFailed
@@ -119,12 +121,30 @@ def la_setup(*, la_code: int, org_id: str = "", build_clusters: bool = True, act
             progress(census_import(path=path, la_code=la_code, academic_year=year, skip_unknown_schools=True,
                                    actor=actor).summary())
     if build_clusters:
-        for year, _files in CENSUS_FILES:
-            if ClusterMembership.objects.filter(academic_year=year, school__la_code=la_code).exists():
-                progress(f"AY {year}/{(year + 1) % 100:02d}: the council's clusters are loaded; none built.")
-                continue
-            clusters = demo_clusters_build(la_code=la_code, academic_year=year, actor=actor)
-            progress(f"AY {year}/{(year + 1) % 100:02d}: {len(clusters)} illustrative clusters built.")
+        _illustrative_clusters(la_code=la_code, actor=actor, progress=progress)
     named = School.objects.filter(la_code=la_code).exclude(name__startswith="School URN").count()
     progress(f"Done: {named} of {School.objects.filter(la_code=la_code).count()} schools named.")
     return council
+
+
+def _illustrative_clusters(*, la_code: int, actor, progress: Callable[[str], None]) -> None:
+    """When the council has loaded no clusters of its own: build them for the earliest census year held, then
+    carry them forward to each later census year (successors keep their school's cluster; a new school joins the
+    nearest host's cluster), so the same clusters can be compared across years."""
+    if ClusterMembership.objects.filter(school__la_code=la_code).exclude(cluster__is_illustrative=True).exists():
+        progress("The council's own clusters are loaded, so no illustrative clusters were built.")
+        return
+    years = sorted(year for year, _files in CENSUS_FILES)
+    held = set(ClusterMembership.objects.filter(school__la_code=la_code).values_list("academic_year", flat=True))
+    first = years[0]
+    if first not in held:
+        clusters = demo_clusters_build(la_code=la_code, academic_year=first, actor=actor)
+        progress(f"{ay_label(first)}: {len(clusters)} illustrative clusters built.")
+    for before, year in zip(years, years[1:], strict=False):
+        if year in held:
+            continue
+        plan = carry_forward_plan(la_code=la_code, from_year=before, to_year=year)
+        carry_forward_apply(la_code=la_code, from_year=before, to_year=year, actor=actor,
+                            new_schools={s.urn: c for s, c in plan.new})
+        progress(f"{ay_label(year)}: clusters carried forward from {ay_label(before)}: {len(plan.continuing)} schools "
+                 f"stay, {len(plan.converted)} converted, {len(plan.closed)} closed, {len(plan.new)} new.")
