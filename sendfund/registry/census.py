@@ -96,7 +96,7 @@ def recognise(table: _Table, *, expected: str | None = None) -> Layout:
             missing = [c for c in layout.signature if c not in header]
             what = (f"the columns {', '.join(missing)} are missing" if missing
                     else "none of its indicator columns is there")
-            seen = f"it looks like {found[0].name}" if found else f"found the columns {_first(table.columns)}"
+            seen = f"it looks like the {found[0].name}" if found else f"found the columns {_first(table.columns)}"
             raise ImportFailed(f"{table.name}, row 1 (the header): expected {layout.describe()}; {what} ({seen})")
         return layout
     if len(found) == 1:

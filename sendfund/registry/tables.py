@@ -148,7 +148,7 @@ def _count(table: _Table, row: int, column: str, text: str) -> int | None:
     if not _ASCII_COUNT.fullmatch(text):
         if text.startswith("-") and _ASCII_COUNT.fullmatch(text[1:]):
             table.fail(row, column, f"{_shown(text)} is negative; a count cannot be less than 0")
-        if len(text) > 9 and _ASCII_COUNT.fullmatch(text):
+        if re.fullmatch(r"[0-9]+", text, re.ASCII):
             table.fail(row, column, f"{_shown(text)} is too large for a count of pupils")
         table.fail(row, column, f"{_shown(text)} is not a whole number: a count is written with the digits 0 to 9 "
                                 "only, with no commas, spaces or signs (or a DfE code such as x, z, c or NA)")
