@@ -206,3 +206,20 @@ def test_a_membership_list_loads_clusters_hosts_and_years(council_schools, tmp_p
         (120777, "Acle", 2018), (120777, "Acle", 2022), (120778, "Acle", 2022)]
     cluster = ClusterMembership.objects.first().cluster
     assert (cluster.host_school.urn, cluster.host_email, cluster.is_illustrative) == (120778, "host@acle.example", False)
+
+
+def test_outcomes_load_as_rates_and_scores_with_suppressed_values_not_published(db):
+    from django.core.management import call_command
+
+    census_import(path=DATA / "dfe-school-census-2019" / "norfolk_census_2018-19.csv", la_code=926,
+                  academic_year=2018, add_missing_schools=True)
+    call_command("import_outcomes", la=926, stdout=__import__("io").StringIO())
+    absence = SchoolFigure.objects.filter(indicator__code="absence_pct", academic_year=2018)
+    persistent = SchoolFigure.objects.filter(indicator__code="persistent_absence_pct", academic_year=2018)
+    assert absence.count() == 416 and not absence.filter(measure__isnull=True).exists()
+    assert persistent.filter(measure__isnull=True).count() == 24  # SUPP in 24 Norfolk rows (SOURCE.md)
+    progress8 = SchoolFigure.objects.filter(indicator__code="progress8")
+    # 84 Norfolk KS4 rows, 81 of them schools in the January 2019 census (SOURCE.md); the other 3 are skipped.
+    assert progress8.count() == 81 and progress8.filter(measure__isnull=False).count() == 56
+    assert SchoolFigure.objects.filter(indicator__code="attainment8", measure__isnull=False).exists()
+    assert not SchoolFigure.objects.filter(indicator__unit="percent", value__isnull=False).exists()
