@@ -55,6 +55,8 @@ class Layout:
     descriptors: dict[str, str]
     indicators: dict[str, tuple[str, str, str, bool, int]]  # column -> (code, name, unit, is_need, sort order)
     types: tuple[str, ...]
+    without: tuple[str, ...] = ()
+    school_name: str = ""
 
     def describe(self) -> str:
         return f"the {self.name}: columns {', '.join(self.signature)} and one or more of {', '.join(self.indicators)}"
@@ -71,7 +73,8 @@ def layouts() -> dict[str, Layout]:
                            laestab=d["laestab"], la=d["la"], estab=d["estab"], year=d["year"], type=d["type"],
                            skip_rows={k: tuple(v.split()) for k, v in d["skip_rows"].items()},
                            descriptors=d["descriptors"],
-                           indicators={k: tuple(v) for k, v in d["indicators"].items()}, types=tuple(d["types"]))
+                           indicators={k: tuple(v) for k, v in d["indicators"].items()}, types=tuple(d["types"]),
+                           without=tuple(d["without"]), school_name=d["school_name"])
     return out
 
 
@@ -86,7 +89,8 @@ def recognise(table: _Table, *, expected: str | None = None) -> Layout:
     """The publication whose columns the header carries. Raises ImportFailed naming what was expected and found."""
     header = set(table.columns)
     found = [lay for lay in layouts().values()
-             if set(lay.signature) <= header and any(c in header for c in lay.indicators)]
+             if set(lay.signature) <= header and any(c in header for c in lay.indicators)
+             and not header & set(lay.without)]
     if expected is not None:
         layout = layouts().get(expected)
         if layout is None:
@@ -174,7 +178,7 @@ class _Row:
 
 
 def _parse_row(table: _Table, layout: Layout, number: int, row: dict[str, str], present: list[str]) -> _Row:
-    urn = _urn(table, number, layout.urn, row[layout.urn]) if row.get(layout.urn) else None
+    urn = _urn(table, number, layout.urn, row[layout.urn]) if layout.urn and row.get(layout.urn) else None
     laestab = None
     if layout.laestab and row.get(layout.laestab):
         text = row[layout.laestab]
@@ -184,7 +188,7 @@ def _parse_row(table: _Table, layout: Layout, number: int, row: dict[str, str], 
     elif layout.estab and row.get(layout.la, "").isascii() and row.get(layout.la, "").isdigit():
         estab = _count(table, number, layout.estab, row[layout.estab])
         laestab = int(row[layout.la]) * 10000 + estab if estab is not None and estab < 10000 else None
-    if urn is None and laestab is None:
+    if urn is None and laestab is None and not layout.school_name:
         table.fail(number, layout.urn, "the row has neither a URN nor a LAESTAB, so the school cannot be found")
     school_type = row.get(layout.type, "") if layout.type else ""
     if layout.type and school_type not in layout.types:
@@ -253,6 +257,9 @@ def census_import(*, path: Path | str, la_code: int, academic_year: int | None =
         return result
     present = [c for c in lay.indicators if c in table.columns]
 
+    if lay.school_name and keys is None:
+        raise ImportFailed(f"{table.name}: the file names schools without a URN or LAESTAB; match the names to the "
+                           "registry first (manage.py match_school_names) and import it with the reviewed mapping")
     parsed: list[_Row] = []
     for number, row in table.rows:
         if any(row.get(col) in values for col, values in lay.skip_rows.items()):
@@ -278,7 +285,7 @@ def census_import(*, path: Path | str, la_code: int, academic_year: int | None =
     targets: list[tuple[_Row, School | None]] = []
     for p in parsed:
         school = by_urn.get(p.urn) if p.urn else by_laestab.get(p.laestab)
-        column = lay.urn if p.urn or not lay.laestab else lay.laestab
+        column = lay.school_name or (lay.urn if p.urn or not lay.laestab else lay.laestab)
         if school is None and skip_unknown_schools:
             result.skipped += 1
             continue

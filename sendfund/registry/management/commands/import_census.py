@@ -1,6 +1,9 @@
 import datetime as dt
 
+from django.core.management.base import CommandError
+
 from sendfund.registry.census import census_import, layouts
+from sendfund.registry.names import name_keyed_import
 
 from ._base import ImportCommand
 
@@ -22,8 +25,17 @@ class Command(ImportCommand):
         parser.add_argument("--add-missing-schools", action="store_true",
                             help="Add schools that are not in the registry instead of stopping")
         parser.add_argument("--encoding", default="utf-8-sig")
+        parser.add_argument("--mapping", help="for a file that names schools without URNs: the officer's reviewed "
+                                              "mapping from match_school_names")
+        parser.add_argument("--la-name", help="with --mapping: only the rows whose la_name is this")
 
     def handle(self, *args, **options):
+        if options["mapping"]:
+            if options["year"] is None:
+                raise CommandError("Give the academic year with --year")
+            self.run_import(lambda **kw: name_keyed_import(**kw)[0], path=options["path"], mapping=options["mapping"],
+                            la_code=options["la"], academic_year=options["year"], la_name=options["la_name"])
+            return
         self.run_import(census_import, path=options["path"], la_code=options["la"], academic_year=options["year"],
                         census_date=options["census_date"], add_missing_schools=options["add_missing_schools"],
                         layout=options["layout"], encoding=options["encoding"])
