@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 
 from sendfund.core.models import AuditEvent
+from sendfund.formula.selectors import cluster_capacity_evidence
 from sendfund.formula.services import formula_run_create, formula_version_save
 from sendfund.registry.memberships import carry_forward_apply, carry_forward_plan
 from sendfund.registry.models import Cluster, ClusterMembership, Council, Phase, School
@@ -17,8 +18,8 @@ from sendfund.registry.setup import la_setup
 pytestmark = pytest.mark.django_db
 
 
-def _formula_run(academic_year: int):
-    version = formula_version_save(
+def _formula_run(academic_year: int, version=None):
+    version = version or formula_version_save(
         actor=None, name="Test formula", valid_from=dt.date(2018, 4, 1),
         weights={"pupils": Decimal("0.6"), "fsm": Decimal("0.2"), "sen_support": Decimal("0.2")},
         need_weights={"sen_support": Decimal("0.5"), "ehc_plans": Decimal("0.5")})
@@ -82,8 +83,19 @@ def test_norfolk_reproduces_the_published_totals_for_2019_and_2023_and_carries_c
     for school, _c in plan.closed:
         assert not ClusterMembership.objects.filter(school=school, academic_year=2022).exists()
     assert AuditEvent.objects.filter(verb="registry.memberships_carried_forward").exists()
-    run = _formula_run(2022)
+    first = _formula_run(2018)
+    run = _formula_run(2022, version=first.version)
     assert run.cluster_count == Cluster.objects.filter(memberships__academic_year=2022).distinct().count()
+    # Evidence over years counts the census years the registry holds: AY 2018/19 then AY 2022/23.
+    before = dict(first.clusters.values_list("cluster_id", "above_threshold"))
+    for result in run.clusters.all():
+        expected = (2 if before.get(result.cluster_id) else 1) if result.above_threshold else 0
+        assert result.years_above == expected, result.cluster
+    clear = run.clusters.filter(years_above=2).select_related("cluster").first()
+    assert clear is not None, "some Norfolk cluster is short of funding in both censuses"
+    evidence = cluster_capacity_evidence(cluster=clear.cluster, run=run)
+    assert [y.census_year_label for y in evidence.census_years] == ["AY 2022/23", "AY 2018/19"]
+    assert any("(the census years AY 2018/19 and AY 2022/23)" in s for s in evidence.sentences)
 
 
 def la_totals_for(schools, year, code):
