@@ -151,19 +151,20 @@ def _year(table: _Table, layout: Layout, academic_year: int | None) -> int:
             raise ImportFailed(f"{table.name}: the file does not say which year it is; give the academic year "
                                "(for example 2022 for AY 2022/23)")
         return academic_year
-    years = set()
+    years: dict[int, int] = {}  # year -> first row with it
     for number, row in table.rows:
         match = _YEAR.fullmatch(row[layout.year])
         if not match:
             table.fail(number, layout.year, f"{_shown(row[layout.year])} is not a year like 202223")
-        years.add(int(match.group(1)))
-    if len(years) != 1:
-        raise ImportFailed(f"{table.name}, column {layout.year}: the file holds more than one year "
-                           f"({', '.join(map(str, sorted(years)))}); import one year at a time")
-    year = years.pop()
+        years.setdefault(int(match.group(1)), number)
+        if len(years) > 1:
+            table.fail(number, layout.year, f"the file holds more than one year ({', '.join(map(str, sorted(years)))}); "
+                                            "import one year at a time")
+    if not years:
+        raise ImportFailed(f"{table.name}: the file has a header but no rows")
+    year, first = next(iter(years.items()))
     if academic_year is not None and academic_year != year:
-        raise ImportFailed(f"{table.name}, column {layout.year}: the file is for the academic year starting {year}, "
-                           f"not {academic_year}")
+        table.fail(first, layout.year, f"the file is for the academic year starting {year}, not {academic_year}")
     return year
 
 

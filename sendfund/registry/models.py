@@ -55,6 +55,29 @@ class Council(TimeStampedModel):
         return self.name
 
 
+class CouncilSetup(TimeStampedModel):
+    """One run of la_setup started from the administrator's page: its progress, step by step."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Waiting to start"
+        RUNNING = "running", "Running"
+        DONE = "done", "Finished"
+        FAILED = "failed", "Stopped with a problem"
+
+    la_code = models.PositiveSmallIntegerField()
+    org_id = models.CharField(max_length=40, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    steps = models.JSONField(default=list, help_text="What each finished step did, in order")
+    problem = models.TextField(blank=True)
+    started_by = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"Setting up LA {self.la_code} ({self.get_status_display().lower()})"
+
+
 class SchoolLink(models.Model):
     """A predecessor or successor link from GIAS (a school that converted or merged gets a new URN)."""
 

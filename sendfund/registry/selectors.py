@@ -14,6 +14,13 @@ def council():
     return Council.objects.order_by("pk").first()
 
 
+def council_setups() -> list:
+    """The latest setups started from the administrator's page, newest first."""
+    from .models import CouncilSetup
+
+    return list(CouncilSetup.objects.select_related("started_by")[:10])
+
+
 def council_name() -> str:
     """The council's name for letters and emails ("Norfolk County Council"), or "the council" before setup."""
     found = council()

@@ -22,7 +22,7 @@ from sendfund.core.years import ay_label
 from .census import census_import
 from .importers import links_import, spine_import
 from .memberships import carry_forward_apply, carry_forward_plan
-from .models import ClusterMembership, Council, School
+from .models import ClusterMembership, Council, CouncilSetup, School
 from .services import demo_clusters_build
 from .tables import ImportFailed
 
@@ -148,3 +148,24 @@ def _illustrative_clusters(*, la_code: int, actor, progress: Callable[[str], Non
                             new_schools={s.urn: c for s, c in plan.new})
         progress(f"{ay_label(year)}: clusters carried forward from {ay_label(before)}: {len(plan.continuing)} schools "
                  f"stay, {len(plan.converted)} converted, {len(plan.closed)} closed, {len(plan.new)} new.")
+
+
+@transaction.atomic
+def council_setup_start(*, la_code: int, org_id: str = "", actor=None) -> CouncilSetup:
+    """Start setting up a council in the background (the page shows its progress). Raises DomainError for an LA
+    code that is not an English LA, or when the site already runs for another council."""
+    la = local_authority(la_code=la_code)
+    other = Council.objects.exclude(la_code=la_code).first()
+    if other is not None:
+        raise DomainError(f"This site is set up for {other.name} (LA {other.la_code}); a site runs for one council",
+                          field="la_code")
+    if CouncilSetup.objects.filter(status__in=[CouncilSetup.Status.QUEUED, CouncilSetup.Status.RUNNING]).exists():
+        raise DomainError("A setup is already running; wait for it to finish", field="la_code")
+    setup = CouncilSetup.objects.create(la_code=la_code, org_id=org_id,
+                                        started_by=actor if getattr(actor, "is_authenticated", False) else None)
+    audit_record(actor=actor, verb="registry.council_setup_started", target=setup,
+                 after={"la_code": la_code, "council": council_name(la), "org_id": org_id})
+    from .tasks import council_setup_run
+
+    transaction.on_commit(lambda: council_setup_run.enqueue(setup_id=setup.pk))
+    return setup
