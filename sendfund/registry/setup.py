@@ -71,6 +71,10 @@ def council_name(la: LocalAuthority) -> str:
     """How the council is usually named: 'Cambridgeshire County Council', 'London Borough of Hackney'."""
     if la.la_code == 201:
         return "City of London Corporation"
+    if la.name.endswith(", City of"):  # the DfE's "Bristol, City of"
+        return f"{la.name.removesuffix(', City of')} City Council"
+    if la.name.endswith(", County of"):
+        return f"{la.name.removesuffix(', County of')} Council"
     if la.kind == "SC":
         return f"{la.name} County Council"
     if la.kind in ("ILB", "OLB") and not la.name.startswith(("Kensington", "Kingston", "Westminster")):

@@ -96,3 +96,14 @@ def test_carrying_forward_from_the_page_applies_the_officers_choices(client_for,
     assert response.status_code == 302
     got = dict(ClusterMembership.objects.filter(academic_year=2022).values_list("school__urn", "cluster__name"))
     assert got == {121001: "Alpha cluster", 150001: "Alpha cluster", 150002: "Beta cluster"}
+
+
+@pytest.mark.parametrize(("name", "kind", "expected"), [
+    ("Norfolk", "SC", "Norfolk County Council"), ("Hackney", "ILB", "London Borough of Hackney"),
+    ("Barnsley", "MD", "Barnsley Council"), ("Bristol, City of", "UA", "Bristol City Council"),
+    ("Herefordshire, County of", "UA", "Herefordshire Council"),
+])
+def test_council_names_read_as_councils_name_themselves(name, kind, expected):
+    from sendfund.registry.setup import LocalAuthority, council_name
+
+    assert council_name(LocalAuthority(1, name, "E1", kind)) == expected
