@@ -9,6 +9,7 @@ import gzip
 import io
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 from django.conf import settings
@@ -53,18 +54,28 @@ def _read_gz_csv(path: Path):
     return csv.DictReader(io.StringIO(gzip.decompress(path.read_bytes()).decode("utf-8")))
 
 
-def local_authority(*, la_code: int) -> LocalAuthority:
-    """The LA's name and ONS code from the shipped files. Raises DomainError for a code that is not an English LA."""
+@cache
+def _local_authorities() -> dict[int, LocalAuthority]:
     kinds = {}
     with LA_LIST.open(encoding="utf-8-sig", newline="") as f:
         for row in csv.DictReader(f):
             if row["LA Number"].isdigit() and row["Type"]:
                 kinds[int(row["LA Number"])] = row["Type"]
+    out = {}
     for row in _read_gz_csv(SPC_2023):
-        if row["old_la_code"] == str(la_code):
-            return LocalAuthority(la_code, row["la_name"], row["new_la_code"], kinds.get(la_code, ""))
-    raise DomainError(f"{la_code} is not the code of an English local authority with schools in the January 2023 "
-                      "census; use the DfE's 3-digit LA code, for example 926 for Norfolk", field="la")
+        code = int(row["old_la_code"])
+        if code not in out:
+            out[code] = LocalAuthority(code, row["la_name"], row["new_la_code"], kinds.get(code, ""))
+    return out
+
+
+def local_authority(*, la_code: int) -> LocalAuthority:
+    """The LA's name and ONS code from the shipped files. Raises DomainError for a code that is not an English LA."""
+    found = _local_authorities().get(la_code)
+    if found is None:
+        raise DomainError(f"{la_code} is not the code of an English local authority with schools in the January "
+                          "2023 census; use the DfE's 3-digit LA code, for example 926 for Norfolk", field="la")
+    return found
 
 
 def council_name(la: LocalAuthority) -> str:
