@@ -225,7 +225,7 @@ def _school_fields(row: _Row, la_code: int) -> dict:
     fields = {"phase": CENSUS_PHASES.get(row.school_type, Phase.OTHER)} if row.school_type else {}
     if row.laestab:
         fields["estab"] = row.laestab % 10000
-    for key in ("name", "trust", "school_type", "town"):
+    for key in ("name", "trust", "school_type", "town", "district"):
         if key in d:
             fields[key] = d[key][:School._meta.get_field(key).max_length]
     if "postcode" in d:
@@ -317,7 +317,9 @@ def census_import(*, path: Path | str, la_code: int, academic_year: int | None =
                     fields["estab"] = p.laestab % 10000
                 school = School.objects.create(urn=p.urn, la_code=la_code, **fields)
                 added.append(f"URN {p.urn} (row {p.number})")
-            elif fields and any(getattr(school, k) != v for k, v in fields.items()):
+            elif fields and school.town:
+                fields.pop("town", None)  # a town from the school list is more precise than the census's district
+            if school is not None and fields and any(getattr(school, k) != v for k, v in fields.items()):
                 for k, v in fields.items():
                     setattr(school, k, v)
                 school.save(update_fields=[*fields, "updated_at"])

@@ -190,7 +190,7 @@ def carry_forward_plan(*, la_code: int, from_year: int, to_year: int) -> CarryFo
         key = _postcode_key(school.postcode)
         suggestion = None
         if key and host_keys:
-            suggestion = min(host_keys, key=lambda h: (h[0].town != school.town, _distance(key, h[2]), h[0].urn))[1]
+            suggestion = min(host_keys, key=lambda h: (h[0].district != school.district, _distance(key, h[2]), h[0].urn))[1]
         plan.new.append((school, suggestion))
     return plan
 

@@ -30,6 +30,7 @@ class School(TimeStampedModel):
     town = models.CharField(max_length=100, blank=True)
     postcode = models.CharField(max_length=10, blank=True)
     trust = models.CharField(max_length=200, blank=True, help_text="Academy trust, as the DfE census names it")
+    district = models.CharField(max_length=100, blank=True, help_text="Local government district, as the census names it")
     is_open = models.BooleanField(default=True)
 
     class Meta:

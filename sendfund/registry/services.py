@@ -107,7 +107,7 @@ def demo_clusters_build(*, la_code: int, academic_year: int, actor=None) -> list
             if cluster is None:
                 cluster = cluster_create(name=name, host_school=host, actor=actor, is_illustrative=True)
             clusters[host.pk] = cluster
-        host_keys = [(h, h.town, _postcode_key(h.postcode)) for h in hosts]
+        host_keys = [(h, h.district, _postcode_key(h.postcode)) for h in hosts]
         placed = defaultdict(int)
         for school in sorted(schools, key=lambda s: s.urn):
             if school.pk in clusters:
@@ -116,7 +116,7 @@ def demo_clusters_build(*, la_code: int, academic_year: int, actor=None) -> list
                 key = _postcode_key(school.postcode)
                 if key is None:
                     continue
-                host = min(host_keys, key=lambda hk: (hk[1] != school.town, _distance(key, hk[2]), hk[0].urn))[0]
+                host = min(host_keys, key=lambda hk: (hk[1] != school.district, _distance(key, hk[2]), hk[0].urn))[0]
                 target = clusters[host.pk]
             membership_set(school=school, cluster=target, academic_year=academic_year, actor=actor)
             placed[target.pk] += 1
