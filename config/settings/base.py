@@ -60,6 +60,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.csp",
                 "sendfund.core.context_processors.service",
+                "sendfund.registry.context_processors.council",
             ],
             "builtins": ["sendfund.core.templatetags.sendfund"],
         },

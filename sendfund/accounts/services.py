@@ -10,9 +10,16 @@ from .permissions import forget_roles
 from .roles import CLUSTER_ROLES, Role
 
 
-def organisation_for_la(*, name: str = "Norfolk County Council") -> Organisation:
-    """The one local authority organisation (created on first use)."""
-    org, _ = Organisation.objects.get_or_create(kind=Organisation.Kind.LOCAL_AUTHORITY, defaults={"name": name})
+def organisation_for_la(*, name: str | None = None) -> Organisation:
+    """The one local authority organisation (created on first use); given a name, it takes that name (the council
+    the site is set up for)."""
+    org, _ = Organisation.objects.get_or_create(kind=Organisation.Kind.LOCAL_AUTHORITY,
+                                                defaults={"name": name or "Norfolk County Council"})
+    if name and org.name != name:
+        before = {"name": org.name}
+        org.name = name
+        org.save(update_fields=["name", "updated_at"])
+        audit_record(actor=None, verb="organisation.renamed", target=org, before=before, after={"name": name})
     return org
 
 

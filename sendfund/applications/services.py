@@ -18,6 +18,7 @@ from sendfund.core.errors import DomainError
 from sendfund.core.notify import email_on_commit, site_url
 from sendfund.funds.models import Round, StreamKind
 from sendfund.registry.models import Cluster
+from sendfund.registry.selectors import council_name
 
 from . import permissions, selectors
 from .models import (
@@ -363,7 +364,7 @@ def application_transition(*, application: Application, to: str, actor, reason: 
         _email(application, "application_submitted", to=[*_writer_emails(application), actor.email],
                subject=f"Application {application.reference} submitted",
                body=(f"Your cluster's application {application.reference} has been submitted to "
-                     "Norfolk County Council.\n\nWe will contact your cluster host to arrange a "
+                     f"{council_name()}.\n\nWe will contact your cluster host to arrange a "
                      f"meeting.\n\nSign in to see it: {link}\n"))
     elif to == Status.AWAITING_SIGN_OFF:
         application.sent_back_reason = ""

@@ -4,7 +4,9 @@ import datetime as dt
 
 from django.conf import settings
 
-PRODID = "-//Norfolk County Council//SEND cluster funding//EN"
+from sendfund.registry.selectors import council_name
+
+PRODID = "-//SendFund//SEND cluster funding//EN"
 
 
 def _escape(text: str) -> str:
@@ -47,7 +49,7 @@ def meeting_ics(*, meeting, organiser_email: str, attendee_emails: list[str], no
         f"SUMMARY:{_escape(f'SEND cluster funding meeting: {case.cluster.name} ({case.reference})')}",
         f"LOCATION:{_escape(location)}",
         f"DESCRIPTION:{_escape(description)}",
-        f"ORGANIZER;CN=Norfolk County Council:mailto:{organiser_email}",
+        f"ORGANIZER;CN={council_name()}:mailto:{organiser_email}",
         *[f"ATTENDEE;ROLE=REQ-PARTICIPANT;RSVP=TRUE:mailto:{email}" for email in attendee_emails],
         "STATUS:CONFIRMED",
         "END:VEVENT", "END:VCALENDAR",

@@ -10,8 +10,7 @@ from django.utils import timezone
 
 from sendfund.accounts.selectors import cluster_recipients
 from sendfund.core.notify import notification_queue, site_url
-
-SIGNATURE = "Norfolk County Council, SEND cluster funding"
+from sendfund.registry.selectors import council_name
 
 
 def _cluster_emails(case) -> list[str]:
@@ -39,7 +38,7 @@ def _send(to, subject, lines, attachments=None, *, case=None, template: str = "e
                    "context": {"reference": case.reference, "cluster": case.cluster.name}}
         if to_cluster:
             details["cluster_id"] = case.cluster_id
-    notification_queue(to=to, subject=subject, body="\n\n".join([*lines, SIGNATURE]), template=template,
+    notification_queue(to=to, subject=subject, body="\n\n".join([*lines, f"{council_name()}, SEND cluster funding"]), template=template,
                        attachments=attachments, **details)
 
 

@@ -13,6 +13,7 @@ from sendfund.core.audit import audit_record
 from sendfund.core.errors import DomainError
 from sendfund.core.money import format_pounds, from_pence, largest_remainder, to_pence
 from sendfund.core.years import fy_bounds, fy_label
+from sendfund.registry.selectors import council_name
 
 from . import letters, permissions, workdays
 from .models import (
@@ -360,5 +361,5 @@ def invitation_send(*, cluster, round_, actor):
                         f"which closes on {round_.closes_on:%-d %B %Y}.",
                         "What the evidence shows:", text,
                         f"Apply online: {site_url('/apply/')}",
-                        "Norfolk County Council, SEND cluster funding"]))
+                        f"{council_name()}, SEND cluster funding"]))
     return invitation

@@ -91,16 +91,20 @@ class RunInputs:
 
 
 def run_inputs(*, academic_year: int, document: dict, pot_pence: int, previous: FormulaRun | None,
-               scenarios: int, seed: int) -> RunInputs:
+               scenarios: int, seed: int, evidence: FormulaRun | None = None) -> RunInputs:
     """Every school in a cluster in the year, with its census figures (missing figures count as 0),
     and the SHA-256 of all of it with the parameters: the identity of a run's inputs. Four queries."""
     memberships = list(ClusterMembership.objects.filter(academic_year=academic_year)
                        .values_list("school_id", "school__urn", "cluster_id"))
     clusters = {c.pk: c for c in Cluster.objects.filter(pk__in={m[2] for m in memberships})}
-    indicators = list(Indicator.objects.filter(figures__academic_year=academic_year).distinct().order_by("sort_order", "code"))
+    # Only counts enter the formula (rates and scores such as absence are never summed); a figure the DfE did
+    # not publish counts as 0, like a missing one.
+    indicators = list(Indicator.objects.filter(figures__academic_year=academic_year, unit=Indicator.Unit.COUNT)
+                      .distinct().order_by("sort_order", "code"))
     values: dict[int, dict[str, int]] = defaultdict(dict)
     for school_id, code, value in SchoolFigure.objects.filter(
-            academic_year=academic_year, school_id__in=[m[0] for m in memberships]).values_list(
+            academic_year=academic_year, school_id__in=[m[0] for m in memberships], value__isnull=False,
+            indicator__unit=Indicator.Unit.COUNT).values_list(
             "school_id", "indicator__code", "value"):
         values[school_id][code] = value
     memberships.sort(key=lambda m: m[1])
@@ -117,6 +121,7 @@ def run_inputs(*, academic_year: int, document: dict, pot_pence: int, previous: 
         "parameters": document,
         "pot_pence": pot_pence,
         "previous": previous.inputs_sha256 if previous else None,
+        "evidence_previous": evidence.inputs_sha256 if evidence else None,
         "scenarios": scenarios,
         "seed": seed,
     }
@@ -129,6 +134,21 @@ def previous_run(*, financial_year: int) -> FormulaRun | None:
     """Last year's adopted allocation (the latest allocation run for the year before)."""
     return (FormulaRun.objects.filter(financial_year=financial_year - 1, kind=RunKind.ALLOCATION)
             .order_by("-created_at", "-id").first())
+
+
+def evidence_run(*, academic_year: int, before: FormulaRun | None = None) -> FormulaRun | None:
+    """The run whose evidence a run on `academic_year`'s census builds on: the latest allocation run on the census
+    year before it that the registry holds (not the calendar year before: censuses may be years apart). With
+    `before`, only runs made before that one. Two queries."""
+    from sendfund.registry.selectors import census_years
+
+    earlier = [y for y in census_years() if y < academic_year]
+    if not earlier:
+        return None
+    qs = FormulaRun.objects.filter(kind=RunKind.ALLOCATION, academic_year=earlier[0])
+    if before is not None:
+        qs = qs.filter(created_at__lt=before.created_at)
+    return qs.order_by("-financial_year", "-created_at", "-id").first()
 
 
 def previous_year(*, run: FormulaRun | None) -> engine.PreviousYear | None:
@@ -257,7 +277,28 @@ class CapacityEvidence:
     invite: bool
     top_frequency: float | None
     scenarios: int
+    census_years: list[EvidenceYear] = field(default_factory=list)
     sentences: list[str] = field(default_factory=list)
+
+    @property
+    def census_years_used(self) -> str:
+        """'AY 2018/19 and AY 2022/23': the census years the evidence counts, oldest first."""
+        labels = [y.census_year_label for y in reversed(self.census_years)]
+        return labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " and " + labels[-1]
+
+
+@dataclass
+class EvidenceYear:
+    """A cluster's need against its funding in one census year (from the allocation run on that census)."""
+
+    census_year_label: str
+    financial_year_label: str
+    run: FormulaRun
+    allocation: Decimal
+    funding_share: float
+    need_share: float | None
+    ratio: float | None
+    above: bool
 
 
 def latest_allocation_run(*, year: int | None = None) -> FormulaRun | None:
@@ -300,8 +341,30 @@ def cluster_capacity_evidence(*, cluster: Cluster, year: int | None = None, run:
         years_above=result.years_above, clear_evidence=result.clear_evidence, top=result.top, invite=result.invite,
         top_frequency=result.top_frequency, scenarios=run.scenarios,
     )
+    ev.census_years = cluster_evidence_years(cluster=cluster, run=run, count=max(years_required, 2), first=result)
     ev.sentences = evidence_sentences(ev)
     return ev
+
+
+def cluster_evidence_years(*, cluster: Cluster, run: FormulaRun, count: int, first: RunCluster | None = None
+                           ) -> list[EvidenceYear]:
+    """The cluster's need against its funding in `run`'s census year and the census years before it that the
+    registry holds, newest first, up to `count` of them: each from the allocation run on that census that the
+    evidence built on. `first` is the cluster's result in `run`, when the caller has it. Three queries a year."""
+    threshold = float(run.parameters.get("evidence_threshold", "1.2"))
+    out: list[EvidenceYear] = []
+    current: FormulaRun | None = run
+    while current is not None and len(out) < count:
+        result = first if current is run and first is not None else (
+            RunCluster.objects.filter(run=current, cluster=cluster).first())
+        if result is None:
+            break
+        ratio = result.combined_ratio
+        out.append(EvidenceYear(ay_label(current.academic_year), fy_label(current.financial_year), current,
+                                result.allocation, result.funding_share, result.combined_need_share, ratio,
+                                ratio is not None and math.isfinite(ratio) and ratio > threshold))
+        current = evidence_run(academic_year=current.academic_year, before=current)
+    return out
 
 
 def evidence_sentences(ev: CapacityEvidence) -> list[str]:
@@ -327,13 +390,15 @@ def evidence_sentences(ev: CapacityEvidence) -> list[str]:
     if ev.gap_rank is not None:
         s.append(f"Your cluster is number {ev.gap_rank} of {ev.cluster_count} when clusters are ranked by how far "
                  f"the formula falls short of need.")
+    years = f" (the census years {ev.census_years_used})" if len(ev.census_years) > 1 else ""
     if ev.clear_evidence:
-        s.append(f"Your need has been more than {ev.threshold} times your share of the money for {ev.years_above} "
-                 f"years in a row. This counts as clear evidence for the capacity stream.")
+        s.append(f"Your need has been more than {ev.threshold} times your share of the money in the last "
+                 f"{ev.years_above} census years the council holds{years}. This counts as clear evidence for the "
+                 "capacity stream.")
     else:
         s.append(f"Clear evidence for the capacity stream means need above {ev.threshold} times your share of the "
-                 f"money for {ev.years_required} years in a row; your cluster has {ev.years_above} "
-                 f"{'year' if ev.years_above == 1 else 'years'}.")
+                 f"money in each of the last {ev.years_required} census years the council holds; your cluster has "
+                 f"{ev.years_above} {'year' if ev.years_above == 1 else 'years'} in a row{years}.")
     if ev.top_frequency is not None and ev.scenarios:
         s.append(f"When we tried {ev.scenarios:,} other reasonable sets of formula weights, your cluster stayed in "
                  f"the top {ev.run.parameters.get('top_n', 10)} in {_pct(ev.top_frequency)} of them.")

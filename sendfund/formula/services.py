@@ -145,7 +145,8 @@ def formula_run_create(
     seed: int = 0,
 ) -> FormulaRun:
     """Allocate `pot` by `version` to the clusters of `academic_year`, using last year's allocation run
-    for protection and evidence over years; store the inputs' identity and every result. An allocation
+    for protection and the run on the census year before (the registry's, however many years back) for evidence
+    over years; store the inputs' identity and every result. An allocation
     run needs a version valid by the end of its financial year. Raises DomainError when the inputs do
     not fit (no schools, a floor the pot cannot afford, a version not yet valid...)."""
     if pot < 0 or pot != pot.quantize(Decimal("0.01")):
@@ -158,9 +159,11 @@ def formula_run_create(
     document = selectors.version_document(version=FormulaVersion.objects.prefetch_related(
         "factors__indicator", "targeted__cluster").get(pk=version.pk))
     previous = selectors.previous_run(financial_year=financial_year)
+    # Evidence over years counts census years, not financial years: it builds on the run on the census before.
+    evidence = selectors.evidence_run(academic_year=academic_year)
     pot_pence = to_pence(pot)
     inputs = selectors.run_inputs(academic_year=academic_year, document=document, pot_pence=pot_pence,
-                                  previous=previous, scenarios=scenarios, seed=seed)
+                                  previous=previous, scenarios=scenarios, seed=seed, evidence=evidence)
     if inputs.table is None:
         raise DomainError(f"No school is in a cluster in the academic year starting {academic_year}", field="academic_year")
     try:
@@ -168,7 +171,7 @@ def formula_run_create(
         prev = selectors.previous_year(run=previous)
         alloc = engine.allocate(inputs.table, pot_pence=pot_pence, version=ver, previous=prev)
         need, _ = ver.resolved_need(inputs.table.columns)
-        gap = engine.need_gap(alloc, version=ver, previous=prev) if need else None
+        gap = engine.need_gap(alloc, version=ver, previous=selectors.previous_year(run=evidence)) if need else None
         sens = engine.sensitivity(alloc, gap, n_scenarios=scenarios, seed=seed) if scenarios and gap is not None else None
     except engine.FormulaInputError as exc:
         raise DomainError(f"The formula cannot run: {exc}") from exc
@@ -224,7 +227,8 @@ def formula_run_verify(*, run: FormulaRun) -> tuple[bool, str]:
     """Recompute a run from today's registry figures: (True, message) if the inputs' identity and
     every cluster's allocation are the same; otherwise (False, what differs). Writes nothing."""
     inputs = selectors.run_inputs(academic_year=run.academic_year, document=run.parameters, pot_pence=to_pence(run.pot),
-                                  previous=run.previous, scenarios=run.scenarios, seed=run.seed)
+                                  previous=run.previous, scenarios=run.scenarios, seed=run.seed,
+                                  evidence=selectors.evidence_run(academic_year=run.academic_year, before=run))
     if inputs.sha256 != run.inputs_sha256:
         return False, "The figures, clusters or parameters have changed since this run, so a new run would differ."
     ver = selectors.engine_version(document=run.parameters, columns=inputs.table.columns)

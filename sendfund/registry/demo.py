@@ -1,26 +1,21 @@
-"""Demo data for the registry: real Norfolk schools and census figures, grouped into illustrative clusters."""
-
-from django.conf import settings
+"""Demo data for the registry: Norfolk set up from the shipped files (real schools, the January 2019 and January
+2023 censuses, 2018-19 outcomes), grouped into illustrative clusters for AY 2018/19 and AY 2022/23."""
 
 from sendfund.accounts.demo import CLUSTER_PEOPLE, OTHER_HOST, demo_user
 from sendfund.accounts.roles import Role
 from sendfund.accounts.services import membership_grant
 
-from .importers import census_import, links_import, spine_import
-from .services import cluster_update, demo_clusters_build
+from .models import Cluster
+from .services import cluster_update
+from .setup import la_setup
 
-DATA = settings.BASE_DIR / "data"
 NORFOLK = 926
 
 
 def load(context) -> None:
-    out = context.stdout
-    out.write(spine_import(path=DATA / "dfe-school-census-2019" / "england_spine_2017-18_norfolk.csv", la_code=NORFOLK).summary())
-    out.write(census_import(path=DATA / "dfe-school-census-2019" / "norfolk_census_2018-19.csv", la_code=NORFOLK,
-                            add_missing_schools=True).summary())
-    out.write(links_import(path=DATA / "gias-norfolk" / "gias_links_norfolk_20250422.csv").summary())
-    clusters = demo_clusters_build(la_code=NORFOLK, academic_year=2018)
-    out.write(f"{len(clusters)} illustrative clusters for AY 2018/19.")
+    la_setup(la_code=NORFOLK, org_id="GB-LAE-NFK", progress=lambda text: context.stdout.write(text[:200]))
+    # The clusters of AY 2018/19 (both years use the same hosts where the secondary school kept its URN).
+    clusters = Cluster.objects.filter(memberships__academic_year=2018).distinct()
     context.clusters = sorted(clusters, key=lambda c: c.name)
 
     # Cluster sign-ins: host, SEND lead and certifier of the first cluster; a host of the second.

@@ -29,6 +29,8 @@ class School(TimeStampedModel):
     school_type = models.CharField(max_length=120, blank=True, help_text="As the DfE describes it")
     town = models.CharField(max_length=100, blank=True)
     postcode = models.CharField(max_length=10, blank=True)
+    trust = models.CharField(max_length=200, blank=True, help_text="Academy trust, as the DfE census names it")
+    district = models.CharField(max_length=100, blank=True, help_text="Local government district, as the census names it")
     is_open = models.BooleanField(default=True)
 
     class Meta:
@@ -40,6 +42,41 @@ class School(TimeStampedModel):
     @property
     def laestab(self) -> str:
         return f"{self.la_code}{self.estab:04d}" if self.estab is not None else ""
+
+
+class Council(TimeStampedModel):
+    """The local authority this site runs for: set by `la_setup` from the LA code (one row)."""
+
+    la_code = models.PositiveSmallIntegerField(unique=True, help_text="DfE (old) LA code, e.g. 926")
+    name = models.CharField(max_length=150, help_text="As pages name the council, e.g. Norfolk County Council")
+    area_code = models.CharField(max_length=9, blank=True, help_text="ONS/GSS code of the LA, e.g. E10000020")
+    org_id = models.CharField(max_length=40, blank=True, help_text="org-id.guide identifier, e.g. GB-LAE-NFK")
+
+    def __str__(self):
+        return self.name
+
+
+class CouncilSetup(TimeStampedModel):
+    """One run of la_setup started from the administrator's page: its progress, step by step."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Waiting to start"
+        RUNNING = "running", "Running"
+        DONE = "done", "Finished"
+        FAILED = "failed", "Stopped with a problem"
+
+    la_code = models.PositiveSmallIntegerField()
+    org_id = models.CharField(max_length=40, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    steps = models.JSONField(default=list, help_text="What each finished step did, in order")
+    problem = models.TextField(blank=True)
+    started_by = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"Setting up LA {self.la_code} ({self.get_status_display().lower()})"
 
 
 class SchoolLink(models.Model):
@@ -92,9 +129,16 @@ class ClusterMembership(models.Model):
 
 
 class Indicator(models.Model):
-    """A countable school characteristic: a proxy for the formula, a measure of need, or both."""
+    """A school characteristic: a count (a proxy for the formula, a measure of need, or both), or a rate or score
+    (absence, attainment) that describes a school but is never summed by the formula."""
+
+    class Unit(models.TextChoices):
+        COUNT = "count", "Pupils"
+        PERCENT = "percent", "Per cent"
+        SCORE = "score", "Score"
 
     code = models.SlugField(max_length=40, unique=True)
+    unit = models.CharField(max_length=10, choices=Unit.choices, default=Unit.COUNT)
     name = models.CharField(max_length=120)
     description = models.TextField(blank=True)
     is_need = models.BooleanField(default=False, help_text="Counts as evidence of need (SEN support, EHC plans)")
@@ -127,13 +171,16 @@ class ImportBatch(models.Model):
 
 
 class SchoolFigure(models.Model):
-    """One indicator's count for one school in one academic year's census."""
+    """One indicator's figure for one school in one academic year: a count in `value`, or a rate or score in
+    `measure`. Both empty means the DfE did not publish it for that school and year (x, z, c, NA, SUPP...)."""
 
     school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="figures")
     indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="figures")
     academic_year = models.PositiveSmallIntegerField(help_text="Start year of the census's academic year")
     census_date = models.DateField()
-    value = models.PositiveIntegerField()
+    value = models.PositiveIntegerField(null=True, blank=True, help_text="A count; empty = not published")
+    measure = models.DecimalField(max_digits=8, decimal_places=2, null=True, blank=True,
+                                  help_text="A rate (per cent) or score; empty = not published or a count")
     batch = models.ForeignKey(ImportBatch, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
 
     class Meta:
@@ -142,4 +189,12 @@ class SchoolFigure(models.Model):
         indexes = [models.Index(fields=["academic_year", "indicator"], name="figure_year_indicator_idx")]
 
     def __str__(self):
-        return f"{self.school.urn} {self.indicator.code} {ay_label(self.academic_year)}: {self.value}"
+        return f"{self.school.urn} {self.indicator.code} {ay_label(self.academic_year)}: {self.shown}"
+
+    @property
+    def is_published(self) -> bool:
+        return self.value is not None or self.measure is not None
+
+    @property
+    def shown(self):
+        return self.value if self.value is not None else self.measure

@@ -8,7 +8,31 @@ from django.db.models.functions import Coalesce
 
 from sendfund.core.fields import whole_number
 
-from .models import Cluster, ClusterMembership, Indicator, School, SchoolFigure
+from .models import Cluster, ClusterMembership, Council, Indicator, School, SchoolFigure
+
+
+def council():
+    """The council this site runs for (set by la_setup), or None before any council is set up."""
+    return Council.objects.order_by("pk").first()
+
+
+def council_setups() -> list:
+    """The latest setups started from the administrator's page, newest first."""
+    from .models import CouncilSetup
+
+    return list(CouncilSetup.objects.select_related("started_by")[:10])
+
+
+def council_name() -> str:
+    """The council's name for letters and emails ("Norfolk County Council"), or "the council" before setup."""
+    found = council()
+    return found.name if found else "the council"
+
+
+def census_years() -> list[int]:
+    """Academic years for which the registry holds census counts, newest first (2022 = AY 2022/23)."""
+    return list(SchoolFigure.objects.filter(indicator__unit=Indicator.Unit.COUNT).order_by("-academic_year")
+                .values_list("academic_year", flat=True).distinct())
 
 
 def latest_year() -> int | None:
@@ -66,14 +90,27 @@ class FigureTable:
     totals: dict[str, int]
 
 
+NOT_PUBLISHED = "not published"
+
+
+def _shown(value, measure):
+    """A figure as a page shows it: the count, the rate or score, or NOT_PUBLISHED."""
+    if value is not None:
+        return value
+    return measure if measure is not None else NOT_PUBLISHED
+
+
 def figures_for_schools(*, schools: list[School], academic_year: int) -> FigureTable:
-    indicators = indicator_list()
+    """The counts (pupils, FSM, SEN...) of some schools in a year with their totals; figures the DfE did not
+    publish show as such and count as 0 in the totals."""
+    indicators = [i for i in indicator_list() if i.unit == Indicator.Unit.COUNT]
     values = defaultdict(dict)
-    for school_id, code, value in (SchoolFigure.objects.filter(school__in=schools, academic_year=academic_year)
+    for school_id, code, value in (SchoolFigure.objects.filter(school__in=schools, academic_year=academic_year,
+                                                               indicator__unit=Indicator.Unit.COUNT)
                                    .values_list("school_id", "indicator__code", "value")):
-        values[school_id][code] = value
+        values[school_id][code] = _shown(value, None)
     rows = [{"school": s, "values": [values[s.pk].get(i.code) for i in indicators]} for s in schools]
-    totals = {i.code: sum(values[s.pk].get(i.code) or 0 for s in schools) for i in indicators}
+    totals = {i.code: sum(v for s in schools if isinstance(v := values[s.pk].get(i.code), int)) for i in indicators}
     return FigureTable(indicators, rows, totals)
 
 
@@ -85,8 +122,8 @@ def cluster_schools(*, cluster: Cluster, academic_year: int) -> list[School]:
 def school_figures_by_year(*, school: School) -> FigureTable:
     indicators = indicator_list()
     values = defaultdict(dict)
-    for year, code, value in school.figures.values_list("academic_year", "indicator__code", "value"):
-        values[year][code] = value
+    for year, code, value, measure in school.figures.values_list("academic_year", "indicator__code", "value", "measure"):
+        values[year][code] = _shown(value, measure)
     rows = [{"year": y, "values": [values[y].get(i.code) for i in indicators]} for y in sorted(values, reverse=True)]
     return FigureTable(indicators, rows, {})
 
@@ -97,5 +134,5 @@ def school_memberships(*, school: School) -> list[ClusterMembership]:
 
 def la_totals(*, la_code: int, academic_year: int) -> dict[str, int]:
     """Sum of each indicator over an LA's schools in a year (for checks against DfE's published totals)."""
-    qs = SchoolFigure.objects.filter(school__la_code=la_code, academic_year=academic_year)
+    qs = SchoolFigure.objects.filter(school__la_code=la_code, academic_year=academic_year, value__isnull=False)
     return dict(qs.values_list("indicator__code").annotate(total=Sum("value")).order_by())

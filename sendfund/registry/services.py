@@ -83,9 +83,10 @@ def _distance(a: tuple[str, int, int], b: tuple[str, int, int]) -> tuple[int, in
 def demo_clusters_build(*, la_code: int, academic_year: int, actor=None) -> list[Cluster]:
     """Group an LA's state-funded schools into illustrative clusters around its secondary schools.
 
-    Norfolk's real cluster lists are not public. Each state-funded secondary school in the year's census hosts one
-    cluster; every other state-funded school joins the secondary school nearest by postcode
-    (same postcode district and sector first, then the nearest district number in the same area).
+    Real cluster lists are not public. Each state-funded secondary school in the year's census hosts one cluster;
+    every other state-funded school joins the nearest host: in the same local government district first (the
+    census names it), then by postcode (same area, nearest district number, nearest sector); ties go to the lower
+    URN. It works for any English council whose schools have postcodes (the January 2023 census gives them).
     Documented in docs/adr/0005-illustrative-clusters.md. Running it again changes nothing.
     """
     candidates = School.objects.filter(la_code=la_code).exclude(phase=Phase.INDEPENDENT)
@@ -95,7 +96,9 @@ def demo_clusters_build(*, la_code: int, academic_year: int, actor=None) -> list
     hosts = sorted((s for s in schools if s.phase in (Phase.SECONDARY, Phase.ALL_THROUGH) and _postcode_key(s.postcode)),
                    key=lambda s: s.urn)
     if not hosts:
-        raise DomainError("There are no open state-funded secondary schools to build clusters around")
+        raise DomainError(f"LA {la_code} has no state-funded secondary school with a postcode in the census for the "
+                          f"academic year starting {academic_year}, so there is nothing to build clusters around; "
+                          "load the council's own cluster list instead")
     clusters = {}
     with transaction.atomic():
         for host in hosts:
@@ -104,7 +107,7 @@ def demo_clusters_build(*, la_code: int, academic_year: int, actor=None) -> list
             if cluster is None:
                 cluster = cluster_create(name=name, host_school=host, actor=actor, is_illustrative=True)
             clusters[host.pk] = cluster
-        host_keys = [(h, _postcode_key(h.postcode)) for h in hosts]
+        host_keys = [(h, h.district, _postcode_key(h.postcode)) for h in hosts]
         placed = defaultdict(int)
         for school in sorted(schools, key=lambda s: s.urn):
             if school.pk in clusters:
@@ -113,7 +116,7 @@ def demo_clusters_build(*, la_code: int, academic_year: int, actor=None) -> list
                 key = _postcode_key(school.postcode)
                 if key is None:
                     continue
-                host = min(host_keys, key=lambda hk: (_distance(key, hk[1]), hk[0].urn))[0]
+                host = min(host_keys, key=lambda hk: (hk[1] != school.district, _distance(key, hk[2]), hk[0].urn))[0]
                 target = clusters[host.pk]
             membership_set(school=school, cluster=target, academic_year=academic_year, actor=actor)
             placed[target.pk] += 1

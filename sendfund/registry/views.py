@@ -1,15 +1,26 @@
+import tempfile
+from pathlib import Path
+
+from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 
 from sendfund.accounts.decorators import requires
-from sendfund.accounts.permissions import can_use_apply, can_view_audit, can_view_registry
+from sendfund.accounts.permissions import can_administer, can_use_apply, can_view_audit, can_view_registry
 from sendfund.accounts.scoping import clusters_of, get_in_scope_or_404
 from sendfund.core.audit import audit_timeline
+from sendfund.core.errors import DomainError
 from sendfund.core.fields import search_text, whole_number
 from sendfund.core.paging import query_without_page
+from sendfund.core.years import ay_label
 
 from . import selectors
-from .models import Cluster, Phase, School
+from . import setup as setup_service
+from .forms import CarryForwardForm, CouncilSetupForm, MembershipUploadForm
+from .memberships import carry_forward_apply, carry_forward_plan, cluster_memberships_import
+from .models import Cluster, CouncilSetup, Phase, School
+from .permissions import can_manage_clusters
 
 PAGE_SIZE = 25
 
@@ -98,3 +109,95 @@ def your_cluster(request):
 def your_cluster_detail(request, code):
     cluster = get_in_scope_or_404(Cluster.objects.select_related("host_school"), request.user, cluster_path="pk", code=code)
     return render(request, "registry/cluster_detail.html", {**_cluster_context(cluster, _year(request)), "area": "apply"})
+
+
+# --- setting up the council, its own clusters, and carrying clusters forward ------------------------
+
+
+@requires(can_administer)
+def council_setup(request):
+    if request.method == "POST":
+        form = CouncilSetupForm(request.POST)
+        if form.is_valid():
+            try:
+                started = setup_service.council_setup_start(la_code=form.cleaned_data["la_code"],
+                                                            org_id=form.cleaned_data["org_id"], actor=request.user)
+            except DomainError as exc:
+                form.add_error("la_code" if exc.field == "la_code" else None, exc.message)
+            else:
+                return redirect("registry:council-setup-detail", pk=started.pk)
+    else:
+        form = CouncilSetupForm()
+    return render(request, "registry/council_setup.html", {
+        "form": form, "council": selectors.council(), "setups": selectors.council_setups()})
+
+
+@requires(can_administer)
+def council_setup_detail(request, pk):
+    setup = get_object_or_404(CouncilSetup, pk=pk)
+    return render(request, "registry/council_setup_detail.html", {"setup": setup})
+
+
+@requires(can_manage_clusters)
+def membership_import(request):
+    council = selectors.council()
+    result = None
+    if request.method == "POST":
+        form = MembershipUploadForm(request.POST, request.FILES)
+        if form.is_valid() and council is None:
+            form.add_error(None, "Set up the council first, so the site knows which schools are the council's")
+        elif form.is_valid():
+            upload = form.cleaned_data["file"]
+            with tempfile.TemporaryDirectory() as folder:
+                path = Path(folder) / "upload.csv"
+                path.write_bytes(upload.read())
+                try:
+                    result = cluster_memberships_import(path=path, la_code=council.la_code, name=upload.name[:100],
+                                                        actor=request.user)
+                except DomainError as exc:
+                    form.add_error("file", exc.message)
+            if result is not None:
+                messages.success(request, result.summary())
+                return redirect("registry:cluster-list")
+    else:
+        form = MembershipUploadForm()
+    return render(request, "registry/membership_import.html", {"form": form, "council": council})
+
+
+def _carry_years(request) -> tuple[int | None, int | None]:
+    years = sorted(selectors.census_years())
+    held = set(selectors.membership_years())
+    wanted_to = request.GET.get("to", "")
+    to_year = int(wanted_to) if wanted_to.isdigit() and int(wanted_to) in years else (years[-1] if years else None)
+    earlier = [y for y in held if to_year is not None and y < to_year]
+    return (max(earlier) if earlier else None), to_year
+
+
+@requires(can_manage_clusters)
+def carry_forward(request):
+    council = selectors.council()
+    from_year, to_year = _carry_years(request)
+    plan, form, problem = None, None, None
+    if council is None or from_year is None or to_year is None:
+        problem = "There are no clusters in an earlier census year to carry forward."
+    else:
+        try:
+            plan = carry_forward_plan(la_code=council.la_code, from_year=from_year, to_year=to_year)
+        except DomainError as exc:
+            problem = exc.message
+    if plan is not None:
+        clusters = list(Cluster.objects.filter(memberships__academic_year=from_year).distinct().order_by("name"))
+        form = CarryForwardForm(request.POST or None, plan=plan, clusters=clusters)
+        if request.method == "POST" and form.is_valid():
+            by_code = {c.code: c for c in clusters}
+            chosen = {school.urn: by_code.get(form.cleaned_data[f"school_{school.urn}"]) for school, _s in plan.new}
+            try:
+                carry_forward_apply(la_code=council.la_code, from_year=from_year, to_year=to_year,
+                                    new_schools=chosen, actor=request.user)
+            except DomainError as exc:
+                form.add_error(None, exc.message)
+            else:
+                messages.success(request, f"Clusters carried forward to {ay_label(to_year)}")
+                return redirect(f"{reverse('registry:cluster-list')}?year={to_year}")
+    return render(request, "registry/carry_forward.html", {"plan": plan, "form": form, "problem": problem,
+                                                           "from_year": from_year, "to_year": to_year})

@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import math
+import re
 from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -93,16 +94,16 @@ def read_schools(path: str | Path | IO[str]) -> SchoolTable:
         if not row or all(not c.strip() for c in row):
             continue
         if len(row) != len(header):
-            raise FormulaInputError(f"{name} row {line}: {len(row)} values for {len(header)} columns")
+            raise FormulaInputError(f"{name} row {line} (counting the header as row 1): {len(row)} values for {len(header)} columns")
         urn = row[i_urn].strip()
         cluster = row[i_cluster].strip()
         if not urn:
-            raise FormulaInputError(f"{name} row {line} column 'URN': no URN")
+            raise FormulaInputError(f"{name} row {line} (counting the header as row 1) column 'URN': no URN")
         if not cluster:
-            raise FormulaInputError(f"{name} row {line} column 'cluster': school {urn} has no cluster")
+            raise FormulaInputError(f"{name} row {line} (counting the header as row 1) column 'cluster': school {urn} has no cluster")
         if urn in first_row:
             raise FormulaInputError(
-                f"{name} row {line} column 'URN': school {urn} is listed twice (first on row {first_row[urn]})"
+                f"{name} row {line} (counting the header as row 1) column 'URN': school {urn} is listed twice (first on row {first_row[urn]})"
             )
         first_row[urn] = line
         urns.append(urn)
@@ -110,16 +111,15 @@ def read_schools(path: str | Path | IO[str]) -> SchoolTable:
         for k, (i, col) in enumerate(indicators):
             raw = row[i].strip()
             if raw in MISSING:
-                raise FormulaInputError(f"{name} row {line} column {col!r}: no value (school {urn}); write 0 if none")
-            try:
-                x = float(raw.replace(",", ""))
-            except ValueError:
-                raise FormulaInputError(f"{name} row {line} column {col!r}: {raw!r} is not a number") from None
-            if not math.isfinite(x):
-                raise FormulaInputError(f"{name} row {line} column {col!r}: {raw!r} is not a number")
-            if x < 0:
-                raise FormulaInputError(f"{name} row {line} column {col!r}: {raw} is negative; counts are 0 or more")
-            values[k].append(x)
+                raise FormulaInputError(f"{name} row {line} (counting the header as row 1) column {col!r}: no value (school {urn}); write 0 if none")
+            # Counts are plain ASCII whole numbers: "1,234" is not read as 1234, nor "１２" or "1e3" as numbers.
+            if not _COUNT.fullmatch(raw):
+                if raw.startswith("-") and _COUNT.fullmatch(raw[1:]):
+                    raise FormulaInputError(f"{name} row {line} (counting the header as row 1) column {col!r}: "
+                                            f"{raw} is negative; counts are 0 or more")
+                raise FormulaInputError(f"{name} row {line} (counting the header as row 1) column {col!r}: "
+                                        f"{raw[:40]!r} is not a whole number (digits 0 to 9 only, no commas)")
+            values[k].append(float(raw))
     if not urns:
         raise FormulaInputError(f"{name}: there are no schools, only a header")
     return SchoolTable(
@@ -127,6 +127,9 @@ def read_schools(path: str | Path | IO[str]) -> SchoolTable:
         cluster=np.array(clusters),
         values={col: np.array(values[k]) for k, (_, col) in enumerate(indicators)},
     )
+
+
+_COUNT = re.compile(r"[0-9]{1,12}", re.ASCII)
 
 
 def _share(value: object, where: str) -> float:
@@ -285,19 +288,19 @@ def read_previous(path: str | Path | IO[str]) -> PreviousYear:
             line = reader.line_num
             clusters.append((row["cluster"] or "").strip())
             if not clusters[-1]:
-                raise FormulaInputError(f"{name} row {line} column 'cluster': no cluster")
-            pence.append(parse_pounds(row["allocation"] or "", where=f"{name} row {line} column 'allocation'"))
+                raise FormulaInputError(f"{name} row {line} (counting the header as row 1) column 'cluster': no cluster")
+            pence.append(parse_pounds(row["allocation"] or "", where=f"{name} row {line} (counting the header as row 1) column 'allocation'"))
             if "pupils" in header:
                 try:
                     pupils.append(float(row["pupils"]))
                 except (TypeError, ValueError):
-                    raise FormulaInputError(f"{name} row {line} column 'pupils': {row['pupils']!r} is not a number") from None
+                    raise FormulaInputError(f"{name} row {line} (counting the header as row 1) column 'pupils': {row['pupils']!r} is not a number") from None
             if "years_above_threshold" in header:
                 try:
                     years.append(int(row["years_above_threshold"] or 0))
                 except ValueError:
                     raise FormulaInputError(
-                        f"{name} row {line} column 'years_above_threshold': not a whole number"
+                        f"{name} row {line} (counting the header as row 1) column 'years_above_threshold': not a whole number"
                     ) from None
     finally:
         if isinstance(path, str | Path):
