@@ -9,6 +9,7 @@ from django.utils import timezone
 from sendfund.accounts.models import User
 from sendfund.accounts.roles import Role
 from sendfund.core.money import MoneyError, format_pounds, parse_pounds
+from sendfund.core.numbers import format_number
 from sendfund.core.years import fy_label
 
 from .models import Outcome
@@ -108,7 +109,7 @@ class ReviewForm(Form):
         for c in criteria:
             score = existing.get(c.pk)
             self.fields[f"score_{c.code}"] = forms.TypedChoiceField(
-                label=f"{c.name} (weight {c.weight.normalize()}%)", help_text=c.description,
+                label=f"{c.name} (weight {format_number(c.weight)}%)", help_text=c.description,
                 choices=[(str(n), f"{n}") for n in range(1, 6)], coerce=int, widget=forms.RadioSelect,
                 required=False, initial=str(score.score) if score else None)
             self.fields[f"why_{c.code}"] = forms.CharField(
