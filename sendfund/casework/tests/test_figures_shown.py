@@ -47,3 +47,42 @@ def test_weights_read_as_whole_percentages(world, client_for):
     page = reviewer.get(reverse("casework:review", kwargs={"reference": case.reference})).content.decode()
     assert "Need and evidence (weight 30%)" in page and "Governance (weight 10%)" in page
     assert "E+" not in page
+
+
+def test_every_state_has_words_for_clusters():
+    from sendfund.applications.models import Status
+    from sendfund.applications.status import APPLICATION_WORDS, CASE_WORDS, DECIDED_WORDS
+    from sendfund.casework.models import Outcome
+
+    assert set(APPLICATION_WORDS) == set(Status.values)
+    assert set(CASE_WORDS) == set(State.values) - {State.DECIDED}
+    assert set(DECIDED_WORDS) == set(Outcome.values)
+
+
+def _dashboard_status(client, application) -> str:
+    rows = table(client.get(reverse("applications:dashboard")).content, "Your cluster's applications").rows_by_header()
+    return next(r["Status"] for r in rows if f"application {application.pk} for" in r["Application"])
+
+
+def _status_everywhere(client, case) -> set[str]:
+    """The words for one submitted application on every cluster page that shows where it is."""
+    cases = table(client.get(reverse("casework:apply-cases")).content, "Applications the council").rows_by_header()
+    on_list = next(r["Where it is"] for r in cases if r["Reference"] == case.reference)
+    html = client.get(reverse("casework:apply-case", kwargs={"reference": case.reference})).content.decode()
+    detail = client.get(reverse("applications:detail", kwargs={"pk": case.application_id})).content.decode()
+    words = {_dashboard_status(client, case.application), on_list}
+    assert all(f">{w}</strong>" in html and f">{w}</strong>" in detail for w in words), (words, case.status)
+    return words
+
+
+def test_clusters_read_one_set_of_words_on_every_page(world, client_for):
+    client = client_for(Role.CLUSTER_HOST)
+    assert _dashboard_status(client, world.application_draft) == "Draft"
+    assert _dashboard_status(client, world.application_awaiting) == "Waiting for sign-off"
+    assert _status_everywhere(client, world.case) == {"Approved in part: offer made"}
+    assert _status_everywhere(client, world.case_assessing) == {"More information needed"}
+    case = advance(world, world.case, State.IN_DELIVERY)
+    assert _status_everywhere(client, case) == {"Funded: in delivery"}
+    withdrawn = services.case_withdraw(case=world.case_assessing, reason="The cluster asked.",
+                                       actor=world.users[Role.LA_OFFICER])
+    assert _status_everywhere(client, withdrawn) == {"Withdrawn"}
