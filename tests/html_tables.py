@@ -43,7 +43,8 @@ class _Parser(HTMLParser):
         self.cell: list[str] | None = None
         self.in_caption = False
         self.caption: list[str] = []
-        self.hidden = 0  # depth inside visually hidden text or a <script>/<style>
+        self.colspan = 1
+        self.hidden = 0  # depth inside a <script> or <style>
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
@@ -62,7 +63,7 @@ class _Parser(HTMLParser):
         elif tag == "tr":
             self.row = []
         elif tag in ("td", "th"):
-            self.cell = []
+            self.cell, self.colspan = [], int(attrs.get("colspan") or 1)
 
     def handle_endtag(self, tag):
         if self.hidden:
@@ -75,7 +76,7 @@ class _Parser(HTMLParser):
             self.in_caption = False
             table.caption = _text(self.caption)
         elif tag in ("td", "th") and self.cell is not None and self.row is not None:
-            self.row.append(_text(self.cell))
+            self.row += [_text(self.cell)] * self.colspan  # a cell spanning columns reads under each of them
             self.cell = None
         elif tag == "tr" and self.row is not None:
             if self.section == "thead":
