@@ -148,6 +148,7 @@ def balances_by_academic_year(rows: list[PotRow], *, fund: Fund, years: list[int
 @dataclass(frozen=True)
 class PotOverview:
     rows: list[PotRow]
+    streams: list[Stream]
     by_fy: list[YearBalance]
     by_ay: list[YearBalance]
     available_fy: list["YearAmount"]
@@ -159,7 +160,7 @@ class PotOverview:
 def pot_overview(*, fund: Fund) -> PotOverview:
     """The pot page's figures: balances by financial and by academic year over every year from the first
     pot to the last (no year skipped), and what the fund makes available in every year from its start.
-    Two queries."""
+    Three queries."""
     rows = pot_rows(fund=fund)
     streams = fund_streams(fund=fund)
     first_fy = financial_year_of(fund.starts_on)
@@ -167,7 +168,7 @@ def pot_overview(*, fund: Fund) -> PotOverview:
     last = max([*pot_years, first_fy + 1])
     balance_years = list(range(pot_years[0], pot_years[-1] + 1)) if pot_years else []
     return PotOverview(
-        rows=rows,
+        rows=rows, streams=streams,
         by_fy=balances_by_financial_year(rows, years=balance_years),
         by_ay=balances_by_academic_year(rows, fund=fund, years=list(range(pot_years[0] - 1, pot_years[-1] + 1)))
         if pot_years else [],

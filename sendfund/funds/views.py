@@ -33,7 +33,7 @@ def pot(request):
                                  remaining=[r.balance.remaining for r in rows]) if rows else ""
     next_year = (max(r.financial_year for r in rows) + 1) if rows else overview.fund_first_fy
     return render(request, "funds/pot.html", {
-        "fund": fund, "o": overview, "streams": selectors.fund_streams(fund=fund),
+        "fund": fund, "o": overview, "streams": overview.streams,
         "chart": mark_safe(chart),  # noqa: S308  (our own matplotlib output, with no user text in it)
         "may_allocate": can_allocate(request.user), "next_year": next_year, "next_year_label": fy_label(next_year),
     })

@@ -86,3 +86,74 @@ def test_clusters_read_one_set_of_words_on_every_page(world, client_for):
     withdrawn = services.case_withdraw(case=world.case_assessing, reason="The cluster asked.",
                                        actor=world.users[Role.LA_OFFICER])
     assert _status_everywhere(client, withdrawn) == {"Withdrawn"}
+
+
+def _accepted(world):
+    """An approved award with money in this financial year and the next, accepted by the cluster."""
+    from sendfund.casework.models import Outcome
+
+    return advance(world, submitted_application(world), State.OFFER_ACCEPTED, outcome=Outcome.APPROVED)
+
+
+def test_instalments_are_numbered_in_the_order_they_fall_due(world):
+    case = _accepted(world)
+    instalments = list(case.instalments.order_by("number"))
+    assert len(instalments) == 8  # two streams, two years, two halves
+    assert [i.due_on for i in instalments] == sorted(i.due_on for i in instalments)
+    assert [i.number for i in case.instalments.all()] == list(range(1, 9))  # the page's order is the numbers' order
+
+
+def test_the_payments_page_prefills_no_date_and_offers_future_years_money_only_when_the_year_starts(world, client_for):
+    from django.utils import timezone
+
+    from sendfund.core.years import financial_year_of
+
+    case = _accepted(world)
+    html = client_for(Role.FINANCE).get(reverse("casework:payments", kwargs={"reference": case.reference})).content
+    assert b'type="date" value=' not in html
+    rows = table(html, "Instalments").rows_by_header()
+    this_year = financial_year_of(timezone.localdate())
+    for row, instalment in zip(rows, case.instalments.all(), strict=True):
+        assert row["Number"] == str(instalment.number)
+        if instalment.financial_year > this_year:
+            assert row["Record"].startswith(f"Can be paid from 1 April {instalment.financial_year}")
+        else:
+            assert row["Record"].startswith("Date paid")
+
+
+def test_next_years_money_cannot_be_paid_before_next_year(world):
+    from django.utils import timezone
+
+    from sendfund.core.errors import DomainError
+    from sendfund.core.years import financial_year_of
+
+    case = _accepted(world)
+    future = case.instalments.filter(financial_year__gt=financial_year_of(timezone.localdate())).first()
+    with pytest.raises(DomainError, match="opens on 1 April"):
+        services.instalment_pay(instalment=future, paid_on=timezone.localdate(), actor=world.users[Role.FINANCE])
+    future.refresh_from_db()
+    assert future.paid_on is None
+
+
+def test_the_person_who_decides_is_not_the_person_who_pays(world, client_for):
+    from django.utils import timezone
+
+    from sendfund.core.errors import DomainError
+
+    case = _accepted(world)
+    first = case.instalments.first()
+    with pytest.raises(DomainError, match="Only finance records payments"):
+        services.instalment_pay(instalment=first, paid_on=timezone.localdate(), actor=world.users[Role.DECISION_MAKER])
+    url = reverse("casework:payments", kwargs={"reference": case.reference})
+    assert client_for(Role.DECISION_MAKER).get(url).status_code == 403
+    response = client_for(Role.FINANCE).post(url, {"instalment": first.pk, "paid_on": timezone.localdate().isoformat()})
+    assert response.status_code == 302
+    first.refresh_from_db()
+    assert first.paid_by == world.users[Role.FINANCE]
+    assert world.users[Role.FINANCE] != world.users[Role.DECISION_MAKER]
+
+
+def test_the_demo_gives_deciding_and_paying_to_different_people():
+    from sendfund.accounts.demo import LA_PEOPLE
+
+    assert LA_PEOPLE[Role.FINANCE][0] != LA_PEOPLE[Role.DECISION_MAKER][0]
