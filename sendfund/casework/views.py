@@ -311,7 +311,8 @@ def _pdf(case) -> HttpResponse:
     from weasyprint import HTML
 
     html = render_to_string("casework/letter_pdf.html", _letter_context(case))
-    response = HttpResponse(HTML(string=html).write_pdf(), content_type="application/pdf")
+    # PDF/UA-1: a tagged PDF (headings, tables, reading order) that screen readers can read.
+    response = HttpResponse(HTML(string=html).write_pdf(pdf_variant="pdf/ua-1"), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{case.reference}-decision-letter.pdf"'
     return response
 

@@ -157,3 +157,29 @@ def test_the_demo_gives_deciding_and_paying_to_different_people():
     from sendfund.accounts.demo import LA_PEOPLE
 
     assert LA_PEOPLE[Role.FINANCE][0] != LA_PEOPLE[Role.DECISION_MAKER][0]
+
+
+def test_the_letter_prints_a_name_in_any_script_and_is_a_tagged_pdf(world, client_for):
+    """A cluster named in Korean with an emoji: the letter's text extracts as typed (no empty boxes), and
+    the PDF is tagged for screen readers (PDF/UA-1: a structure tree, marked content, the language)."""
+    import io
+
+    from pypdf import PdfReader
+
+    name = "해바라기 학교 클러스터 🌻"
+    cluster = world.case.cluster
+    cluster.name = name
+    cluster.save()
+    response = client_for(Role.CLUSTER_HOST).get(
+        reverse("casework:apply-letter-pdf", kwargs={"reference": world.case.reference}))
+    reader = PdfReader(io.BytesIO(response.content))
+    text = "".join(page.extract_text() for page in reader.pages)
+    assert "해바라기 학교 클러스터" in text
+    assert "🌻" in text
+    root = reader.trailer["/Root"]
+    assert "/StructTreeRoot" in root
+    assert bool(root["/MarkInfo"]["/Marked"])
+    assert root.get("/Lang") in ("en", b"en")
+    fonts = {str(f["/BaseFont"]) for page in reader.pages for f in
+             (page["/Resources"]["/Font"].get_object().values()) for f in [f.get_object()]}
+    assert any("Noto-Sans-CJK" in f for f in fonts) and any("Noto-Color-Emoji" in f for f in fonts), fonts
