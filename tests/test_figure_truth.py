@@ -1,5 +1,10 @@
 """Every page that shows formula figures shows the engine's figures, each under the right header.
 
+The pages: the allocation table, the capacity-gap ranking and the comparison (/manage/formula/runs/...),
+the cluster's evidence (/apply/formula/<code>/ and the capacity application's evidence section), and
+the officer's capacity candidates (/manage/casework/invitations/). The LA's cluster pages (registry)
+show census counts only, no formula figures.
+
 The engine is run again here from the run's stored inputs; each rendered table is read cell by cell by
 its column's header (never by position in a template loop) and checked against that result and
 against the run's CSV download. A column whose header and cells come from lists in different orders
@@ -54,7 +59,8 @@ def engine_truth(run: FormulaRun) -> dict[str, dict]:
             row.update(
                 needs={name: (float(alloc.cluster_totals[name][c]), float(gap.need_share[c, j]), float(gap.ratio[c, j]))
                        for j, name in enumerate(gap.indicators)},
-                combined_ratio=float(gap.combined_ratio[c]), gap_pence=int(gap.gap_pence[c]), rank=int(gap.rank[c]))
+                combined_ratio=float(gap.combined_ratio[c]), gap_pence=int(gap.gap_pence[c]), rank=int(gap.rank[c]),
+                top=bool(gap.top[c]), clear_evidence=bool(gap.clear_evidence[c]))
         truth[inputs.clusters[code].name] = row
     return truth
 
@@ -187,3 +193,16 @@ def test_comparison_table_reads_the_engine(client_for, world, run):
         assert row["Per pupil"] == format_pounds(from_pence(to_pence(from_pence(now - then) / pupils)))
         change = (now - then) / then
         assert row["Change"] == ("\u2212" if change < 0 else "") + _pct(abs(change), 1)
+
+
+def test_the_invitations_page_reads_the_engine(client_for, world, run):
+    """The officer's list of capacity candidates: the engine's top clusters, their rank and gap."""
+    truth = engine_truth(run)
+    html = client_for(Role.LA_OFFICER).get(reverse("casework:invitations")).content
+    rows = table(html, "Strongest candidates").by_first_column()
+    listed = {row["Cluster"]: row for row in rows.values()}
+    assert set(listed) == {name for name, want in truth.items() if want["top"]} != set()
+    for name, row in listed.items():
+        assert row["Rank"] == str(truth[name]["rank"])
+        assert row["Short of need by"] == format_pounds(truth[name]["gap_pence"], pence=True)
+        assert row["Clear evidence"] == ("Yes" if truth[name]["clear_evidence"] else "No")
