@@ -136,3 +136,9 @@ def test_cluster_capacity_evidence(world, django_assert_max_num_queries):
     assert ev.sentences[0].startswith("In FY 2019-20 the formula gave Alpha cluster £43,518.47")
     assert any("times your share of the money" in s for s in ev.sentences)
     assert selectors.cluster_capacity_evidence(cluster=world.cluster, year=2035) is None
+
+
+def test_a_weights_total_reads_as_a_plain_number(world):
+    with pytest.raises(DomainError, match=r"They add up to 10$"):
+        services.formula_version_save(actor=world.users[Role.ADMINISTRATOR], name="Tens", valid_from=dt.date(2021, 4, 1),
+                                      weights={"pupils": Decimal("6.0"), "fsm": Decimal("4.0")})
