@@ -100,7 +100,7 @@ pages = {
     "capacity gap": ("officer", f"/manage/formula/runs/{run.pk}/gap/"),
     "letter PDF": ("officer", f"/manage/casework/{case.reference}/letter.pdf"),
 }
-who = {"officer": "officer@norfolk.example", "host": "host@cluster.example", "finance": "decisions@norfolk.example"}
+who = {"officer": "officer@norfolk.example", "host": "host@cluster.example", "finance": "finance@norfolk.example"}
 counts = {}
 for name, (role, url) in pages.items():
     client = Client()

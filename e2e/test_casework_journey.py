@@ -136,9 +136,10 @@ def test_a_capacity_application_from_submission_to_first_payment(page, live_serv
     assert_accessible(page, context="(accepted)")
     sign_out(page)
 
-    # Finance records the first payment.
-    sign_in(page, live_server, w.users[Role.DECISION_MAKER].email, w.password)
+    # Finance, not the decision maker, records the first payment.
+    sign_in(page, live_server, w.users[Role.FINANCE].email, w.password)
     _go(page, f"{live_server.url}/manage/casework/{ref}/payments/", "(payments)")
+    page.get_by_label("Date paid for instalment 1").fill(timezone.localdate().isoformat())  # never pre-filled
     page.get_by_role("button", name=re.compile("Record payment of instalment 1")).click()
     expect(page.locator("body")).to_contain_text("Payment of instalment 1 recorded")
     assert_accessible(page, context="(payment recorded)")

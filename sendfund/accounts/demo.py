@@ -11,6 +11,7 @@ LA_PEOPLE = {
     Role.EDUCATION_SPECIALIST: ("education@norfolk.example", "Esther Education"),
     Role.BUSINESS_SPECIALIST: ("business@norfolk.example", "Bilal Business"),
     Role.DECISION_MAKER: ("decisions@norfolk.example", "Dev Decision"),
+    Role.FINANCE: ("finance@norfolk.example", "Faye Finance"),
     Role.FORUM_MEMBER: ("forum@norfolk.example", "Fern Forum"),
     Role.ADMINISTRATOR: ("admin@norfolk.example", "Ada Administrator"),
 }

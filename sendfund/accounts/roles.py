@@ -10,7 +10,8 @@ class Role(models.TextChoices):
     LA_OFFICER = "la_officer", "LA officer"
     EDUCATION_SPECIALIST = "education_specialist", "Education specialist"
     BUSINESS_SPECIALIST = "business_specialist", "Business specialist"
-    DECISION_MAKER = "decision_maker", "Decision maker (finance)"
+    DECISION_MAKER = "decision_maker", "Decision maker (budget holder)"
+    FINANCE = "finance", "Finance"
     FORUM_MEMBER = "forum_member", "Schools' Forum member"
     ADMINISTRATOR = "administrator", "Administrator"
 
@@ -19,3 +20,5 @@ CLUSTER_ROLES = frozenset({Role.CLUSTER_HOST, Role.CLUSTER_SEND_LEAD, Role.CERTI
 LA_ROLES = frozenset(set(Role) - CLUSTER_ROLES)
 # LA roles that work with records (cases, clusters, schools). Forum members see aggregates only.
 LA_STAFF_ROLES = frozenset(LA_ROLES - {Role.FORUM_MEMBER})
+# Separation of duties: the person who decides an award is never the one who pays it. Finance records
+# payments; the decision maker decides and holds the budget. The demo gives the roles to different people.

@@ -5,8 +5,8 @@ sendfund/api/tests/test_api.py from the ENDPOINTS below)."""
 from sendfund.accounts.access import EVERYONE, LA_STAFF, SIGNED_IN, Rule
 from sendfund.accounts.roles import Role
 
-FINANCE = frozenset({Role.DECISION_MAKER})
-POT = frozenset({Role.LA_OFFICER, Role.DECISION_MAKER, Role.ADMINISTRATOR})
+FINANCE = frozenset({Role.FINANCE})
+POT = frozenset({Role.LA_OFFICER, Role.DECISION_MAKER, Role.FINANCE, Role.ADMINISTRATOR})
 
 
 def _run(w):

@@ -56,7 +56,7 @@ def application_for_user(*, user, pk: int, staff_submitted_only: bool = True) ->
 
 def cluster_applications(*, user) -> QuerySet:
     """The applications of the user's clusters, newest change first (the cluster's dashboard)."""
-    return scope_for_user(application_queryset(), user).order_by("-updated_at", "-id")
+    return scope_for_user(application_queryset().select_related("case"), user).order_by("-updated_at", "-id")
 
 
 def submitted_applications(*, user) -> QuerySet:

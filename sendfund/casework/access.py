@@ -8,8 +8,9 @@ from sendfund.accounts.access import CLUSTER, OTHER_CLUSTER_HOST, Role, Rule
 
 OFFICER = frozenset({Role.LA_OFFICER})
 DECISION_MAKER = frozenset({Role.DECISION_MAKER})
+FINANCE = frozenset({Role.FINANCE})
 SPECIALISTS = frozenset({Role.EDUCATION_SPECIALIST, Role.BUSINESS_SPECIALIST})
-READERS = frozenset({Role.LA_OFFICER, Role.DECISION_MAKER, Role.ADMINISTRATOR}) | SPECIALISTS
+READERS = frozenset({Role.LA_OFFICER, Role.DECISION_MAKER, Role.FINANCE, Role.ADMINISTRATOR}) | SPECIALISTS
 ACCEPTORS = frozenset({Role.CLUSTER_HOST, Role.CERTIFIER})
 ANSWERERS = frozenset({Role.CLUSTER_HOST, Role.CLUSTER_SEND_LEAD})
 NOBODY = frozenset()
@@ -57,7 +58,7 @@ RULES = [
     Rule("casework:decide", DECISION_MAKER, kwargs=_c),
     Rule("casework:letter", READERS, kwargs=_c),
     Rule("casework:letter-pdf", READERS, kwargs=_c),
-    Rule("casework:payments", DECISION_MAKER, kwargs=_c),
+    Rule("casework:payments", FINANCE, kwargs=_c, note="finance pays; the decision maker who decided may not"),
     Rule("casework:withdraw", OFFICER, kwargs=_a),
     Rule("casework:apply-cases", CLUSTER | {OTHER_CLUSTER_HOST}),
     Rule("casework:apply-case", CLUSTER, kwargs=_c, note="the host of another cluster gets 404"),

@@ -10,6 +10,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from sendfund.accounts.roles import Role
+from sendfund.core.years import financial_year_of
 
 from . import services
 from .models import Case, Criterion, Outcome, State
@@ -44,7 +45,7 @@ def score_all(case, user, value=4):
 def advance(world, case_or_application, to: str, *, outcome=Outcome.APPROVED_IN_PART) -> Case:
     """Take a submitted application (or a case) along the usual path up to the state `to`."""
     u = world.users
-    officer, dm = u[Role.LA_OFFICER], u[Role.DECISION_MAKER]
+    officer, dm, finance = u[Role.LA_OFFICER], u[Role.DECISION_MAKER], u[Role.FINANCE]
     case = case_or_application if isinstance(case_or_application, Case) else None
     if case is None:
         case = services.case_acknowledge(application=case_or_application, actor=officer)
@@ -74,7 +75,13 @@ def advance(world, case_or_application, to: str, *, outcome=Outcome.APPROVED_IN_
                                     recommendation="A strong bid.", actor=officer)
         elif state == State.DECIDED:
             lines = list(case.lines.all())
-            if outcome == Outcome.APPROVED:
+            if to == State.CLOSED and outcome != Outcome.DECLINED:
+                # A finished award can only have been paid from years that have started: fund those alone.
+                this_year = financial_year_of(timezone.localdate())
+                outcome = Outcome.APPROVED_IN_PART
+                amounts = {ln.pk: (ln.requested / 2).quantize(Decimal("0.01")) if ln.financial_year <= this_year
+                           else Decimal("0.00") for ln in lines}
+            elif outcome == Outcome.APPROVED:
                 amounts = {ln.pk: ln.requested for ln in lines}
             elif outcome == Outcome.DECLINED:
                 amounts = {ln.pk: Decimal("0.00") for ln in lines}
@@ -86,10 +93,10 @@ def advance(world, case_or_application, to: str, *, outcome=Outcome.APPROVED_IN_
             services.case_accept_offer(case=case, actor=u[Role.CLUSTER_HOST] if case.cluster == world.cluster
                                        else u["other_cluster_host"])
         elif state == State.IN_DELIVERY:
-            services.instalment_pay(instalment=case.instalments.first(), paid_on=timezone.localdate(), actor=dm)
+            services.instalment_pay(instalment=case.instalments.first(), paid_on=timezone.localdate(), actor=finance)
         elif state == State.CLOSED:
             for instalment in case.instalments.filter(paid_on__isnull=True):
-                services.instalment_pay(instalment=instalment, paid_on=timezone.localdate(), actor=dm)
+                services.instalment_pay(instalment=instalment, paid_on=timezone.localdate(), actor=finance)
             services.case_close(case=case, actor=officer)
         case = Case.objects.get(pk=case.pk)
     return Case.objects.get(pk=case.pk)
@@ -136,7 +143,7 @@ def load(context) -> None:
         (State.DECIDED, Outcome.APPROVED, ["capacity"]),
         (State.OFFER_ACCEPTED, Outcome.APPROVED, ["development"]),
         (State.IN_DELIVERY, Outcome.APPROVED_IN_PART, ["capacity", "development"]),
-        (State.CLOSED, Outcome.APPROVED, ["capacity"]),
+        (State.CLOSED, Outcome.APPROVED_IN_PART, ["capacity"]),
         (State.CLOSED, Outcome.DECLINED, ["development"]),
         (State.WITHDRAWN, None, ["capacity"]),
     ]

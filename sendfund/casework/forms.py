@@ -17,6 +17,7 @@ from sendfund.core.fields import (
 )
 from sendfund.core.forms import PrivacyScreen
 from sendfund.core.money import format_pounds
+from sendfund.core.numbers import format_number
 from sendfund.core.years import fy_label
 
 from . import workdays
@@ -123,7 +124,7 @@ class ReviewForm(Form):
         for c in criteria:
             score = existing.get(c.pk)
             self.fields[f"score_{c.code}"] = forms.TypedChoiceField(
-                label=f"{c.name} (weight {c.weight.normalize()}%)", help_text=c.description,
+                label=f"{c.name} (weight {format_number(c.weight)}%)", help_text=c.description,
                 choices=[(str(n), f"{n}") for n in range(1, 6)], coerce=int, widget=forms.RadioSelect,
                 empty_value=None,  # a criterion left unscored is None, not "" (which int() would refuse)
                 required=False, initial=str(score.score) if score else None)

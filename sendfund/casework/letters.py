@@ -45,7 +45,9 @@ def letter_render_pdf(*, case: Case, kind: str) -> bytes:
     """The letter of that kind as PDF bytes (WeasyPrint)."""
     from weasyprint import HTML
 
-    return HTML(string=render_to_string("casework/letter_pdf.html", letter_context(case, kind=kind))).write_pdf()
+    html = render_to_string("casework/letter_pdf.html", letter_context(case, kind=kind))
+    # PDF/UA-1: a tagged PDF (headings, tables, reading order) that screen readers can read.
+    return HTML(string=html).write_pdf(pdf_variant="pdf/ua-1")
 
 
 def letter_issue(*, case: Case, kind: str) -> DecisionLetter:

@@ -224,6 +224,13 @@ class Instalment(models.Model):
     def __str__(self):
         return f"Instalment {self.number} of case {self.case_id}"
 
+    @property
+    def payable_from(self):
+        """The first day of its financial year: money from a year's pot cannot be paid before that year starts."""
+        from sendfund.core.years import fy_bounds
+
+        return fy_bounds(self.financial_year)[0]
+
 
 class Invitation(models.Model):
     """An invitation to a cluster to apply, from the formula's capacity-gap evidence."""

@@ -4,9 +4,9 @@ from sendfund.accounts.permissions import roles_of
 from sendfund.accounts.roles import Role
 
 CASE_READERS = (Role.LA_OFFICER, Role.EDUCATION_SPECIALIST, Role.BUSINESS_SPECIALIST, Role.DECISION_MAKER,
-                Role.ADMINISTRATOR)
+                Role.FINANCE, Role.ADMINISTRATOR)
 # Staff who see every case; the specialists (alone) see only the cases assigned to them.
-ALL_CASES = (Role.LA_OFFICER, Role.DECISION_MAKER, Role.ADMINISTRATOR)
+ALL_CASES = (Role.LA_OFFICER, Role.DECISION_MAKER, Role.FINANCE, Role.ADMINISTRATOR)
 CLUSTER_ACTORS = (Role.CLUSTER_HOST, Role.CLUSTER_SEND_LEAD, Role.CERTIFIER)
 ACCEPTORS = (Role.CLUSTER_HOST, Role.CERTIFIER)
 ANSWERERS = (Role.CLUSTER_HOST, Role.CLUSTER_SEND_LEAD)
@@ -30,8 +30,8 @@ def can_decide(user, obj=None) -> bool:
 
 
 def can_record_payments(user, obj=None) -> bool:
-    """Finance records payments: the decision maker (finance) role."""
-    return roles_of(user).has_la_role(Role.DECISION_MAKER)
+    """Finance records payments, never the decision maker who decided the award (separation of duties)."""
+    return roles_of(user).has_la_role(Role.FINANCE)
 
 
 def can_review(user, obj=None) -> bool:

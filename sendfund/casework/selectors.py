@@ -259,6 +259,12 @@ def application_to_acknowledge(*, user, pk: int):
     return application
 
 
+# A spread is the distance between the education and the business reviewer's marks: on a criterion in
+# points out of 5, on the weighted total in points out of 100. From these the reviewers should talk.
+CRITERION_SPREAD_TO_DISCUSS = 2
+TOTAL_SPREAD_TO_DISCUSS = Decimal(20)
+
+
 @dataclass
 class ModerationRow:
     criterion: Criterion
@@ -275,13 +281,20 @@ class ModerationRow:
 
     @property
     def spread(self) -> int | None:
-        return max(self.scores) - min(self.scores) if self.scores else None
+        """How far apart the two reviewers are on this criterion, in points out of 5; None until both have scored."""
+        return max(self.scores) - min(self.scores) if len(self.scores) == 2 else None
+
+    @property
+    def to_discuss(self) -> bool:
+        return self.spread is not None and self.spread >= CRITERION_SPREAD_TO_DISCUSS
 
 
 @dataclass
 class Moderation:
     rows: list[ModerationRow]
     reviews: dict[str, Review]
+    criterion_discuss: int = CRITERION_SPREAD_TO_DISCUSS
+    total_discuss: Decimal = TOTAL_SPREAD_TO_DISCUSS
 
     def _total(self, kind: str | None) -> Decimal | None:
         """Weighted total out of 100: the sum over criteria of weight x score / 5."""
@@ -314,6 +327,16 @@ class Moderation:
     def largest_spread(self) -> int | None:
         spreads = [r.spread for r in self.rows if r.spread is not None]
         return max(spreads) if spreads else None
+
+    @property
+    def total_spread(self) -> Decimal | None:
+        """How far apart the two reviewers' weighted totals are, in points out of 100 (80.0 and 60.0: 20.0)."""
+        education, business = self.education_total, self.business_total
+        return abs(education - business) if education is not None and business is not None else None
+
+    @property
+    def total_to_discuss(self) -> bool:
+        return self.total_spread is not None and self.total_spread >= TOTAL_SPREAD_TO_DISCUSS
 
 
 def case_moderation(*, case: Case) -> Moderation:

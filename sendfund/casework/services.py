@@ -279,7 +279,7 @@ def instalments_schedule(*, case: Case) -> list[Instalment]:
     of that financial year (or 3 months after the first if that is later)."""
     _require(not case.instalments.exists(), "This case already has a payment schedule.")
     accepted = timezone.localdate(case.accepted_at) if case.accepted_at else timezone.localdate()
-    created, number = [], 0
+    planned = []
     for line in case.lines.select_related("stream").order_by("financial_year", "stream__kind"):
         if not line.decided:
             continue
@@ -287,11 +287,12 @@ def instalments_schedule(*, case: Case) -> list[Instalment]:
         first = max(workdays.add_working_days(accepted, 10), fy_start)
         second = max(dt.date(line.financial_year, 10, 1), first + dt.timedelta(days=91))
         halves = largest_remainder(to_pence(line.decided), [1, 1])
-        for due, pence in zip((first, second), halves, strict=True):
-            number += 1
-            created.append(Instalment.objects.create(case=case, stream=line.stream, financial_year=line.financial_year,
-                                                     number=number, due_on=due, amount=from_pence(pence)))
-    return created
+        planned += [(due, line, pence) for due, pence in zip((first, second), halves, strict=True)]
+    # Numbered in the order they fall due, so instalment 2 is never due before instalment 1.
+    planned.sort(key=lambda p: (p[0], p[1].financial_year, p[1].stream.kind))
+    return [Instalment.objects.create(case=case, stream=line.stream, financial_year=line.financial_year, number=number,
+                                      due_on=due, amount=from_pence(pence))
+            for number, (due, line, pence) in enumerate(planned, start=1)]
 
 
 @transaction.atomic
@@ -299,13 +300,16 @@ def instalment_pay(*, instalment: Instalment, paid_on: dt.date, actor) -> Instal
     """Finance records a payment: the ledger records it against the award; the first one starts delivery."""
     from sendfund.funds.services import ledger_pay
 
-    _require(permissions.can_record_payments(actor), "Only finance (the decision maker) records payments.")
+    _require(permissions.can_record_payments(actor), "Only finance records payments.")
     instalment = Instalment.objects.select_for_update().select_related("case", "stream").get(pk=instalment.pk)
     case = instalment.case
     _require(case.status in (State.OFFER_ACCEPTED, State.IN_DELIVERY),
              "Payments are made after the cluster accepts the offer.")
     _require(instalment.paid_on is None, "This instalment has already been paid.")
     _require(paid_on <= timezone.localdate(), "The payment date cannot be in the future.")
+    _require(paid_on >= instalment.payable_from,
+             f"This instalment is paid from the {fy_label(instalment.financial_year)} pot, which opens on "
+             f"{instalment.payable_from:%-d %B %Y}. Record the payment on or after that day.")
     entry = ledger_pay(stream=instalment.stream, financial_year=instalment.financial_year, amount=instalment.amount,
                        reference=case.reference, actor=actor, note=f"Instalment {instalment.number}")
     instalment.paid_on, instalment.paid_by, instalment.ledger_entry = paid_on, actor, entry

@@ -374,7 +374,7 @@ def letter_pdf(request, reference):
 @requires(permissions.can_record_payments)
 def payments(request, reference):
     case = selectors.case_for_user(user=request.user, reference=reference)
-    form = _form(forms.PaymentForm, request, initial={"paid_on": timezone.localdate()})
+    form = _form(forms.PaymentForm, request)
     if request.method == "POST" and form.is_valid():
         instalment = case.instalments.filter(pk=form.cleaned_data["instalment"]).first()
         try:
@@ -386,9 +386,11 @@ def payments(request, reference):
         else:
             messages.success(request, f"Payment of instalment {instalment.number} recorded.")
             return redirect("casework:payments", reference=reference)
+    posted = ({"instalment": form.cleaned_data.get("instalment") if hasattr(form, "cleaned_data") else None,
+               "paid_on": request.POST.get("paid_on", "")} if form.is_bound else {})
     return render(request, "casework/payments.html", {
-        "case": case, "form": form, "instalments": list(Instalment.objects.filter(case=case).select_related("stream",
-                                                                                                          "paid_by"))})
+        "case": case, "form": form, "today": timezone.localdate(), "posted": posted,
+        "instalments": list(Instalment.objects.filter(case=case).select_related("stream", "paid_by"))})
 
 
 @requires(permissions.can_manage_cases)

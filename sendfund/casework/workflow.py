@@ -26,6 +26,7 @@ S = State
 RESUME = "resume"  # the move's target: the state the case was in before it was sent to the cluster
 LA_OFFICER = frozenset({Role.LA_OFFICER})
 DECISION_MAKER = frozenset({Role.DECISION_MAKER})
+FINANCE = frozenset({Role.FINANCE})
 CLUSTER_HOST_OR_CERTIFIER = frozenset({Role.CLUSTER_HOST, Role.CERTIFIER})
 CLUSTER_WRITERS = frozenset({Role.CLUSTER_HOST, Role.CLUSTER_SEND_LEAD})
 ASKABLE = frozenset({S.ACKNOWLEDGED, S.MEETING_ARRANGED, S.UNDER_ASSESSMENT, S.RECOMMENDED})
@@ -152,7 +153,7 @@ TRANSITIONS: dict[str, Move] = {m.name: m for m in [
          guard=_ready_to_decide, effect=_commit_award, stamp="decided_at", notify=notifications.decided),
     Move("accept_offer", "Accept the offer", frozenset({S.DECIDED}), S.OFFER_ACCEPTED, CLUSTER_HOST_OR_CERTIFIER,
          guard=_an_offer, effect=_schedule, stamp="accepted_at", notify=notifications.accepted, cluster_side=True),
-    Move("start_delivery", "Start delivery", frozenset({S.OFFER_ACCEPTED}), S.IN_DELIVERY, DECISION_MAKER,
+    Move("start_delivery", "Start delivery", frozenset({S.OFFER_ACCEPTED}), S.IN_DELIVERY, FINANCE,
          guard=_a_payment_made),
     Move("close", "Close the case", frozenset({S.IN_DELIVERY, S.DECIDED}), S.CLOSED, LA_OFFICER, guard=_closable,
          stamp="closed_at"),

@@ -9,6 +9,7 @@ from decimal import ROUND_HALF_UP, Decimal
 PENNY = Decimal("0.01")
 # The widest money column in the project: DecimalField(max_digits=12, decimal_places=2).
 MONEY_MAX_DIGITS = 12
+MINUS = "\u2212"  # the minus sign every shown negative figure uses; a hyphen is not a minus
 
 
 class MoneyError(ValueError):
@@ -94,11 +95,12 @@ def from_pence(pence: int) -> Decimal:
 
 
 def format_pounds(amount: Decimal | int | None, *, pence: bool = False) -> str:
-    """£1,234.56 (negative amounts as -£1,234.56). `pence=True` when given integer pence."""
+    """£1,234.56, negative amounts with a true minus sign (U+2212): −£1,234.56, which screen readers
+    read as "minus" and which lines up with the digits. `pence=True` when given integer pence."""
     if amount is None:
         return ""
     value = from_pence(amount) if pence else Decimal(amount).quantize(PENNY)
-    sign = "-" if value < 0 else ""
+    sign = MINUS if value < 0 else ""
     return f"{sign}£{abs(value):,.2f}"
 
 

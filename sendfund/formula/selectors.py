@@ -176,16 +176,27 @@ def run_get(*, pk: int) -> FormulaRun:
     return FormulaRun.objects.select_related("version", "previous", "created_by").get(pk=pk)
 
 
+def need_lines_in_run_order(*, run: FormulaRun, needs) -> list[RunNeed | None]:
+    """A result's need lines in the order of `run.need_indicators`, the order every page heads its
+    columns with (None where the run has no line for an indicator)."""
+    by_code = {n.indicator: n for n in needs}
+    return [by_code.get(code) for code in run.need_indicators]
+
+
 def run_results(*, run: FormulaRun) -> list[RunCluster]:
-    """Every cluster's result with its breakdown and need lines: three queries."""
-    return list(run.clusters.select_related("cluster").prefetch_related(
+    """Every cluster's result with its breakdown and need lines: three queries. Each result's
+    `need_lines` follow `run.need_indicators`, so a column's header and its cells name the same need."""
+    results = list(run.clusters.select_related("cluster").prefetch_related(
         Prefetch("components", queryset=RunComponent.objects.order_by("position")),
         Prefetch("needs", queryset=RunNeed.objects.order_by("indicator")),
     ).order_by("gap_rank", "cluster__name"))
+    for r in results:
+        r.need_lines = need_lines_in_run_order(run=run, needs=r.needs.all())
+    return results
 
 
 COMPONENT_LABELS = {
-    engine.LUMP_SCHOOL: "Lump sum for each school",
+    engine.LUMP_SCHOOL: "Lump sums for its schools",
     engine.LUMP_CLUSTER: "Lump sum for the cluster",
     engine.TARGETED: "Targeted money",
     engine.PROTECTION: "Protection against big changes from last year",
@@ -312,6 +323,17 @@ def _pct(x: float) -> str:
     return f"{x * 100:.1f}%"
 
 
+def _breakdown_label(component: str, names: dict[str, str], *, run: FormulaRun, schools: int) -> str:
+    """A line of one cluster's allocation: the school lump sums say what each school brings, since the
+    amount beside them is the cluster's total for all its schools."""
+    from sendfund.core.money import format_pounds
+
+    if component == engine.LUMP_SCHOOL:
+        each = Decimal(str(run.parameters.get("lump_sum_per_school", "0")))
+        return f"Lump sums: {format_pounds(each)} for each of your {schools} school{'' if schools == 1 else 's'}"
+    return component_label(component, names)
+
+
 def cluster_capacity_evidence(*, cluster: Cluster, year: int | None = None, run: FormulaRun | None = None
                               ) -> CapacityEvidence | None:
     """A cluster's share of the formula money against its share of need, from the latest allocation
@@ -329,12 +351,13 @@ def cluster_capacity_evidence(*, cluster: Cluster, year: int | None = None, run:
     threshold = Decimal(str(run.parameters.get("evidence_threshold", "1.2")))
     years_required = int(run.parameters.get("evidence_years", 2))
     needs = [NeedLine(n.indicator, names.get(n.indicator, n.indicator), n.count, n.need_share, n.ratio)
-             for n in result.needs.all()]
+             for n in need_lines_in_run_order(run=run, needs=result.needs.all()) if n is not None]
     ev = CapacityEvidence(
         cluster=cluster, run=run, financial_year_label=fy_label(run.financial_year),
         census_year_label=ay_label(run.academic_year), allocation=result.allocation, pupils=result.pupils,
         per_pupil=from_pence(to_pence(result.allocation / result.pupils)) if result.pupils else None,
-        breakdown=[(component_label(c.component, names), c.amount) for c in result.components.all()],
+        breakdown=[(_breakdown_label(c.component, names, run=run, schools=result.schools), c.amount)
+                   for c in result.components.all()],
         funding_share=result.funding_share, needs=needs, combined_ratio=result.combined_ratio,
         need_allocation=result.need_allocation, gap=result.gap, gap_rank=result.gap_rank,
         cluster_count=run.cluster_count, threshold=threshold, years_required=years_required,

@@ -11,6 +11,7 @@ from django.db import transaction
 from sendfund.core.audit import audit_record
 from sendfund.core.errors import DomainError
 from sendfund.core.money import from_pence, to_pence
+from sendfund.core.numbers import format_number
 from sendfund.core.years import fy_bounds, fy_label
 from sendfund.registry.models import Cluster, Indicator
 
@@ -37,7 +38,7 @@ def _check_shares(values: dict[str, Decimal], what: str, field: str) -> None:
             raise DomainError(f"The {what} for {code} must be 0 or more", field=field)
     if values and abs(sum(values.values()) - 1) > WEIGHT_TOLERANCE:
         total = sum(values.values())
-        raise DomainError(f"The {what}s must add up to 1. They add up to {total.normalize()}", field=field)
+        raise DomainError(f"The {what}s must add up to 1. They add up to {format_number(total)}", field=field)
 
 
 @transaction.atomic

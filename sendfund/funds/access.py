@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from sendfund.accounts.access import Role, Rule
 
-POT_READERS = frozenset({Role.LA_OFFICER, Role.DECISION_MAKER, Role.ADMINISTRATOR})
+POT_READERS = frozenset({Role.LA_OFFICER, Role.DECISION_MAKER, Role.FINANCE, Role.ADMINISTRATOR})
 
 RULES = [
     Rule("funds:pot", POT_READERS),

@@ -5,8 +5,8 @@ from sendfund.accounts.roles import Role
 
 
 def can_view_pot(user, obj=None) -> bool:
-    """LA officers, decision makers (finance) and administrators see the pot and its ledger."""
-    return roles_of(user).has_la_role(Role.LA_OFFICER, Role.DECISION_MAKER, Role.ADMINISTRATOR)
+    """LA officers, decision makers, finance and administrators see the pot and its ledger."""
+    return roles_of(user).has_la_role(Role.LA_OFFICER, Role.DECISION_MAKER, Role.FINANCE, Role.ADMINISTRATOR)
 
 
 def can_allocate(user, obj=None) -> bool:

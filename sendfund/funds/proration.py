@@ -17,6 +17,7 @@ remainder, so the streams always add up to the fund's figure.
 """
 
 import datetime as dt
+import math
 from decimal import Decimal
 from fractions import Fraction
 
@@ -100,3 +101,33 @@ def academic_year_amounts(*, academic_year: int, starts_on: dt.date, ends_on: dt
     start, end = ay_bounds(academic_year)
     return amounts_for_period(period_start=start, period_end=end, starts_on=starts_on, ends_on=ends_on,
                               full_year_amounts=full_year_amounts, method=method)
+
+
+def financial_year_parts(*, financial_year: int, starts_on: dt.date, ends_on: dt.date | None,
+                         method: str = TWELFTHS) -> dict[int, Fraction]:
+    """How a financial year's money divides between the two academic years it spans (April to August
+    belongs to the academic year that started the September before; September to March to the next),
+    in proportion to the time the fund is available in each part, by the fund's method. A year in which
+    the fund is never available divides by calendar months (5 and 7). The parts add up to 1."""
+    fy_start, fy_end = fy_bounds(financial_year)
+    september = dt.date(financial_year, 9, 1)
+    parts = {financial_year - 1: (fy_start, september - dt.timedelta(days=1)), financial_year: (september, fy_end)}
+    weights = {}
+    for ay, (first, last) in parts.items():
+        fraction = fraction_of_period(period_start=first, period_end=last, starts_on=starts_on, ends_on=ends_on,
+                                      method=method)
+        weights[ay] = fraction * 12 if method == TWELFTHS else fraction * ((last - first).days + 1)
+    if not any(weights.values()):
+        weights = {financial_year - 1: Fraction(5), financial_year: Fraction(7)}
+    whole = sum(weights.values())
+    return {ay: w / whole for ay, w in weights.items()}
+
+
+def share_between(*, amount: Decimal, parts: dict[int, Fraction]) -> dict[int, Decimal]:
+    """`amount` shared in proportion to `parts`, in whole pence that add up to it exactly (negative amounts too)."""
+    keys = list(parts)
+    sign = -1 if amount < 0 else 1
+    common = math.lcm(*(f.denominator for f in parts.values()))
+    weights = [f.numerator * (common // f.denominator) for f in parts.values()]  # exact whole numbers
+    pence = largest_remainder(to_pence(abs(amount)), weights) if any(weights) else [0] * len(keys)
+    return {k: from_pence(sign * p) for k, p in zip(keys, pence, strict=True)}

@@ -100,6 +100,84 @@ def fund_totals_by_year(rows: list[PotRow]) -> list[tuple[int, Balance]]:
     return sorted(years.items())
 
 
+@dataclass(frozen=True)
+class YearBalance:
+    """A year's balance, by stream and for the whole fund (label: FY 2026-27 or AY 2026/27)."""
+
+    label: str
+    year: int
+    by_stream: dict[str, Balance]
+
+    @property
+    def total(self) -> Balance:
+        return sum(self.by_stream.values(), Balance())
+
+
+def _every_stream(by_stream: dict[str, Balance], kinds: list[str]) -> dict[str, Balance]:
+    """A year with any pot shows every stream (£0.00 for one with none); a year with no pot shows none."""
+    return {k: by_stream.get(k, Balance()) for k in kinds} if by_stream else {}
+
+
+def balances_by_financial_year(rows: list[PotRow], *, years: list[int]) -> list[YearBalance]:
+    """Every financial year in `years` (a year with no pot has nothing in it), by stream."""
+    by_year: dict[int, dict[str, Balance]] = {y: {} for y in years}
+    for row in rows:
+        by_year.setdefault(row.financial_year, {})[row.stream_kind] = row.balance
+    kinds = sorted({r.stream_kind for r in rows})
+    return [YearBalance(fy_label(y), y, _every_stream(streams, kinds)) for y, streams in sorted(by_year.items())]
+
+
+def balances_by_academic_year(rows: list[PotRow], *, fund: Fund, years: list[int]) -> list[YearBalance]:
+    """The pots' balances by academic year. The ledger keeps money by financial year, so each financial
+    year's allocated, committed and paid figures are shared between the two academic years it spans in
+    proportion to the time the fund is available in each part (proration.financial_year_parts), to the
+    penny: the academic years add up to the financial years exactly."""
+    sums: dict[int, dict[str, dict[str, Decimal]]] = {y: {} for y in years}
+    for row in rows:
+        parts = proration.financial_year_parts(financial_year=row.financial_year, starts_on=fund.starts_on,
+                                               ends_on=fund.ends_on, method=fund.proration_method)
+        for field in ("allocated", "committed", "paid"):
+            for ay, amount in proration.share_between(amount=getattr(row.balance, field), parts=parts).items():
+                stream = sums.setdefault(ay, {}).setdefault(row.stream_kind, {})
+                stream[field] = stream.get(field, ZERO) + amount
+    kinds = sorted({r.stream_kind for r in rows})
+    return [YearBalance(ay_label(y), y, _every_stream({k: Balance(**f) for k, f in streams.items()}, kinds))
+            for y, streams in sorted(sums.items())]
+
+
+@dataclass(frozen=True)
+class PotOverview:
+    rows: list[PotRow]
+    streams: list[Stream]
+    by_fy: list[YearBalance]
+    by_ay: list[YearBalance]
+    available_fy: list["YearAmount"]
+    available_ay: list["YearAmount"]
+    first_allocated: int | None  # the first financial year with a pot, if any
+    fund_first_fy: int
+
+
+def pot_overview(*, fund: Fund) -> PotOverview:
+    """The pot page's figures: balances by financial and by academic year over every year from the first
+    pot to the last (no year skipped), and what the fund makes available in every year from its start.
+    Three queries."""
+    rows = pot_rows(fund=fund)
+    streams = fund_streams(fund=fund)
+    first_fy = financial_year_of(fund.starts_on)
+    pot_years = sorted({r.financial_year for r in rows})
+    last = max([*pot_years, first_fy + 1])
+    balance_years = list(range(pot_years[0], pot_years[-1] + 1)) if pot_years else []
+    return PotOverview(
+        rows=rows, streams=streams,
+        by_fy=balances_by_financial_year(rows, years=balance_years),
+        by_ay=balances_by_academic_year(rows, fund=fund, years=list(range(pot_years[0] - 1, pot_years[-1] + 1)))
+        if pot_years else [],
+        available_fy=fund_year_amounts(fund=fund, streams=streams, kind="fy", years=list(range(first_fy, last + 1))),
+        available_ay=fund_year_amounts(fund=fund, streams=streams, kind="ay",
+                                       years=list(range(academic_year_of(fund.starts_on), last + 1))),
+        first_allocated=pot_years[0] if pot_years else None, fund_first_fy=first_fy)
+
+
 def reference_balance_in_pot(*, pot_id: int, reference: str) -> Balance:
     """What one award has committed and been paid from one pot."""
     return balance_from_totals({row["kind"]: row["total"] for row in LedgerEntry.objects.filter(

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 from sendfund.accounts.decorators import requires
 from sendfund.core.errors import DomainError
 from sendfund.core.fields import whole_number
-from sendfund.core.years import financial_year_of, fy_label
+from sendfund.core.years import fy_label
 
 from . import charts, selectors, services
 from .permissions import can_allocate, can_view_pot
@@ -26,23 +26,15 @@ def _fund():
 @requires(can_view_pot)
 def pot(request):
     fund = _fund()
-    rows = selectors.pot_rows(fund=fund)
-    streams = selectors.fund_streams(fund=fund)
-    pot_years = sorted({r.financial_year for r in rows})
-    first_fy = financial_year_of(fund.starts_on)
-    fy_years = sorted({first_fy, first_fy + 1, *pot_years})
-    from sendfund.core.years import academic_year_of
-
-    ay_years = sorted({academic_year_of(fund.starts_on), *[y for y in pot_years], *[y - 1 for y in pot_years]})
+    overview = selectors.pot_overview(fund=fund)
+    rows = overview.rows
     chart = charts.pot_chart_svg(labels=[f"{r.stream_label} {r.year_label}" for r in rows],
                                  paid=[r.balance.paid for r in rows],
                                  committed_unpaid=[r.balance.unpaid for r in rows],
                                  remaining=[r.balance.remaining for r in rows]) if rows else ""
-    next_year = (max(pot_years) + 1) if pot_years else first_fy
+    next_year = (max(r.financial_year for r in rows) + 1) if rows else overview.fund_first_fy
     return render(request, "funds/pot.html", {
-        "fund": fund, "rows": rows, "year_totals": selectors.fund_totals_by_year(rows), "streams": streams,
-        "fy_amounts": selectors.fund_year_amounts(fund=fund, streams=streams, kind="fy", years=fy_years),
-        "ay_amounts": selectors.fund_year_amounts(fund=fund, streams=streams, kind="ay", years=ay_years),
+        "fund": fund, "o": overview, "streams": overview.streams,
         "chart": mark_safe(chart),  # noqa: S308  (our own matplotlib output, with no user text in it)
         "may_allocate": can_allocate(request.user), "next_year": next_year, "next_year_label": fy_label(next_year),
     })

@@ -99,7 +99,7 @@ def test_a_token_stops_working_when_revoked_or_expired(world, client_for):
 
 
 def test_the_token_page_makes_a_token_shown_once(world, client_for):
-    client = client_for(Role.DECISION_MAKER)
+    client = client_for(Role.FINANCE)
     response = client.post(reverse("api-tokens:list"), {"name": "Finance system", "days": "90"})
     page = response.content.decode()
     assert "Your new token" in page and "sfk_" in page
@@ -124,7 +124,7 @@ def _pay(token, instalment, key, paid_on=None):
 
 
 def test_recording_a_payment_twice_with_one_key_records_one_payment(world):
-    token = _tokens(world)[Role.DECISION_MAKER]
+    token = _tokens(world)[Role.FINANCE]
     instalment = _due_instalment(world)
     first = _pay(token, instalment, "pay-1")
     again = _pay(token, instalment, "pay-1")
@@ -139,7 +139,7 @@ def test_recording_a_payment_twice_with_one_key_records_one_payment(world):
 
 
 def test_a_payment_not_yet_due_is_refused(world):
-    token = _tokens(world)[Role.DECISION_MAKER]
+    token = _tokens(world)[Role.FINANCE]
     case = advance(world, world.case, State.OFFER_ACCEPTED)
     later = case.instalments.order_by("number").last()
     Instalment.objects.filter(pk=later.pk).update(due_on=timezone.localdate() + dt.timedelta(days=30))
@@ -157,7 +157,7 @@ def test_two_concurrent_requests_with_one_key_record_one_payment(world):
 
     from sendfund.funds.models import EntryKind, LedgerEntry
 
-    user = world.users[Role.DECISION_MAKER]
+    user = world.users[Role.FINANCE]
     instalment = _due_instalment(world)
     start = threading.Barrier(2)
     answers, lock = [], threading.Lock()

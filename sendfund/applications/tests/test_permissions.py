@@ -33,7 +33,7 @@ def test_sign_off_only_the_certifier_while_waiting(world):
 def test_view_the_cluster_always_la_staff_once_submitted(world):
     cluster = {Role.CLUSTER_HOST, Role.CLUSTER_SEND_LEAD, Role.CERTIFIER}
     staff = {Role.LA_OFFICER, Role.EDUCATION_SPECIALIST, Role.BUSINESS_SPECIALIST, Role.DECISION_MAKER,
-             Role.ADMINISTRATOR}
+             Role.FINANCE, Role.ADMINISTRATOR}
     assert _who(world, p.can_view_application, world.application_draft) == cluster
     assert _who(world, p.can_view_application, world.application_submitted) == cluster | staff
     assert world.application_submitted.status == Status.SUBMITTED

@@ -3,6 +3,7 @@
 from django import template
 
 from sendfund.core.money import format_pounds
+from sendfund.core.numbers import format_number, format_percent
 from sendfund.core.years import ay_label, fy_label
 
 register = template.Library()
@@ -32,9 +33,14 @@ def ay(start_year):
 
 @register.filter
 def percent(value, places=1):
-    if value is None:
-        return ""
-    return f"{float(value) * 100:.{int(places)}f}%"
+    """A fraction as a percentage: 0.0185|percent:2 is 1.85%."""
+    return format_percent(value, places)
+
+
+@register.filter
+def number(value):
+    """A plain number as people write it: 30, 12.5, −3 (never 3E+1)."""
+    return format_number(value)
 
 
 @register.filter

@@ -44,7 +44,7 @@ def test_parse_pounds_refuses_with_a_message(text, message):
 
 def test_format_pounds():
     assert format_pounds(Decimal("933333.333")) == "£933,333.33"
-    assert format_pounds(Decimal("-5")) == "-£5.00"
+    assert format_pounds(Decimal("-5")) == "\u2212£5.00"
     assert format_pounds(123456, pence=True) == "£1,234.56"
 
 

@@ -132,7 +132,13 @@ def test_cluster_capacity_evidence(world, django_assert_max_num_queries):
     assert ev.run == world.formula_run and ev.allocation == Decimal("43518.47")
     assert sum(a for _l, a in ev.breakdown) == ev.allocation
     assert ev.financial_year_label == "FY 2019-20" and ev.census_year_label == "AY 2018/19"
-    assert [n.indicator for n in ev.needs] == ["ehc_plans", "sen_support"]
+    assert [n.indicator for n in ev.needs] == ["sen_support", "ehc_plans"]  # the run's order, as its columns
     assert ev.sentences[0].startswith("In FY 2019-20 the formula gave Alpha cluster £43,518.47")
     assert any("times your share of the money" in s for s in ev.sentences)
     assert selectors.cluster_capacity_evidence(cluster=world.cluster, year=2035) is None
+
+
+def test_a_weights_total_reads_as_a_plain_number(world):
+    with pytest.raises(DomainError, match=r"They add up to 10$"):
+        services.formula_version_save(actor=world.users[Role.ADMINISTRATOR], name="Tens", valid_from=dt.date(2021, 4, 1),
+                                      weights={"pupils": Decimal("6.0"), "fsm": Decimal("4.0")})
