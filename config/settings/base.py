@@ -26,6 +26,7 @@ INSTALLED_APPS = [
     "sendfund.funds",
     "sendfund.applications",
     "sendfund.casework",
+    "sendfund.monitoring",
 ]
 
 MIDDLEWARE = [

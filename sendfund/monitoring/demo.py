@@ -1,0 +1,100 @@
+"""Demo returns in every state (one overdue) and Health Checks for two academic years. Also drives returns
+for tests (tests/factories.py), through the real services.
+
+`load(context)` runs after casework's demo (INSTALLED_APPS order), whose accepted offers created returns.
+"""
+
+import datetime as dt
+from decimal import Decimal
+
+from django.utils import timezone
+
+from sendfund.accounts.roles import Role
+
+from . import services
+from .models import MonitoringReturn, ReturnStatus
+
+S = ReturnStatus
+
+
+def fill_return(ret: MonitoringReturn, *, actor, spent_share: Decimal = Decimal("0.5")) -> MonitoringReturn:
+    """Complete every section of a return: on track, latest values, `spent_share` of each planned line spent."""
+    data: dict = {}
+    for row in ret.progress.all():
+        data[f"progress_{row.pk}"], data[f"note_{row.pk}"] = "on_track", "Delivered as planned this term."
+    services.return_section_save(monitoring_return=ret, key="progress", data=data, completed=True,
+                                 expected_version=None, actor=actor)
+    services.return_section_save(monitoring_return=ret, key="outcomes", completed=True, expected_version=None,
+                                 data={f"latest_{r.pk}": "Improving" for r in ret.outcomes.all()}, actor=actor)
+    services.return_section_save(monitoring_return=ret, key="changes", completed=True, expected_version=None,
+                                 data={"any_changes": "no"}, actor=actor)
+    spent = {f"spent_{r.pk}": (r.planned * spent_share).quantize(Decimal("0.01")) for r in ret.spend.all()}
+    services.return_section_save(monitoring_return=ret, key="spend", completed=True, expected_version=None,
+                                 data={**spent, "explanation": "Spend includes the cluster's own contribution."},
+                                 actor=actor)
+    services.return_section_save(monitoring_return=ret, key="evidence", completed=True, expected_version=None,
+                                 data={}, actor=actor)
+    return MonitoringReturn.objects.get(pk=ret.pk)
+
+
+def submit_return(ret: MonitoringReturn, *, writer, certifier) -> MonitoringReturn:
+    services.return_transition(monitoring_return=ret, to=S.AWAITING_SIGN_OFF, actor=writer)
+    return services.return_transition(monitoring_return=ret, to=S.SUBMITTED, actor=certifier)
+
+
+def _cluster_user(cluster, role):
+    from sendfund.accounts.models import User
+
+    return User.objects.filter(memberships__organisation__cluster=cluster, memberships__role=role).first()
+
+
+def load(context) -> None:
+    from sendfund.casework.services import instalment_pay
+
+    officer, dm = context.users[Role.LA_OFFICER], context.users[Role.DECISION_MAKER]
+    by_case: dict = {}
+    for ret in MonitoringReturn.objects.select_related("case", "cluster").order_by("case_id", "kind"):
+        by_case.setdefault(ret.case_id, {})[ret.kind] = ret
+    today = timezone.localdate()
+    for n, kinds in enumerate(by_case.values()):
+        interim, final = kinds["interim"], kinds["final"]
+        host = _cluster_user(interim.cluster, Role.CLUSTER_HOST)
+        certifier = _cluster_user(interim.cluster, Role.CERTIFIER) or host
+        if n == 0:
+            # One overdue (due 12 days ago, not started) and one due in a week.
+            MonitoringReturn.objects.filter(pk=interim.pk).update(due_on=today - dt.timedelta(days=12))
+            MonitoringReturn.objects.filter(pk=final.pk).update(due_on=today + dt.timedelta(days=7))
+            continue
+        for instalment in interim.case.instalments.filter(paid_on__isnull=True):
+            instalment_pay(instalment=instalment, paid_on=today, actor=dm)
+        interim = submit_return(fill_return(interim, actor=host), writer=host, certifier=certifier)
+        final = fill_return(final, actor=host, spent_share=Decimal("0.4"))
+        if n == 1:  # the interim waits for the council; the final waits for the head's sign-off
+            services.return_transition(monitoring_return=final, to=S.AWAITING_SIGN_OFF, actor=host)
+            continue
+        # Sent back once, amended and resubmitted, then accepted; the final shows an underspend.
+        services.return_transition(monitoring_return=interim, to=S.DRAFT, actor=officer,
+                                   comments="Say which schools the training reached.")
+        interim = submit_return(interim, writer=host, certifier=certifier)
+        services.return_transition(monitoring_return=interim, to=S.ACCEPTED, actor=officer)
+        final = submit_return(final, writer=host, certifier=certifier)
+        services.return_transition(monitoring_return=final, to=S.ACCEPTED, actor=officer)
+        services.underspend_propose(monitoring_return=final, action="clawback", actor=officer,
+                                    reason="The cluster did not need all the supply cover it planned.")
+
+
+def fill_health_check(hc, *, actor, levels: list[int]):
+    """Complete every area of a Health Check with the given levels, in the framework's order."""
+    from . import health
+
+    for rating, level in zip(health.health_check_ratings(health_check=hc), levels, strict=False):
+        health.rating_save(health_check=hc, area=rating.area, level=level, completed=True, expected_version=None,
+                           evidence=f"The cluster's review this year found level {level} in this area.", actor=actor)
+    return hc
+
+
+def sign_off_health_check(hc, *, lead, host):
+    from . import health
+
+    health.health_check_transition(health_check=hc, to="awaiting_sign_off", actor=lead)
+    return health.health_check_transition(health_check=hc, to="submitted", actor=host)
