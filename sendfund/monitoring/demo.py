@@ -81,6 +81,7 @@ def load(context) -> None:
         services.return_transition(monitoring_return=final, to=S.ACCEPTED, actor=officer)
         services.underspend_propose(monitoring_return=final, action="clawback", actor=officer,
                                     reason="The cluster did not need all the supply cover it planned.")
+    load_health_checks(context)
 
 
 def fill_health_check(hc, *, actor, levels: list[int]):
@@ -98,3 +99,39 @@ def sign_off_health_check(hc, *, lead, host):
 
     health.health_check_transition(health_check=hc, to="awaiting_sign_off", actor=lead)
     return health.health_check_transition(health_check=hc, to="submitted", actor=host)
+
+
+HEALTH_LEVELS = [  # two academic years of levels per area, for the first demo clusters
+    ([2, 2, 1, 2, 2, 1, 2], [3, 2, 2, 3, 2, 2, 3]),
+    ([3, 3, 3, 2, 3, 3, 3], [3, 4, 3, 3, 3, 3, 4]),
+    ([1, 2, 2, 1, 2, 1, 2], [2, 2, 2, 1, 2, 2, 2]),
+    ([3, 2, 3, 3, 2, 3, 2], [3, 3, 3, 3, 3, 3, 3]),
+]
+
+
+def load_health_checks(context) -> None:
+    """Health Checks for two academic years: last year's all moderated (one disagreement each), this year's
+    signed off and waiting for moderation, except the demo cluster's, which is still in progress."""
+    from sendfund.core.years import academic_year_of
+
+    from . import health
+
+    officer = context.users[Role.LA_OFFICER]
+    year = academic_year_of(timezone.localdate())
+    clusters = [context.demo_cluster, *[c for c in context.clusters if c != context.demo_cluster]][:len(HEALTH_LEVELS)]
+    for cluster, (last_levels, this_levels) in zip(clusters, HEALTH_LEVELS, strict=False):
+        host = _cluster_user(cluster, Role.CLUSTER_HOST)
+        lead = _cluster_user(cluster, Role.CLUSTER_SEND_LEAD) or host
+        last = fill_health_check(health.health_check_start(cluster=cluster, academic_year=year - 1, actor=lead),
+                                 actor=lead, levels=last_levels)
+        last = sign_off_health_check(last, lead=lead, host=host)
+        for n, rating in enumerate(health.health_check_ratings(health_check=last)):
+            agreed = n != 0 or rating.level == 1
+            health.rating_moderate(health_check=last, area=rating.area, agreed=agreed, actor=officer,
+                                   level=None if agreed else rating.level - 1,
+                                   reason="" if agreed else "The governors have not yet reviewed the SEND plan.")
+        health.health_check_transition(health_check=last, to="moderated", actor=officer)
+        this = fill_health_check(health.health_check_start(cluster=cluster, academic_year=year, actor=lead),
+                                 actor=lead, levels=this_levels)
+        if cluster != context.demo_cluster:
+            sign_off_health_check(this, lead=lead, host=host)

@@ -18,7 +18,17 @@ YES_NO = [("yes", "Yes"), ("no", "No")]
 MONEY_ATTRS = {"inputmode": "decimal", "spellcheck": "false", "class": "govuk-input--width-10"}
 
 
-class GovForm(forms.Form):
+class PlainForm(forms.Form):
+    """A form rendered by crispy inside the page's own <form> (no tag, no second CSRF field)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+
+
+class GovForm(PlainForm):
     def __init__(self, *args, partial=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.partial = partial
@@ -26,9 +36,6 @@ class GovForm(forms.Form):
         if partial:
             for field in self.fields.values():
                 field.required = False
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True
 
     def setup(self):
         pass
@@ -136,7 +143,7 @@ class ChangesForm(GovForm):
         return data
 
 
-class SignOffForm(forms.Form):
+class SignOffForm(PlainForm):
     decision = forms.ChoiceField(
         label="Do you confirm this is a true account?", widget=forms.RadioSelect,
         choices=[("sign_off", "Yes, sign it off and send it to the council"), ("send_back", "No, send it back")],
@@ -151,7 +158,7 @@ class SignOffForm(forms.Form):
         return data
 
 
-class ReviewForm(forms.Form):
+class ReviewForm(PlainForm):
     decision = forms.ChoiceField(
         label="What do you want to do with this return?", widget=forms.RadioSelect,
         choices=[("accept", "Accept it"), ("send_back", "Send it back to the cluster with comments")],
@@ -166,7 +173,7 @@ class ReviewForm(forms.Form):
         return data
 
 
-class UnderspendForm(forms.Form):
+class UnderspendForm(PlainForm):
     action = forms.ChoiceField(label="What should happen to the money not spent?", widget=forms.RadioSelect,
                                choices=UnderspendAction.choices,
                                error_messages={"required": "Select what should happen to the money not spent"})
@@ -174,7 +181,7 @@ class UnderspendForm(forms.Form):
                              error_messages={"required": "Enter the reason"})
 
 
-class ScheduleForm(forms.Form):
+class ScheduleForm(PlainForm):
     def __init__(self, *args, kinds=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.kinds = list(kinds)
@@ -190,9 +197,6 @@ class ScheduleForm(forms.Form):
                 widget=forms.TextInput(attrs={"inputmode": "numeric", "class": "govuk-input--width-3"}),
                 error_messages={"required": "Enter the working days allowed", "invalid": "Enter a whole number of days",
                                 "min_value": "Enter 0 or more", "max_value": "Enter 60 working days or fewer"})
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True
 
 
 class AreaForm(GovForm):
@@ -211,7 +215,7 @@ class AreaForm(GovForm):
                                         hint="Say what shows this level: plans, data for groups of pupils, reviews.")
 
 
-class ModerateForm(forms.Form):
+class ModerateForm(PlainForm):
     agreed = forms.ChoiceField(label="Do you agree with the cluster's level?", widget=forms.RadioSelect,
                                choices=[("yes", "Agree"), ("no", "Disagree: set a moderated level")],
                                error_messages={"required": "Select if you agree with the cluster's level"})
@@ -223,6 +227,3 @@ class ModerateForm(forms.Form):
     def __init__(self, *args, levels=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["level"].choices = [(lv.value, f"{lv.value}. {lv.name}") for lv in levels]
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True

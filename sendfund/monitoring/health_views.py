@@ -140,7 +140,8 @@ def health_check_sign_off(request, pk):
                              else "The Health Check has been signed off and sent to the council.")
             return redirect("monitoring:health-check", pk=pk)
     return render(request, "monitoring/health_check_sign_off.html", {
-        "hc": hc, "ratings": health.health_check_ratings(health_check=hc), "form": form, "area": "apply"})
+        "hc": hc, "ratings": health.health_check_ratings(health_check=hc), "levels": _levels(hc), "form": form,
+        "area": "apply"})
 
 
 def _trend_page(request, cluster, *, area):
