@@ -328,3 +328,42 @@ class AreaRating(VersionedRow):
     def final_level(self) -> int | None:
         """The moderated level where the LA disagreed, else the cluster's own."""
         return self.moderated_level if self.agreed is False else self.level
+
+
+# --- all SEND money per cluster --------------------------------------------------------------------------
+
+class FundingImport(models.Model):
+    """One CSV file of other SEND funding lines, imported whole or not at all."""
+
+    file_name = models.CharField(max_length=255)
+    sha256 = models.CharField(max_length=64)
+    rows = models.PositiveIntegerField()
+    illustrative = models.BooleanField(default=False, help_text="Made-up figures for the demo, labelled as such")
+    imported_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    imported_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-imported_at", "-id"]
+
+    def __str__(self):
+        return self.file_name
+
+
+class FundingLine(models.Model):
+    """Other SEND money the LA pays a school or a cluster in a financial year (pounds), e.g. notional SEN
+    budgets, high-needs top-up funding, resourced provision places."""
+
+    batch = models.ForeignKey(FundingImport, on_delete=models.CASCADE, related_name="lines")
+    cluster = models.ForeignKey("registry.Cluster", on_delete=models.PROTECT, related_name="+",
+                                help_text="The school's cluster when the line names a school")
+    school = models.ForeignKey("registry.School", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    line = models.CharField(max_length=100)
+    financial_year = models.PositiveSmallIntegerField(help_text="2026 means FY 2026-27")
+    amount = models.DecimalField(max_digits=14, decimal_places=2, help_text="Pounds")
+
+    class Meta:
+        ordering = ["financial_year", "cluster__name", "line", "id"]
+        indexes = [models.Index(fields=["financial_year", "cluster"], name="funding_line_year_cluster_idx")]
+
+    def __str__(self):
+        return f"{self.line} FY {self.financial_year}: {self.amount}"

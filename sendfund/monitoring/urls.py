@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import health_views, views
+from . import health_views, money_views, views
 
 app_name = "monitoring"
 R = "apply/returns/<int:pk>/"
@@ -35,4 +35,13 @@ urlpatterns += [
     path(MHC + "area/<slug:code>/", health_views.moderate_area, name="moderate-area"),
     path(MHC + "finish/", health_views.moderation_finish, name="moderation-finish"),
     path("manage/health-checks/trend/<int:cluster_pk>/", health_views.manage_trend, name="manage-health-trend"),
+]
+
+urlpatterns += [
+    path("manage/monitoring/money/", money_views.all_money, name="all-money"),
+    path("manage/monitoring/money/import/", money_views.import_lines, name="import-lines"),
+    path("manage/monitoring/money/clusters/<int:cluster_pk>/", money_views.manage_cluster_money, name="cluster-money"),
+    path("apply/money/<int:cluster_pk>/", money_views.apply_cluster_money, name="apply-cluster-money"),
+    path("manage/monitoring/impact/<int:cluster_pk>/", money_views.manage_impact, name="impact"),
+    path("apply/impact/<int:cluster_pk>/", money_views.apply_impact, name="apply-impact"),
 ]
