@@ -82,6 +82,7 @@ def load(context) -> None:
         services.underspend_propose(monitoring_return=final, action="clawback", actor=officer,
                                     reason="The cluster did not need all the supply cover it planned.")
     load_health_checks(context)
+    load_funding_lines(context)
 
 
 def fill_health_check(hc, *, actor, levels: list[int]):
@@ -135,3 +136,29 @@ def load_health_checks(context) -> None:
                                  actor=lead, levels=this_levels)
         if cluster != context.demo_cluster:
             sign_off_health_check(this, lead=lead, host=host)
+
+
+def load_funding_lines(context) -> None:
+    """Illustrative other SEND funding lines for this financial year (labelled illustrative on every page):
+    a notional SEN budget per school from its pupils and SEN support, and high-needs top-up per EHC plan,
+    so that the LA's total is in the tens of millions, as the information sheet says."""
+    from sendfund.core.years import financial_year_of
+    from sendfund.registry.models import SchoolFigure
+
+    from . import money
+
+    fy = financial_year_of(timezone.localdate())
+    label = f"{fy}-{(fy + 1) % 100:02d}"
+    figures: dict[int, dict[str, int]] = {}
+    for urn, code, value in (SchoolFigure.objects.filter(school__memberships__isnull=False,
+                                                         indicator__code__in=["pupils", "sen_support", "ehc_plans"])
+                             .values_list("school__urn", "indicator__code", "value").distinct()):
+        figures.setdefault(urn, {})[code] = value
+    rows = ["urn,cluster,line,financial_year,amount"]
+    for urn, f in sorted(figures.items()):
+        notional = Decimal(f.get("pupils", 0)) * 130 + Decimal(f.get("sen_support", 0)) * 600
+        rows.append(f"{urn},,Notional SEN budget (illustrative),{label},{notional:.2f}")
+        if f.get("ehc_plans"):
+            rows.append(f"{urn},,High-needs top-up (illustrative),{label},{Decimal(f["ehc_plans"]) * 3900:.2f}")
+    money.funding_lines_import(content="\n".join(rows).encode(), file_name="illustrative-send-lines.csv",
+                               actor=context.users[Role.ADMINISTRATOR], illustrative=True)

@@ -25,7 +25,8 @@ def _year(request, years):
     raw = request.GET.get("year", "")
     if raw.isdigit() and int(raw) in years:
         return int(raw)
-    return years[0] if years else financial_year_of(timezone.localdate())
+    this_year = financial_year_of(timezone.localdate())
+    return this_year if this_year in years or not years else years[0]
 
 
 @requires(money.can_view_all_money)
