@@ -288,6 +288,31 @@ def instalments_schedule(*, case: Case) -> list[Instalment]:
 
 
 @transaction.atomic
+def instalment_reduce(*, case: Case, stream, amount: Decimal, actor, note: str) -> Instalment:
+    """Take `amount` off the award's next unpaid instalment of a stream (for money the cluster holds and did
+    not spend) and release that much of the commitment back to the pot. Raises DomainError if there is no
+    unpaid instalment of the stream, or it is smaller than the amount."""
+    from sendfund.funds.services import ledger_release_amount
+
+    _require(permissions.can_decide(actor), "Only the decision maker can reduce an instalment.")
+    instalment = (Instalment.objects.select_for_update().filter(case=case, stream=stream, paid_on__isnull=True)
+                  .order_by("due_on", "number").first())
+    _require(instalment is not None, f"{case.reference} has no unpaid {stream.get_kind_display().lower()} "
+                                     "instalment to reduce.")
+    _require(amount <= instalment.amount, f"The next instalment is {format_pounds(instalment.amount)}, less than "
+                                          f"{format_pounds(amount)}.")
+    before = instalment.amount
+    instalment.amount -= amount
+    instalment.save(update_fields=["amount"])
+    ledger_release_amount(stream=stream, financial_year=instalment.financial_year, amount=amount,
+                          reference=case.reference, actor=actor, note=note)
+    audit_record(actor=actor, verb="case.instalment_reduced", target=case, label=case.reference,
+                 before={"instalment": instalment.number, "amount": before},
+                 after={"instalment": instalment.number, "amount": instalment.amount, "note": note})
+    return instalment
+
+
+@transaction.atomic
 def instalment_pay(*, instalment: Instalment, paid_on: dt.date, actor) -> Instalment:
     """Finance records a payment: the ledger records it against the award; the first one starts delivery."""
     from sendfund.funds.services import ledger_pay

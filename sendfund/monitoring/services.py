@@ -403,10 +403,13 @@ def underspend_confirm(*, underspend: Underspend, actor) -> Underspend:
         raise DomainError("This decision has been confirmed already")
     case = underspend.monitoring_return.case
     lines = list(underspend.lines.select_related("stream"))
-    if underspend.action == UnderspendAction.REDUCE_NEXT:
-        raise DomainError("This award has no instalment left to reduce. Claw the money back or let the cluster "
-                          "keep it instead.")
     entries = []
+    if underspend.action == UnderspendAction.REDUCE_NEXT:
+        from sendfund.casework.services import instalment_reduce
+
+        for line in lines:
+            instalment_reduce(case=case, stream=line.stream, amount=line.amount, actor=actor,
+                              note=f"Underspend: {underspend.reason}")
     if underspend.action == UnderspendAction.CLAWBACK:
         entries = [ledger_clawback(stream=line.stream, financial_year=line.financial_year, amount=line.amount,
                                    reference=case.reference, actor=actor, note=f"Underspend: {underspend.reason}")

@@ -176,3 +176,33 @@ def test_a_cluster_sees_only_its_own_returns(world, client_for):
     listing = _text(client.get(reverse("monitoring:returns")))
     assert world.return_final.case.reference not in listing
     assert world.return_other.case.reference in listing
+
+
+def test_reducing_the_next_instalment_releases_the_underspend_to_the_pot(world):
+    from sendfund.casework.services import instalment_pay
+
+    host, certifier = world.users[Role.CLUSTER_HOST], world.users[Role.CERTIFIER]
+    officer, dm = world.users[Role.LA_OFFICER], world.users[Role.DECISION_MAKER]
+    case = world.return_final.case
+    first_fy = min(i.financial_year for i in case.instalments.all())
+    for stream_id in {i.stream_id for i in case.instalments.all()}:
+        first = case.instalments.filter(stream_id=stream_id, financial_year=first_fy).order_by("due_on", "number")[0]
+        instalment_pay(instalment=first, paid_on=timezone.localdate(), actor=dm)
+    ret = submit_return(fill_return(world.return_final, actor=host, spent_share=Decimal("0.1")),
+                        writer=host, certifier=certifier)
+    services.return_transition(monitoring_return=ret, to=S.ACCEPTED, actor=officer)
+    underspend = services.underspend_propose(monitoring_return=ret, action="reduce_next", actor=officer,
+                                             reason="Carry the unspent money into the next payment")
+    lines = list(underspend.lines.select_related("stream"))
+    assert lines and all(ln.financial_year == first_fy for ln in lines)
+    before = {}
+    for ln in lines:
+        nxt = case.instalments.filter(stream=ln.stream, paid_on__isnull=True).order_by("due_on", "number")[0]
+        before[ln.stream_id] = (pot_balance(stream=ln.stream, financial_year=first_fy), nxt, nxt.amount)
+    services.underspend_confirm(underspend=underspend, actor=dm)
+    for ln in lines:
+        balance, instalment, amount_before = before[ln.stream_id]
+        assert pot_balance(stream=ln.stream, financial_year=first_fy).remaining == balance.remaining + ln.amount
+        instalment.refresh_from_db()
+        assert instalment.amount == amount_before - ln.amount
+    assert AuditEvent.objects.filter(verb="case.instalment_reduced").count() == len(lines)
