@@ -217,3 +217,46 @@ def school_lines(*, cluster: Cluster, financial_year: int) -> list[FundingLine]:
 
 def illustrative_years() -> set[int]:
     return set(FundingLine.objects.filter(batch__illustrative=True).values_list("financial_year", flat=True))
+
+
+@dataclass(frozen=True)
+class PerPupil:
+    academic_year: int | None
+    pupils: int
+    send_pupils: int
+    total: Decimal
+
+    @property
+    def per_pupil(self) -> Decimal | None:
+        """Pounds per pupil, rounded half up to the penny (the one rounding: core.money.to_pence)."""
+        from sendfund.core.money import from_pence, to_pence
+
+        return from_pence(to_pence(self.total / self.pupils)) if self.pupils else None
+
+    @property
+    def per_send_pupil(self) -> Decimal | None:
+        from sendfund.core.money import from_pence, to_pence
+
+        return from_pence(to_pence(self.total / self.send_pupils)) if self.send_pupils else None
+
+
+def per_pupil(*, year: YearMoney) -> PerPupil:
+    """The year's total over the pupils (and pupils with SEN support or an EHC plan) in the clusters' schools,
+    from the latest census loaded."""
+    from sendfund.registry.selectors import latest_year
+
+    from .impact import cluster_counts
+
+    census = latest_year()
+    counts = cluster_counts(academic_years=[census]) if census is not None else {}
+    ids = {c.cluster.pk for c in year.clusters}
+    rows = [c for (cid, _), c in counts.items() if cid in ids]
+    return PerPupil(census, sum(r.get("pupils", 0) for r in rows),
+                    sum(r.get("sen_support", 0) + r.get("ehc_plans", 0) for r in rows), year.total)
+
+
+def la_code() -> int | None:
+    from django.db.models import Count
+
+    row = School.objects.values("la_code").annotate(n=Count("id")).order_by("-n").first()
+    return row["la_code"] if row else None

@@ -11,7 +11,7 @@ from sendfund.core.errors import DomainError
 from sendfund.core.years import financial_year_of
 from sendfund.registry.models import Cluster
 
-from . import impact, money
+from . import dsg, impact, money
 from .forms import PlainForm
 
 
@@ -33,8 +33,11 @@ def _year(request, years):
 def all_money(request):
     years = money.money_years()
     year = _year(request, years)
+    year_money = money.money_for_year(financial_year=year)
+    code = money.la_code()
     return render(request, "monitoring/all_money.html", {
-        "years": years, "year": year, "money": money.money_for_year(financial_year=year),
+        "years": years, "year": year, "money": year_money, "per_pupil": money.per_pupil(year=year_money),
+        "high_needs": dsg.high_needs_for(la_code=code, financial_year=year) if code else None, "dsg_source": dsg.SOURCE,
         "illustrative": year in money.illustrative_years(), "area": "manage",
         "can_import": money.can_import_funding(request.user)})
 

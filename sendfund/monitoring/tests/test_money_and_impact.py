@@ -144,3 +144,14 @@ def test_small_counts_are_hidden_outside_the_officers_pages(world, client_for):
     column = 2 + names.index(ehc)
     assert officer_row[column] == "3 (7.5%)"
     assert specialist_row[column] == "fewer than 5"
+
+
+def test_per_pupil_and_the_high_needs_block_beside_the_total(world, client_for):
+    fy = world.year + 1
+    page = client_for(Role.LA_OFFICER).get(reverse("monitoring:all-money") + f"?year={fy}")
+    # £100,000.00 of formula money; pupils 300 + 150 + 600 (Beta's school is Alpha High doubled);
+    # with SEND (SEN support + EHC plans) 48 + 24 + 96 = 168.
+    assert _cell(page, "la-per-pupil").startswith("£95.24 (1,050 pupils")  # 100000/1050 = 95.238
+    assert _cell(page, "la-per-send-pupil").startswith("£595.24 (168 pupils")  # 100000/168 = 595.238
+    # The test world's schools are in LA 926 (Norfolk): FY 2019-20's block is in the DfE file.
+    assert _cell(page, "high-needs").startswith("£81,917,356.97 in FY 2019-20.")
