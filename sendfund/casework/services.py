@@ -379,3 +379,32 @@ def invitation_send(*, cluster, round_, actor):
                         f"Apply online: {site_url('/apply/')}",
                         "Norfolk County Council, SEND cluster funding"]))
     return invitation
+
+
+@transaction.atomic
+def invitation_send_development(*, cluster, round_, sentences: list[str], actor):
+    """Invite a cluster to apply to the development stream, emailing what its Health Check shows (the
+    sentences are written by the caller, e.g. monitoring's moderated levels). Raises DomainError if the round
+    is not open or does not offer the development stream, or the cluster was invited already."""
+    from sendfund.core.notify import email_on_commit, site_url
+
+    from .models import Invitation
+
+    _require(permissions.can_manage_cases(actor), "Only an LA officer can invite clusters to apply.")
+    _require(round_ is not None and round_.is_open(), "There is no round open for applications.")
+    _require(round_.streams.filter(kind="development").exists(), f"{round_.name} does not offer development funding.")
+    _require(not Invitation.objects.filter(cluster=cluster, round=round_, stream_kind="development").exists(),
+             f"{cluster.name} has already been invited to the development stream of {round_.name}.")
+    text = "\n".join(sentences)
+    invitation = Invitation.objects.create(cluster=cluster, round=round_, stream_kind="development", evidence=text,
+                                           invited_by=actor)
+    audit_record(actor=actor, verb="cluster.invited", target=cluster, after={"round": round_.name,
+                                                                              "stream": "development"})
+    email_on_commit(to=[cluster.host_email, cluster.send_lead_email],
+                    subject=f"{cluster.name} is invited to apply for development funding",
+                    body="\n\n".join([
+                        f"Your cluster's SEND Cluster Health Check shows where development money would help. We "
+                        f"invite your cluster to apply to the development stream of {round_.name}, which closes on "
+                        f"{round_.closes_on:%-d %B %Y}.", "What the Health Check shows:", text,
+                        f"Apply online: {site_url('/apply/')}", "Norfolk County Council, SEND cluster funding"]))
+    return invitation

@@ -61,6 +61,8 @@ RULES = [
     Rule("monitoring:moderation-finish", MODERATORS, kwargs=lambda w: {"pk": w.hc_submitted.pk}, method="post",
          note="areas are not yet moderated, so moderators are sent back with the reason"),
     Rule("monitoring:manage-health-trend", LA_STAFF, kwargs=lambda w: {"cluster_pk": w.other_cluster.pk}),
+    Rule("monitoring:invite-development", OFFICER, kwargs=lambda w: {"cluster_pk": w.cluster.pk}, method="post",
+         note="the cluster is no candidate, so the officer is sent back with the reason"),
     Rule("monitoring:all-money", LA_STAFF),
     Rule("monitoring:import-lines", frozenset({Role.LA_OFFICER, Role.DECISION_MAKER, Role.ADMINISTRATOR})),
     Rule("monitoring:cluster-money", LA_STAFF, kwargs=lambda w: {"cluster_pk": w.cluster.pk}),

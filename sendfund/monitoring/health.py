@@ -308,3 +308,11 @@ def development_candidates(*, academic_year: int) -> list[HeatRow]:
 
 def health_years() -> list[int]:
     return sorted(set(HealthCheck.objects.values_list("academic_year", flat=True)), reverse=True)
+
+
+def candidate_sentences(row: HeatRow, areas: list[Area], levels: dict[int, str]) -> list[str]:
+    """What a candidate's moderated Health Check shows, in sentences for the invitation."""
+    low = [f"{a.title}: {levels.get(lv, lv)}" for a, lv in zip(areas, row.levels, strict=False)
+           if lv is not None and lv <= 2]
+    return [f"Average level {row.mean} across {len(areas)} areas ({ay_label(row.health_check.academic_year)}, "
+            "after moderation).", *[f"- {line}" for line in low]]

@@ -20,6 +20,7 @@ from . import forms, health
 from .models import HealthCheckStatus
 from .permissions import (
     can_edit_health_check,
+    can_invite_to_development,
     can_moderate_health_check,
     can_request_health_check_sign_off,
     can_sign_off_health_check,
@@ -169,7 +170,8 @@ def manage_health_checks(request):
     return render(request, "monitoring/manage_health_checks.html", {
         "year": year, "years": years, "areas": areas, "rows": rows, "waiting": waiting,
         "disagreements": health.disagreements(academic_year=year),
-        "candidates": health.development_candidates(academic_year=year)})
+        "candidates": health.development_candidates(academic_year=year),
+        "can_invite": can_invite_to_development(request.user)})
 
 
 @requires(can_view_health_checks)
@@ -220,3 +222,28 @@ def moderation_finish(request, pk):
 @requires(can_view_health_checks)
 def manage_trend(request, cluster_pk):
     return _trend_page(request, get_object_or_404(Cluster, pk=cluster_pk), area="manage")
+
+
+@requires(can_invite_to_development)
+@require_POST
+def invite_to_development(request, cluster_pk):
+    """Invite a cluster the Health Check picks out to the development stream of the open round."""
+    from sendfund.casework.services import invitation_send_development
+    from sendfund.funds.selectors import round_open
+
+    raw = request.POST.get("year", "")
+    year = int(raw) if raw.isdigit() else academic_year_of(timezone.localdate())
+    areas, _ = health.heatmap(academic_year=year)
+    row = next((r for r in health.development_candidates(academic_year=year) if r.cluster.pk == cluster_pk), None)
+    if row is None:
+        messages.error(request, "That cluster's Health Check does not show a need for development money this year.")
+    else:
+        levels = {lv.value: lv.name for lv in row.health_check.framework.levels.all()}
+        try:
+            invitation_send_development(cluster=row.cluster, round_=round_open(), actor=request.user,
+                                        sentences=health.candidate_sentences(row, areas, levels))
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, f"{row.cluster.name} has been invited to apply to the development stream.")
+    return redirect(f"{reverse('monitoring:manage-health-checks')}?year={year}")

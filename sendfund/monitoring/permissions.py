@@ -75,3 +75,7 @@ def can_sign_off_health_check(user, hc=None) -> bool:
 
 def can_moderate_health_check(user, hc=None) -> bool:
     return roles_of(user).has_la_role(Role.LA_OFFICER, Role.EDUCATION_SPECIALIST)
+
+
+def can_invite_to_development(user, obj=None) -> bool:
+    return roles_of(user).has_la_role(Role.LA_OFFICER)

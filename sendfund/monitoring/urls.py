@@ -34,6 +34,7 @@ urlpatterns += [
     path(MHC, health_views.manage_health_check, name="manage-health-check"),
     path(MHC + "area/<slug:code>/", health_views.moderate_area, name="moderate-area"),
     path(MHC + "finish/", health_views.moderation_finish, name="moderation-finish"),
+    path("manage/health-checks/invite/<int:cluster_pk>/", health_views.invite_to_development, name="invite-development"),
     path("manage/health-checks/trend/<int:cluster_pk>/", health_views.manage_trend, name="manage-health-trend"),
 ]
 

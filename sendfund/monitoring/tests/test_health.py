@@ -98,6 +98,17 @@ def test_sign_off_moderation_heatmap_trend_and_candidates(world, client_for):
     assert rows[1] == [areas[0].title, "3", "2"]  # last year's 3, this year's moderated 2
     assert rows[5] == [areas[4].title, "1", "2"]
 
+    # The officer invites the cluster to the development stream, once.
+    from sendfund.casework.models import Invitation
+
+    url = reverse("monitoring:invite-development", kwargs={"cluster_pk": world.cluster.pk})
+    client_for(Role.LA_OFFICER).post(url, {"year": hc.academic_year})
+    invitation = Invitation.objects.get(cluster=world.cluster, stream_kind="development")
+    assert invitation.evidence.startswith("Average level 2.4 across 7 areas")
+    assert f"- {areas[0].title}: Emerging" in invitation.evidence  # moderated from 3 to 2
+    client_for(Role.LA_OFFICER).post(url, {"year": hc.academic_year})
+    assert Invitation.objects.filter(cluster=world.cluster, stream_kind="development").count() == 1
+
 
 def test_another_cluster_gets_404_for_a_health_check_and_its_trend(world, client_for):
     client = client_for("other_cluster_host")
