@@ -186,17 +186,25 @@ class ScheduleForm(PlainForm):
         super().__init__(*args, **kwargs)
         self.kinds = list(kinds)
         for kind, label in self.kinds:
+            if kind == "final":  # always at the end of the funded period
+                self.fields[f"days_{kind}"] = self._days(label)
+                continue
             self.fields[f"months_{kind}"] = forms.IntegerField(
-                label=f"{label}: months after the offer is accepted", required=False, min_value=1, max_value=60,
-                help_text="Leave blank for the end of the funded period (31 March of the award's last year).",
+                label=f"{label}: months after the offer is accepted", min_value=1, max_value=60,
+                help_text="For example, 6. The final return is always at the end of the funded period.",
                 widget=forms.TextInput(attrs={"inputmode": "numeric", "class": "govuk-input--width-3"}),
-                error_messages={"invalid": "Enter a whole number of months", "min_value": "Enter 1 month or more",
+                error_messages={"required": "Enter the months after acceptance", "invalid": "Enter a whole number of months",
+                                "min_value": "Enter 1 month or more",
                                 "max_value": "Enter 60 months or fewer"})
-            self.fields[f"days_{kind}"] = forms.IntegerField(
-                label=f"{label}: working days allowed after that date", min_value=0, max_value=60,
-                widget=forms.TextInput(attrs={"inputmode": "numeric", "class": "govuk-input--width-3"}),
-                error_messages={"required": "Enter the working days allowed", "invalid": "Enter a whole number of days",
-                                "min_value": "Enter 0 or more", "max_value": "Enter 60 working days or fewer"})
+            self.fields[f"days_{kind}"] = self._days(label)
+
+    @staticmethod
+    def _days(label):
+        return forms.IntegerField(
+            label=f"{label}: working days allowed after that date", min_value=0, max_value=60,
+            widget=forms.TextInput(attrs={"inputmode": "numeric", "class": "govuk-input--width-3"}),
+            error_messages={"required": "Enter the working days allowed", "invalid": "Enter a whole number of days",
+                            "min_value": "Enter 0 or more", "max_value": "Enter 60 working days or fewer"})
 
 
 class AreaForm(GovForm):

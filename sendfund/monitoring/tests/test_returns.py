@@ -206,3 +206,22 @@ def test_reducing_the_next_instalment_releases_the_underspend_to_the_pot(world):
         instalment.refresh_from_db()
         assert instalment.amount == amount_before - ln.amount
     assert AuditEvent.objects.filter(verb="case.instalment_reduced").count() == len(lines)
+
+
+def test_a_round_schedule_is_edited_and_used_for_the_next_acceptance(world, client_for):
+    from sendfund.casework.models import State
+    from sendfund.casework.tests.factories import advance, submitted_application
+
+    url = reverse("monitoring:schedule", kwargs={"round_pk": world.round.pk})
+    response = client_for(Role.LA_OFFICER).post(url, {"months_interim": "3", "days_interim": "5", "days_final": "10"})
+    assert response.status_code == 302
+    response = client_for(Role.LA_OFFICER).post(url, {"months_interim": "0", "days_interim": "5", "days_final": "10"})
+    assert "Enter 1 month or more" in response.content.decode()
+    case = advance(world, submitted_application(world), State.OFFER_ACCEPTED)
+    accepted = timezone.localdate(case.accepted_at)
+    interim = case.monitoring_returns.get(kind="interim")
+    assert interim.due_on == add_working_days(schedule.add_months(accepted, 3), 5)
+    final = case.monitoring_returns.get(kind="final")
+    last_fy = max(line.financial_year for line in case.lines.all() if line.decided)
+    assert final.due_on == add_working_days(dt.date(last_fy + 1, 3, 31), 10)
+    assert AuditEvent.objects.filter(verb="monitoring.schedule_changed").count() == 1
