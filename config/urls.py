@@ -21,6 +21,7 @@ urlpatterns = [
     path("", include("sendfund.funds.urls")),
     path("", include("sendfund.applications.urls")),
     path("", include("sendfund.casework.urls")),
+    path("", include("sendfund.monitoring.urls")),
     path("", include("sendfund.api.urls")),
     path("api/v1/", api.urls),
 ]

@@ -26,6 +26,7 @@ INSTALLED_APPS = [
     "sendfund.funds",
     "sendfund.applications",
     "sendfund.casework",
+    "sendfund.monitoring",
     "sendfund.api",
     "ninja",  # the API's documentation pages, served from its own static files
 ]

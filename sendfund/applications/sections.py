@@ -3,27 +3,12 @@
 The task list, the check page, completeness and the identity check all read this one list.
 """
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from sendfund.core.collection import SectionSpec
 
 from . import forms
 from .models import Application
 
 ITEM_SECTIONS = ("activities", "costs", "outcomes")
-
-
-@dataclass(frozen=True)
-class SectionSpec:
-    key: str  # also the URL slug
-    title: str
-    group: str
-    form_class: type | None = None  # None for sections that are lists of items
-    applies: Callable[[Application], bool] = field(default=lambda application: True)
-    labels: dict = field(default_factory=dict)  # field name -> question, for the check page
-
-    @property
-    def is_list(self) -> bool:
-        return self.form_class is None
 
 
 def _labels(form_class) -> dict:

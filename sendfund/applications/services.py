@@ -13,7 +13,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from sendfund.accounts.roles import Role
+from sendfund.core import collection
 from sendfund.core.audit import audit_record
+from sendfund.core.collection import StaleSection  # noqa: F401 - views catch services.StaleSection
 from sendfund.core.errors import DomainError
 from sendfund.core.notify import email_on_commit, site_url
 from sendfund.funds.models import Round, StreamKind
@@ -37,16 +39,6 @@ from .sections import BY_KEY, ITEM_SECTIONS
 REFERENCE_PREFIX = "SCF"
 
 
-class StaleSection(DomainError):
-    """Someone else saved the section after this user opened it. Carries the section as it is now."""
-
-    def __init__(self, section: Section):
-        who = section.updated_by.full_name if section.updated_by else "Someone else"
-        super().__init__(f"{who} changed this section since you opened it. Check what they saved below. "
-                         "Your answers have not been saved yet: select Continue to save them over theirs.")
-        self.section = section
-
-
 def _locked(application: Application) -> Application:
     return Application.objects.select_for_update().select_related("round", "cluster").get(pk=application.pk)
 
@@ -59,14 +51,10 @@ def _require_editable(application: Application, actor) -> None:
 
 
 def _section_for_update(application: Application, key: str) -> Section:
-    section, _ = Section.objects.select_for_update(of=("self",)).select_related("updated_by").get_or_create(
-        application=application, key=key)
-    return section
+    return collection.section_lock(Section, application=application, key=key)
 
 
-def _check_version(section: Section, expected_version: int | None) -> None:
-    if expected_version is not None and section.version != expected_version:
-        raise StaleSection(section)
+_check_version = collection.version_check
 
 
 @transaction.atomic

@@ -296,6 +296,31 @@ def instalments_schedule(*, case: Case) -> list[Instalment]:
 
 
 @transaction.atomic
+def instalment_reduce(*, case: Case, stream, amount: Decimal, actor, note: str) -> Instalment:
+    """Take `amount` off the award's next unpaid instalment of a stream (for money the cluster holds and did
+    not spend) and release that much of the commitment back to the pot. Raises DomainError if there is no
+    unpaid instalment of the stream, or it is smaller than the amount."""
+    from sendfund.funds.services import ledger_release_amount
+
+    _require(permissions.can_decide(actor), "Only the decision maker can reduce an instalment.")
+    instalment = (Instalment.objects.select_for_update().filter(case=case, stream=stream, paid_on__isnull=True)
+                  .order_by("due_on", "number").first())
+    _require(instalment is not None, f"{case.reference} has no unpaid {stream.get_kind_display().lower()} "
+                                     "instalment to reduce.")
+    _require(amount <= instalment.amount, f"The next instalment is {format_pounds(instalment.amount)}, less than "
+                                          f"{format_pounds(amount)}.")
+    before = instalment.amount
+    instalment.amount -= amount
+    instalment.save(update_fields=["amount"])
+    ledger_release_amount(stream=stream, financial_year=instalment.financial_year, amount=amount,
+                          reference=case.reference, actor=actor, note=note)
+    audit_record(actor=actor, verb="case.instalment_reduced", target=case, label=case.reference,
+                 before={"instalment": instalment.number, "amount": before},
+                 after={"instalment": instalment.number, "amount": instalment.amount, "note": note})
+    return instalment
+
+
+@transaction.atomic
 def instalment_pay(*, instalment: Instalment, paid_on: dt.date, actor) -> Instalment:
     """Finance records a payment: the ledger records it against the award; the first one starts delivery."""
     from sendfund.funds.services import ledger_pay
@@ -366,4 +391,33 @@ def invitation_send(*, cluster, round_, actor):
                         "What the evidence shows:", text,
                         f"Apply online: {site_url('/apply/')}",
                         f"{council_name()}, SEND cluster funding"]))
+    return invitation
+
+
+@transaction.atomic
+def invitation_send_development(*, cluster, round_, sentences: list[str], actor):
+    """Invite a cluster to apply to the development stream, emailing what its Health Check shows (the
+    sentences are written by the caller, e.g. monitoring's moderated levels). Raises DomainError if the round
+    is not open or does not offer the development stream, or the cluster was invited already."""
+    from sendfund.core.notify import email_on_commit, site_url
+
+    from .models import Invitation
+
+    _require(permissions.can_manage_cases(actor), "Only an LA officer can invite clusters to apply.")
+    _require(round_ is not None and round_.is_open(), "There is no round open for applications.")
+    _require(round_.streams.filter(kind="development").exists(), f"{round_.name} does not offer development funding.")
+    _require(not Invitation.objects.filter(cluster=cluster, round=round_, stream_kind="development").exists(),
+             f"{cluster.name} has already been invited to the development stream of {round_.name}.")
+    text = "\n".join(sentences)
+    invitation = Invitation.objects.create(cluster=cluster, round=round_, stream_kind="development", evidence=text,
+                                           invited_by=actor)
+    audit_record(actor=actor, verb="cluster.invited", target=cluster, after={"round": round_.name,
+                                                                              "stream": "development"})
+    email_on_commit(to=[cluster.host_email, cluster.send_lead_email],
+                    subject=f"{cluster.name} is invited to apply for development funding",
+                    body="\n\n".join([
+                        f"Your cluster's SEND Cluster Health Check shows where development money would help. We "
+                        f"invite your cluster to apply to the development stream of {round_.name}, which closes on "
+                        f"{round_.closes_on:%-d %B %Y}.", "What the Health Check shows:", text,
+                        f"Apply online: {site_url('/apply/')}", "Norfolk County Council, SEND cluster funding"]))
     return invitation

@@ -120,10 +120,24 @@ def _release_award(case: Case, actor) -> None:
     ledger_release(reference=case.reference, source="withdrawn", actor=actor, note="Case withdrawn")
 
 
+# Steps that apps above casework run when an offer is accepted (monitoring creates the returns the award
+# owes). Casework cannot import them (layers), so they register here once at start-up and the accept move
+# calls each of them explicitly, in its own transaction: no signals.
+AFTER_ACCEPT: list[Callable] = []
+
+
+def after_offer_accepted(step: Callable) -> None:
+    """Register `step(case=..., actor=...)` to run when an offer is accepted."""
+    if step not in AFTER_ACCEPT:
+        AFTER_ACCEPT.append(step)
+
+
 def _schedule(case: Case, actor) -> None:
     from .services import instalments_schedule
 
     instalments_schedule(case=case)
+    for step in AFTER_ACCEPT:
+        step(case=case, actor=actor)
 
 
 @dataclass(frozen=True)

@@ -145,6 +145,22 @@ def ledger_release(*, reference: str, source: str, actor, note: str = "") -> lis
 
 
 @transaction.atomic
+def ledger_release_amount(*, stream: Stream, financial_year: int, amount: Decimal, reference: str, actor,
+                          note: str) -> LedgerEntry:
+    """Release part of what an award has committed but not paid (a reduced instalment) back to the pot.
+    Raises DomainError if it is more than the award's unpaid commitment in that pot."""
+    if amount <= 0:
+        raise DomainError("Enter an amount of more than £0", field="amount")
+    [pot] = _locked([_pot(stream, financial_year)])
+    balance = selectors.reference_balance_in_pot(pot_id=pot.pk, reference=reference)
+    if amount > balance.unpaid:
+        raise DomainError(f"{format_pounds(amount)} is more than the {format_pounds(balance.unpaid)} still to pay on "
+                          f"{reference} from {_label(pot)}.", field="amount")
+    return _append(pot=pot, kind=EntryKind.COMMITMENT, amount=-amount, source="reduced", reference=reference,
+                   note=note, actor=actor)
+
+
+@transaction.atomic
 def ledger_pay(*, stream: Stream, financial_year: int, amount: Decimal, reference: str, actor,
                note: str = "") -> LedgerEntry:
     """Record a payment against an award. Raises DomainError if it is more than the award has committed but not paid."""

@@ -1,0 +1,167 @@
+"""The collection engine: what an application, a monitoring return and a Health Check share.
+
+To a cluster all three are the same thing (docs/adr/0030-one-collection-engine.md): a task list of
+sections, each saved on every Continue with a version number so that two people never overwrite each
+other unknowingly, a screen for anything that could identify a child, sign-off by the cluster's head or
+host, then review by the council. This module holds the parts that do not depend on what is collected:
+
+- `SectionSpec`: a section as data (key, title, group, form, whether it applies).
+- `VersionedRow`: the abstract columns of a saved section (answers, completed, version, who and when),
+  with `section_lock`, `version_check` and `version_bump` for the save-with-version rule, and
+  `StaleSection` when a save carries an older version.
+- `task_groups`: the task list's rows and their statuses.
+- `Move` and `transition`: one transition function over a table kept as data (house rule 2).
+- `identity_findings`: the privacy screen over any answers.
+
+Apps keep what is theirs: the models that hold money and dates in real columns, their forms, and the
+rules each move checks.
+"""
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db import models, transaction
+
+from .audit import audit_record
+from .errors import DomainError
+
+NOT_STARTED = "Not yet started"
+IN_PROGRESS = "In progress"
+COMPLETED = "Completed"
+CANNOT_START = "Cannot start yet"
+
+
+@dataclass(frozen=True)
+class SectionSpec:
+    key: str  # also the URL slug
+    title: str
+    group: str
+    form_class: type | None = None  # None for sections that are lists of items
+    applies: Callable[[object], bool] = field(default=lambda record: True)
+    labels: dict = field(default_factory=dict)  # field name -> question, for the check page
+
+    @property
+    def is_list(self) -> bool:
+        return self.form_class is None
+
+
+class VersionedRow(models.Model):
+    """A saved section: text answers (never money), completed or not, and a version for concurrent editing."""
+
+    answers = models.JSONField(default=dict, blank=True, help_text="Text answers only; never money")
+    completed = models.BooleanField(default=False)
+    version = models.PositiveIntegerField(default=0, help_text="Goes up by one on every save")
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+
+    class Meta:
+        abstract = True
+
+
+class StaleSection(DomainError):
+    """Someone else saved the section after this user opened it. Carries the section as it is now."""
+
+    def __init__(self, section):
+        who = section.updated_by.full_name if section.updated_by else "Someone else"
+        super().__init__(f"{who} changed this section since you opened it. Check what they saved below. "
+                         "Your answers have not been saved yet: select Continue to save them over theirs.")
+        self.section = section
+
+
+def section_lock(model: type[models.Model], **lookup):
+    """The section's row, created if need be and locked until the transaction ends."""
+    section, _ = model.objects.select_for_update(of=("self",)).select_related("updated_by").get_or_create(**lookup)
+    return section
+
+
+def version_check(section, expected_version: int | None) -> None:
+    """Raise StaleSection if the section has been saved since the user opened it (None: not checked)."""
+    if expected_version is not None and section.version != expected_version:
+        raise StaleSection(section)
+
+
+def version_bump(section, actor, **changes) -> None:
+    for name, value in changes.items():
+        setattr(section, name, value)
+    section.version += 1
+    section.updated_by = actor if getattr(actor, "is_authenticated", False) else None
+    section.save()
+
+
+def status_of(section) -> str:
+    """A saved section's task-list status."""
+    if section is None or section.version == 0:
+        return NOT_STARTED
+    return COMPLETED if section.completed else IN_PROGRESS
+
+
+@dataclass(frozen=True)
+class TaskRow:
+    spec: SectionSpec
+    status: str
+    url: str
+
+
+def task_groups(specs: Iterable[SectionSpec], *, status: Callable[[SectionSpec], str],
+                url: Callable[[SectionSpec], str]) -> list[tuple[str, list[TaskRow]]]:
+    """The task list: sections grouped in order, each with its status and address."""
+    groups: dict[str, list[TaskRow]] = {}
+    for spec in specs:
+        groups.setdefault(spec.group, []).append(TaskRow(spec, status(spec), url(spec)))
+    return list(groups.items())
+
+
+@dataclass(frozen=True)
+class Finding:
+    section: str
+    field: str
+    problem: str
+
+    @property
+    def message(self) -> str:
+        return f"In '{self.section}', '{self.field}' has {self.problem}."
+
+
+def identity_findings(texts: Iterable[tuple[str, str, str]], *, screen: Callable[[str], list[str]]) -> list[Finding]:
+    """What looks like a child's identity in (section title, question, text) triples."""
+    return [Finding(section, question, problem)
+            for section, question, text in texts if isinstance(text, str)
+            for problem in screen(text)]
+
+
+@dataclass(frozen=True)
+class Move:
+    verb: str  # the audit verb's second part, e.g. "submitted"
+    allowed: Callable[[object, object], bool]  # (user, record) -> bool
+    refusal: str  # shown when `allowed` says no
+    guard: Callable[[object], str] | None = None  # (record) -> why not now, or ""
+
+
+@transaction.atomic
+def transition(*, record: models.Model, to: str, actor, table: dict[tuple[str, str], Move], prefix: str,
+               changes: dict | None = None, note: str = ""):
+    """Move `record` to status `to` over `table`: lock its row, check the move and who makes it, run the
+    guard, set the status (and `changes`), audit it. Raises DomainError in words for the user.
+
+    Returns the locked, saved record; the caller queues emails on commit."""
+    locked = type(record).objects.select_for_update(of=("self",)).get(pk=record.pk)
+    before = locked.status
+    move = table.get((before, to))
+    if move is None:
+        raise DomainError(f"This cannot be done now: it is {locked.get_status_display().lower()}.")
+    if not move.allowed(actor, locked):
+        raise DomainError(move.refusal)
+    problem = move.guard(locked) if move.guard else ""
+    if problem:
+        raise DomainError(problem)
+    locked.status = to
+    for name, value in (changes or {}).items():
+        setattr(locked, name, value)
+    locked.save()
+    audit_record(actor=actor, verb=f"{prefix}.{move.verb}", target=locked, label=str(locked),
+                 before={"status": before},
+                 after={"status": to, **({"note": note} if note else {}),
+                        **{k: (v.pk if isinstance(v, models.Model) else v) for k, v in (changes or {}).items()}})
+    return locked

@@ -1,0 +1,318 @@
+"""The SEND Cluster Health Check: the framework as versioned data, self-assessment, sign-off, moderation, and
+the reads behind the heat-map, trends and the development-stream list (house rule 1).
+
+A Health Check is a collection (sendfund/core/collection.py): each area is a section (`AreaRating`, a
+VersionedRow), its workflow runs through `collection.transition` over HEALTH_CHECK_TRANSITIONS.
+"""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import QuerySet
+from django.urls import reverse
+from django.utils import timezone
+
+from sendfund.accounts.scoping import get_in_scope_or_404, scope_for_user
+from sendfund.core.privacy import identity_problems
+from sendfund.core import collection
+from sendfund.core.audit import audit_record
+from sendfund.core.errors import DomainError
+from sendfund.core.notify import email_on_commit, site_url
+from sendfund.core.years import ay_label
+
+from . import permissions
+from .models import Area, AreaRating, Framework, HealthCheck, HealthCheckStatus, Level
+
+H = HealthCheckStatus
+
+DEFAULT_LEVELS = [
+    (1, "Not yet in place", "The cluster has not yet put this in place, or it depends on one person."),
+    (2, "Emerging", "The cluster has started: some schools do this, but not yet consistently or for long."),
+    (3, "Established", "Every school in the cluster does this consistently and the cluster can show it."),
+    (4, "Embedded", "This is how the cluster works: it is reviewed, improved and shared with others."),
+]
+DEFAULT_AREAS = [
+    ("leadership", "Leadership and governance of the cluster's SEND arrangements", [
+        "The cluster has agreed who leads its SEND work and how decisions are made.",
+        "Head teachers and governors review the cluster's SEND arrangements at least once a year.",
+        "The cluster's SEND money is planned and accounted for openly."]),
+    ("identifying-need", "Identifying and assessing need", [
+        "Schools use a shared approach to identify needs early.",
+        "Assessments lead to clear plans that are reviewed.",
+        "The cluster knows the pattern of need across its schools."]),
+    ("provision", "Provision and interventions", [
+        "Schools offer a graduated response that the cluster has mapped.",
+        "Interventions are chosen on evidence and their effect is checked.",
+        "Schools share provision so pupils get what they need wherever they are."]),
+    ("workforce", "Workforce development", [
+        "Staff have the training their pupils' needs call for.",
+        "SENCOs meet and learn from each other across the cluster.",
+        "Training is planned from the cluster's picture of need."]),
+    ("parents", "Working with parents and carers", [
+        "Parents and carers are involved in planning and reviewing support.",
+        "The cluster tells families clearly what is available and how to ask for it.",
+        "The cluster asks families what works and acts on it."]),
+    ("outcomes", "Outcomes and progress", [
+        "The cluster tracks the progress of pupils with SEND as groups.",
+        "Targets are set and checked for the cluster's SEND priorities.",
+        "The cluster compares its outcomes with similar clusters."]),
+    ("resources", "Use of resources", [
+        "Cluster SEND money is spent on the priorities in the cluster's plan.",
+        "The cluster knows the cost and effect of what it funds.",
+        "Unspent money is reported and used well."]),
+]
+
+
+# --- the framework ---------------------------------------------------------------------------------------
+
+@transaction.atomic
+def framework_ensure_default() -> Framework:
+    """The current framework; the default (seven areas, four levels) as version 1 when there is none."""
+    current = Framework.objects.filter(is_current=True).first()
+    if current is not None:
+        return current
+    framework = Framework.objects.create(version=1, title="SEND Cluster Health Check", is_current=True)
+    Level.objects.bulk_create(Level(framework=framework, value=v, name=n, descriptor=d) for v, n, d in DEFAULT_LEVELS)
+    Area.objects.bulk_create(Area(framework=framework, code=code, title=title, order=n, statements="\n".join(s))
+                             for n, (code, title, s) in enumerate(DEFAULT_AREAS, start=1))
+    return framework
+
+
+@transaction.atomic
+def framework_new_version(*, actor) -> Framework:
+    """Copy the current framework to a new version and make it current. Health Checks already started keep
+    the version they were started on. Raises DomainError unless the actor is an administrator."""
+    if not permissions.roles_of(actor).has_la_role(permissions.Role.ADMINISTRATOR):
+        raise DomainError("Only an administrator can change the Health Check framework")
+    current = framework_ensure_default()
+    Framework.objects.filter(pk=current.pk).update(is_current=False)
+    new = Framework.objects.create(version=current.version + 1, title=current.title, is_current=True)
+    Level.objects.bulk_create(Level(framework=new, value=lv.value, name=lv.name, descriptor=lv.descriptor)
+                              for lv in current.levels.all())
+    Area.objects.bulk_create(Area(framework=new, code=a.code, title=a.title, order=a.order, statements=a.statements)
+                             for a in current.areas.all())
+    audit_record(actor=actor, verb="health_check.framework_versioned", target=new, after={"version": new.version})
+    return new
+
+
+# --- self-assessment -------------------------------------------------------------------------------------
+
+@transaction.atomic
+def health_check_start(*, cluster, academic_year: int, actor) -> HealthCheck:
+    """Start a cluster's Health Check for an academic year, pre-filled with the previous one's levels and
+    evidence for areas that carry over. Raises DomainError if the actor is not the cluster's SEND lead or
+    host, or the year's Health Check exists already."""
+    if not permissions.can_start_health_check(actor, cluster):
+        raise DomainError("Only the cluster's SEND lead or host can start a Health Check")
+    if HealthCheck.objects.filter(cluster=cluster, academic_year=academic_year).exists():
+        raise DomainError(f"Your cluster has already started its Health Check for {ay_label(academic_year)}")
+    framework = framework_ensure_default()
+    hc = HealthCheck.objects.create(cluster=cluster, academic_year=academic_year, framework=framework)
+    previous = (HealthCheck.objects.filter(cluster=cluster, academic_year__lt=academic_year)
+                .order_by("-academic_year").first())
+    carried = {r.area.code: r for r in previous.ratings.select_related("area")} if previous else {}
+    AreaRating.objects.bulk_create(
+        AreaRating(health_check=hc, area=area, level=getattr(carried.get(area.code), "level", None),
+                   evidence=getattr(carried.get(area.code), "evidence", ""))
+        for area in framework.areas.all())
+    audit_record(actor=actor, verb="health_check.started", target=hc, label=f"{cluster.name} {hc}",
+                 after={"academic_year": academic_year, "framework": framework.version,
+                        "pre_filled_from": previous.academic_year if previous else None})
+    return hc
+
+
+@transaction.atomic
+def rating_save(*, health_check: HealthCheck, area: Area, level: int | None, evidence: str, completed: bool,
+                expected_version: int | None, actor) -> AreaRating:
+    """Save one area's level and evidence. Raises StaleSection if someone saved it since the user opened
+    it, and DomainError if the Health Check cannot be changed or the level is not on the scale."""
+    hc = HealthCheck.objects.select_for_update(of=("self",)).get(pk=health_check.pk)
+    if not permissions.can_edit_health_check(actor, hc):
+        raise DomainError("This Health Check has been sent for sign-off, so it cannot be changed")
+    if level is not None and not hc.framework.levels.filter(value=level).exists():
+        raise DomainError("Select a level on the scale", field="level")
+    rating = collection.section_lock(AreaRating, health_check=hc, area=area)
+    collection.version_check(rating, expected_version)
+    before = {"level": rating.level, "evidence": rating.evidence, "completed": rating.completed}
+    collection.version_bump(rating, actor, level=level, evidence=evidence, completed=completed)
+    audit_record(actor=actor, verb="health_check.area_saved", target=hc, label=f"{hc.cluster.name} {hc}",
+                 before={"area": area.code, **before},
+                 after={"area": area.code, "level": level, "evidence": evidence, "completed": completed})
+    return rating
+
+
+def _complete(hc: HealthCheck) -> str:
+    ratings = list(hc.ratings.select_related("area"))
+    missing = [r.area.title for r in ratings if collection.status_of(r) != collection.COMPLETED]
+    if missing:
+        return "Complete every area first: " + ", ".join(missing)
+    findings = collection.identity_findings(((r.area.title, "Evidence", r.evidence) for r in ratings),
+                                            screen=identity_problems)
+    if findings:
+        return "Remove anything that could identify a child first. " + findings[0].message
+    return ""
+
+
+def _moderated(hc: HealthCheck) -> str:
+    left = [r.area.title for r in hc.ratings.select_related("area") if r.agreed is None]
+    return ("Moderate every area first: " + ", ".join(left)) if left else ""
+
+
+def _writer_or_host(user, hc) -> bool:
+    return permissions.can_request_health_check_sign_off(user, hc) or permissions.can_sign_off_health_check(user, hc)
+
+
+HEALTH_CHECK_TRANSITIONS = {
+    (H.DRAFT, H.AWAITING_SIGN_OFF): collection.Move(
+        "sign_off_requested", permissions.can_request_health_check_sign_off,
+        "Only the cluster's SEND lead or host can send the Health Check for sign-off", _complete),
+    (H.AWAITING_SIGN_OFF, H.SUBMITTED): collection.Move(
+        "submitted", permissions.can_sign_off_health_check, "Only the cluster host can sign off the Health Check",
+        _complete),
+    (H.AWAITING_SIGN_OFF, H.DRAFT): collection.Move(
+        "sent_back", _writer_or_host, "Only the cluster host or SEND lead can send the Health Check back"),
+    (H.SUBMITTED, H.MODERATED): collection.Move(
+        "moderated", permissions.can_moderate_health_check, "Only an LA officer or education specialist can "
+                                                            "moderate a Health Check", _moderated),
+}
+
+
+@transaction.atomic
+def health_check_transition(*, health_check: HealthCheck, to: str, actor, comments: str = "") -> HealthCheck:
+    """Move a Health Check along HEALTH_CHECK_TRANSITIONS. Raises DomainError when the move is not allowed."""
+    now = timezone.now()
+    changes = {H.SUBMITTED: {"submitted_at": now, "signed_off_by": actor, "sent_back_comments": ""},
+               H.MODERATED: {"moderated_at": now, "moderated_by": actor},
+               H.DRAFT: {"sent_back_comments": comments.strip()}}.get(to, {})
+    if to == H.DRAFT and not comments.strip():
+        raise DomainError("Say what needs to change", field="reason")
+    hc = collection.transition(record=health_check, to=to, actor=actor, table=HEALTH_CHECK_TRANSITIONS,
+                               prefix="health_check", changes=changes, note=comments.strip())
+    hc = HealthCheck.objects.select_related("cluster").get(pk=hc.pk)
+    link = site_url(reverse("monitoring:health-check", kwargs={"pk": hc.pk}))
+    cluster = hc.cluster
+    subjects = {H.AWAITING_SIGN_OFF: ("The Health Check is ready for you to sign off", [cluster.host_email]),
+                H.SUBMITTED: ("Your Health Check has been sent to the council", [cluster.host_email,
+                                                                                  cluster.send_lead_email]),
+                H.DRAFT: ("Your Health Check has been sent back", [cluster.send_lead_email, cluster.host_email]),
+                H.MODERATED: ("The council has moderated your Health Check", [cluster.host_email,
+                                                                              cluster.send_lead_email])}
+    subject, to_emails = subjects[to]
+    email_on_commit(to=to_emails, subject=f"{subject} ({ay_label(hc.academic_year)})",
+                    body=f"{subject}.\n\nSign in to see it: {link}\n")
+    return hc
+
+
+@transaction.atomic
+def rating_moderate(*, health_check: HealthCheck, area: Area, agreed: bool, level: int | None, reason: str,
+                    actor) -> AreaRating:
+    """The LA agrees with an area's level, or sets a moderated level with a reason. Raises DomainError if the
+    Health Check is not waiting for moderation, or a disagreement has no different level or no reason."""
+    if not permissions.can_moderate_health_check(actor, health_check):
+        raise DomainError("Only an LA officer or education specialist can moderate a Health Check")
+    hc = HealthCheck.objects.select_for_update(of=("self",)).get(pk=health_check.pk)
+    if hc.status != H.SUBMITTED:
+        raise DomainError("Only a signed-off Health Check that has not been moderated can be moderated")
+    rating = AreaRating.objects.select_for_update(of=("self",)).get(health_check=hc, area=area)
+    if not agreed:
+        if level is None or not hc.framework.levels.filter(value=level).exists():
+            raise DomainError("Select the moderated level", field="level")
+        if level == rating.level:
+            raise DomainError("The moderated level is the cluster's own: select Agree instead", field="level")
+        if not reason.strip():
+            raise DomainError("Enter the reason for the moderated level", field="reason")
+    before = {"agreed": rating.agreed, "moderated_level": rating.moderated_level, "reason": rating.moderation_reason}
+    rating.agreed = agreed
+    rating.moderated_level = None if agreed else level
+    rating.moderation_reason = "" if agreed else reason.strip()
+    rating.save(update_fields=["agreed", "moderated_level", "moderation_reason"])
+    audit_record(actor=actor, verb="health_check.area_moderated", target=hc, label=f"{hc.cluster.name} {hc}",
+                 before={"area": area.code, **before},
+                 after={"area": area.code, "cluster_level": rating.level, "agreed": agreed,
+                        "moderated_level": rating.moderated_level, "reason": rating.moderation_reason})
+    return rating
+
+
+# --- reads -------------------------------------------------------------------------------------------------
+
+def health_checks_for_user(*, user) -> QuerySet:
+    return scope_for_user(HealthCheck.objects.select_related("cluster", "framework"), user).order_by(
+        "-academic_year", "cluster__name")
+
+
+def health_check_for_user(*, user, pk: int) -> HealthCheck:
+    return get_in_scope_or_404(HealthCheck.objects.select_related("cluster", "framework"), user, pk=pk)
+
+
+def health_check_ratings(*, health_check: HealthCheck) -> list[AreaRating]:
+    return list(health_check.ratings.select_related("area", "updated_by").order_by("area__order"))
+
+
+@dataclass(frozen=True)
+class HeatRow:
+    cluster: object
+    health_check: HealthCheck
+    levels: list  # final level per area, in the framework's order (None: not given)
+
+    @property
+    def mean(self) -> Decimal | None:
+        given = [lv for lv in self.levels if lv is not None]
+        return (Decimal(sum(given)) / len(given)).quantize(Decimal("0.1")) if given else None
+
+
+def heatmap(*, academic_year: int) -> tuple[list[Area], list[HeatRow]]:
+    """Every cluster's signed-off Health Check for a year: the final level (moderated where the LA
+    disagreed) in each area of the current framework, by area code."""
+    framework = framework_ensure_default()
+    areas = list(framework.areas.all())
+    checks = (HealthCheck.objects.filter(academic_year=academic_year, status__in=[H.SUBMITTED, H.MODERATED])
+              .select_related("cluster").prefetch_related("ratings__area").order_by("cluster__name"))
+    rows = []
+    for hc in checks:
+        by_code = {r.area.code: r.final_level for r in hc.ratings.all()}
+        rows.append(HeatRow(hc.cluster, hc, [by_code.get(a.code) for a in areas]))
+    return areas, rows
+
+
+def disagreements(*, academic_year: int) -> list[AreaRating]:
+    return list(AreaRating.objects.filter(health_check__academic_year=academic_year, agreed=False)
+                .select_related("health_check__cluster", "area").order_by("health_check__cluster__name", "area__order"))
+
+
+def trend(*, cluster) -> tuple[list[int], list[tuple[str, list]]]:
+    """A cluster's final level per area over the years it has signed-off Health Checks (areas by code)."""
+    checks = list(HealthCheck.objects.filter(cluster=cluster, status__in=[H.SUBMITTED, H.MODERATED])
+                  .prefetch_related("ratings__area").order_by("academic_year"))
+    years = [hc.academic_year for hc in checks]
+    titles: dict[str, str] = {}
+    levels: dict[str, dict[int, int | None]] = {}
+    for hc in checks:
+        for r in sorted(hc.ratings.all(), key=lambda r: r.area.order):
+            titles.setdefault(r.area.code, r.area.title)
+            levels.setdefault(r.area.code, {})[hc.academic_year] = r.final_level
+    return years, [(titles[code], [levels[code].get(y) for y in years]) for code in titles]
+
+
+DEVELOPMENT_BELOW = Decimal("2.5")
+
+
+def development_candidates(*, academic_year: int) -> list[HeatRow]:
+    """Clusters whose moderated Health Check shows where development money would help: an average below
+    2.5 (between emerging and established), or any area not yet in place. Lowest first."""
+    _, rows = heatmap(academic_year=academic_year)
+    picked = [r for r in rows if r.health_check.status == H.MODERATED and r.mean is not None
+              and (r.mean < DEVELOPMENT_BELOW or 1 in r.levels)]
+    return sorted(picked, key=lambda r: (r.mean, r.cluster.name))
+
+
+def health_years() -> list[int]:
+    return sorted(set(HealthCheck.objects.values_list("academic_year", flat=True)), reverse=True)
+
+
+def candidate_sentences(row: HeatRow, areas: list[Area], levels: dict[int, str]) -> list[str]:
+    """What a candidate's moderated Health Check shows, in sentences for the invitation."""
+    low = [f"{a.title}: {levels.get(lv, lv)}" for a, lv in zip(areas, row.levels, strict=False)
+           if lv is not None and lv <= 2]
+    return [f"Average level {row.mean} across {len(areas)} areas ({ay_label(row.health_check.academic_year)}, "
+            "after moderation).", *[f"- {line}" for line in low]]

@@ -1,0 +1,249 @@
+"""Thin views for the SEND Cluster Health Check (apply side for clusters, manage side for the LA)."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from sendfund.accounts.decorators import requires
+from sendfund.accounts.scoping import clusters_of
+from sendfund.core import collection
+from sendfund.core.audit import audit_timeline
+from sendfund.core.errors import DomainError
+from sendfund.core.years import academic_year_of
+from sendfund.registry.models import Cluster
+
+from . import forms, health
+from .models import HealthCheckStatus
+from .permissions import (
+    can_edit_health_check,
+    can_invite_to_development,
+    can_moderate_health_check,
+    can_request_health_check_sign_off,
+    can_sign_off_health_check,
+    can_start_health_check,
+    can_use_health_checks,
+    can_view_health_checks,
+)
+
+H = HealthCheckStatus
+
+
+def _version(request) -> int | None:
+    raw = request.POST.get("version", "")
+    return int(raw) if raw.isdigit() else None
+
+
+@requires(can_use_health_checks)
+def health_checks(request):
+    year = academic_year_of(timezone.localdate())
+    checks = list(health.health_checks_for_user(user=request.user))
+    startable = [c for c in clusters_of(request.user) if can_start_health_check(request.user, c)
+                 and not any(hc.cluster_id == c.pk and hc.academic_year == year for hc in checks)]
+    if request.method == "POST":
+        cluster = next((c for c in startable if str(c.pk) == request.POST.get("cluster")), None)
+        if cluster is None:
+            raise PermissionDenied
+        try:
+            hc = health.health_check_start(cluster=cluster, academic_year=year, actor=request.user)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            return redirect("monitoring:health-check", pk=hc.pk)
+    return render(request, "monitoring/health_checks.html", {
+        "checks": checks, "startable": startable, "year": year, "clusters": clusters_of(request.user)})
+
+
+def _levels(hc):
+    return list(hc.framework.levels.all())
+
+
+@requires(can_use_health_checks)
+def health_check(request, pk):
+    hc = health.health_check_for_user(user=request.user, pk=pk)
+    ratings = health.health_check_ratings(health_check=hc)
+    by_area = {r.area_id: r for r in ratings}
+    specs = [collection.SectionSpec(str(r.area.code), r.area.title, "Areas of the Health Check") for r in ratings]
+    groups = collection.task_groups(
+        specs, status=lambda s: collection.status_of(next(r for r in ratings if r.area.code == s.key)),
+        url=lambda s: reverse("monitoring:health-check-area", kwargs={"pk": hc.pk, "code": s.key}))
+    return render(request, "monitoring/health_check.html", {
+        "hc": hc, "ratings": ratings, "by_area": by_area, "groups": groups, "levels": _levels(hc), "area": "apply",
+        "editable": can_edit_health_check(request.user, hc),
+        "incomplete": [r for r in ratings if collection.status_of(r) != collection.COMPLETED],
+        "can_sign_off": can_sign_off_health_check(request.user, hc) and hc.status == H.AWAITING_SIGN_OFF,
+        "events": audit_timeline(target=hc)[:50]})
+
+
+@requires(can_use_health_checks)
+def health_check_area(request, pk, code):
+    hc = health.health_check_for_user(user=request.user, pk=pk)
+    if not can_edit_health_check(request.user, hc):
+        raise PermissionDenied
+    rating = next((r for r in health.health_check_ratings(health_check=hc) if r.area.code == code), None)
+    if rating is None:
+        raise Http404("No such area")
+    stale = None
+    if request.method == "POST":
+        action = request.POST.get("action", "continue")
+        form = forms.AreaForm(request.POST, levels=_levels(hc), partial=(action == "save"))
+        if form.is_valid():
+            try:
+                health.rating_save(health_check=hc, area=rating.area, level=form.cleaned_data.get("level"),
+                                   evidence=form.cleaned_data.get("evidence") or "", completed=(action != "save"),
+                                   expected_version=_version(request), actor=request.user)
+            except collection.StaleSection as exc:
+                stale = exc.section
+            except DomainError as exc:
+                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            else:
+                return redirect("monitoring:health-check", pk=hc.pk)
+    else:
+        form = forms.AreaForm(initial={"level": rating.level, "evidence": rating.evidence}, levels=_levels(hc))
+    return render(request, "monitoring/health_check_area.html", {
+        "hc": hc, "rating": rating, "form": form, "stale": stale,
+        "version": stale.version if stale else rating.version})
+
+
+@requires(can_use_health_checks)
+@require_POST
+def health_check_request_sign_off(request, pk):
+    hc = health.health_check_for_user(user=request.user, pk=pk)
+    if not can_request_health_check_sign_off(request.user, hc):
+        raise PermissionDenied
+    try:
+        health.health_check_transition(health_check=hc, to=H.AWAITING_SIGN_OFF, actor=request.user)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "The Health Check has been sent to your cluster host to sign off.")
+    return redirect("monitoring:health-check", pk=pk)
+
+
+@requires(can_use_health_checks)
+def health_check_sign_off(request, pk):
+    hc = health.health_check_for_user(user=request.user, pk=pk)
+    if not can_sign_off_health_check(request.user, hc):
+        raise PermissionDenied
+    form = forms.SignOffForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        send_back = form.cleaned_data["decision"] == "send_back"
+        try:
+            health.health_check_transition(health_check=hc, to=H.DRAFT if send_back else H.SUBMITTED,
+                                           actor=request.user, comments=form.cleaned_data.get("reason", ""))
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, "The Health Check has been sent back." if send_back
+                             else "The Health Check has been signed off and sent to the council.")
+            return redirect("monitoring:health-check", pk=pk)
+    return render(request, "monitoring/health_check_sign_off.html", {
+        "hc": hc, "ratings": health.health_check_ratings(health_check=hc), "levels": _levels(hc), "form": form,
+        "area": "apply"})
+
+
+def _trend_page(request, cluster, *, area):
+    years, rows = health.trend(cluster=cluster)
+    return render(request, "monitoring/health_trend.html", {"cluster": cluster, "years": years, "rows": rows,
+                                                            "area": area})
+
+
+@requires(can_use_health_checks)
+def health_trend(request, cluster_pk):
+    cluster = get_object_or_404(clusters_of(request.user), pk=cluster_pk)
+    return _trend_page(request, cluster, area="apply")
+
+
+# --- manage side --------------------------------------------------------------------------------------------
+
+@requires(can_view_health_checks)
+def manage_health_checks(request):
+    years = health.health_years()
+    raw = request.GET.get("year", "")
+    year = int(raw) if raw.isdigit() and int(raw) in years else (years[0] if years else
+                                                                 academic_year_of(timezone.localdate()))
+    areas, rows = health.heatmap(academic_year=year)
+    waiting = list(health.health_checks_for_user(user=request.user).filter(status=H.SUBMITTED))
+    return render(request, "monitoring/manage_health_checks.html", {
+        "year": year, "years": years, "areas": areas, "rows": rows, "waiting": waiting,
+        "disagreements": health.disagreements(academic_year=year),
+        "candidates": health.development_candidates(academic_year=year),
+        "can_invite": can_invite_to_development(request.user)})
+
+
+@requires(can_view_health_checks)
+def manage_health_check(request, pk):
+    hc = health.health_check_for_user(user=request.user, pk=pk)
+    ratings = health.health_check_ratings(health_check=hc)
+    return render(request, "monitoring/health_check.html", {
+        "hc": hc, "ratings": ratings, "levels": _levels(hc), "area": "manage", "editable": False,
+        "can_moderate": can_moderate_health_check(request.user, hc) and hc.status == H.SUBMITTED,
+        "events": audit_timeline(target=hc)[:50]})
+
+
+@requires(can_moderate_health_check)
+def moderate_area(request, pk, code):
+    hc = health.health_check_for_user(user=request.user, pk=pk)
+    rating = next((r for r in health.health_check_ratings(health_check=hc) if r.area.code == code), None)
+    if rating is None:
+        raise Http404("No such area")
+    form = forms.ModerateForm(request.POST or None, levels=_levels(hc), initial={
+        "agreed": {True: "yes", False: "no"}.get(rating.agreed), "level": rating.moderated_level,
+        "reason": rating.moderation_reason})
+    if request.method == "POST" and form.is_valid():
+        try:
+            health.rating_moderate(health_check=hc, area=rating.area, agreed=form.cleaned_data["agreed"] == "yes",
+                                   level=form.cleaned_data.get("level"), reason=form.cleaned_data.get("reason", ""),
+                                   actor=request.user)
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            return redirect("monitoring:manage-health-check", pk=pk)
+    return render(request, "monitoring/moderate_area.html", {"hc": hc, "rating": rating, "form": form,
+                                                             "levels": _levels(hc)})
+
+
+@requires(can_moderate_health_check)
+@require_POST
+def moderation_finish(request, pk):
+    hc = health.health_check_for_user(user=request.user, pk=pk)
+    try:
+        health.health_check_transition(health_check=hc, to=H.MODERATED, actor=request.user)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "The moderation has been recorded and the cluster told.")
+    return redirect("monitoring:manage-health-check", pk=pk)
+
+
+@requires(can_view_health_checks)
+def manage_trend(request, cluster_pk):
+    return _trend_page(request, get_object_or_404(Cluster, pk=cluster_pk), area="manage")
+
+
+@requires(can_invite_to_development)
+@require_POST
+def invite_to_development(request, cluster_pk):
+    """Invite a cluster the Health Check picks out to the development stream of the open round."""
+    from sendfund.casework.services import invitation_send_development
+    from sendfund.funds.selectors import round_open
+
+    raw = request.POST.get("year", "")
+    year = int(raw) if raw.isdigit() else academic_year_of(timezone.localdate())
+    areas, _ = health.heatmap(academic_year=year)
+    row = next((r for r in health.development_candidates(academic_year=year) if r.cluster.pk == cluster_pk), None)
+    if row is None:
+        messages.error(request, "That cluster's Health Check does not show a need for development money this year.")
+    else:
+        levels = {lv.value: lv.name for lv in row.health_check.framework.levels.all()}
+        try:
+            invitation_send_development(cluster=row.cluster, round_=round_open(), actor=request.user,
+                                        sentences=health.candidate_sentences(row, areas, levels))
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, f"{row.cluster.name} has been invited to apply to the development stream.")
+    return redirect(f"{reverse('monitoring:manage-health-checks')}?year={year}")

@@ -1,0 +1,262 @@
+"""All SEND money per cluster (product.md part 6): the formula's allocation (formula runs), awards from this
+fund (the ledger) and the other SEND funding lines the LA pays (imported from its CSV), exact to the penny.
+"""
+
+import csv
+import hashlib
+import io
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import Q, Sum
+
+from sendfund.accounts.permissions import roles_of
+from sendfund.accounts.roles import Role
+from sendfund.core.audit import audit_record
+from sendfund.core.errors import DomainError
+from sendfund.core.money import MoneyError, parse_pounds
+from sendfund.core.years import fy_label
+from sendfund.registry.models import Cluster, ClusterMembership, School
+
+from .models import FundingImport, FundingLine
+
+ZERO = Decimal("0.00")
+COLUMNS = ["urn", "cluster", "line", "financial_year", "amount"]
+FY = re.compile(r"^(?:FY\s*)?(\d{4})(?:\s*-\s*(\d{2}))?$", re.IGNORECASE)
+
+
+def can_import_funding(user, obj=None) -> bool:
+    return roles_of(user).has_la_role(Role.LA_OFFICER, Role.DECISION_MAKER, Role.ADMINISTRATOR)
+
+
+def can_view_all_money(user, obj=None) -> bool:
+    return roles_of(user).is_la_staff
+
+
+def _year(text: str) -> int | None:
+    match = FY.match(text.strip())
+    if not match:
+        return None
+    start = int(match.group(1))
+    if match.group(2) and int(match.group(2)) != (start + 1) % 100:
+        return None
+    return start
+
+
+@transaction.atomic
+def funding_lines_import(*, content: bytes, file_name: str, actor, illustrative: bool = False) -> FundingImport:
+    """Import other SEND funding lines: columns urn or cluster, line, financial_year, amount. All or nothing:
+    any bad row raises DomainError listing every problem by row and column, and nothing is imported. A line
+    already held for the same school or cluster, line name and year is replaced."""
+    if not can_import_funding(actor):
+        raise DomainError("Only an LA officer, the decision maker or an administrator can import funding lines")
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise DomainError(f"{file_name}: the file must be a CSV saved as UTF-8") from exc
+    reader = csv.DictReader(io.StringIO(text))
+    header = [h.strip().lower() for h in (reader.fieldnames or [])]
+    missing = [c for c in COLUMNS if c not in header]
+    if missing:
+        raise DomainError(f"{file_name}: the header must have the columns {', '.join(COLUMNS)}; missing "
+                          f"{', '.join(missing)}")
+    schools = {s.urn: s for s in School.objects.all()}
+    clusters = {c.code.lower(): c for c in Cluster.objects.all()} | {c.name.lower(): c for c in Cluster.objects.all()}
+    cluster_of = dict(ClusterMembership.objects.order_by("academic_year").values_list("school_id", "cluster_id"))
+    problems, rows = [], []
+    for n, raw in enumerate(reader, start=2):
+        row = {k.strip().lower(): (v or "").strip() for k, v in raw.items() if k}
+        school = cluster = None
+        urn = row.get("urn", "")
+        if urn:
+            if not urn.isdigit() or int(urn) not in schools:
+                problems.append(f"row {n}, column urn: '{urn}' is not a school in the registry")
+            else:
+                school = schools[int(urn)]
+                cluster_id = cluster_of.get(school.pk)
+                if cluster_id is None:
+                    problems.append(f"row {n}, column urn: school {urn} is in no cluster")
+                cluster = next((c for c in clusters.values() if c.pk == cluster_id), None)
+        elif row.get("cluster"):
+            cluster = clusters.get(row["cluster"].lower())
+            if cluster is None:
+                problems.append(f"row {n}, column cluster: '{row['cluster']}' is not a cluster")
+        else:
+            problems.append(f"row {n}, column urn: give a school URN or a cluster")
+        if not row.get("line"):
+            problems.append(f"row {n}, column line: give the funding line's name")
+        year = _year(row.get("financial_year", ""))
+        if year is None:
+            problems.append(f"row {n}, column financial_year: '{row.get('financial_year', '')}' is not a financial "
+                            "year like 2026-27")
+        try:
+            amount = parse_pounds(row.get("amount", ""))
+        except MoneyError:
+            problems.append(f"row {n}, column amount: '{row.get('amount', '')}' is not an amount in pounds and pence")
+            amount = None
+        if cluster is not None and year is not None and amount is not None and row.get("line"):
+            rows.append((cluster, school, row["line"][:100], year, amount))
+    if not problems and not rows:
+        problems.append(f"{file_name}: the file has no rows")
+    if problems:
+        raise DomainError(f"{file_name}: nothing was imported. " + "; ".join(problems[:20])
+                          + (f"; and {len(problems) - 20} more" if len(problems) > 20 else ""))
+    batch = FundingImport.objects.create(file_name=file_name[:255], sha256=hashlib.sha256(content).hexdigest(),
+                                         rows=len(rows), illustrative=illustrative, imported_by=actor)
+    replaced = 0
+    for cluster, school, line, year, _ in rows:
+        replaced += FundingLine.objects.filter(
+            Q(school=school) if school else Q(school__isnull=True, cluster=cluster),
+            line=line, financial_year=year).exclude(batch=batch).delete()[0]
+    FundingLine.objects.bulk_create(FundingLine(batch=batch, cluster=c, school=s, line=ln, financial_year=y, amount=a)
+                                    for c, s, ln, y, a in rows)
+    audit_record(actor=actor, verb="funding_lines.imported", target=batch, label=batch.file_name,
+                 after={"rows": len(rows), "replaced": replaced, "sha256": batch.sha256,
+                        "total": sum((r[4] for r in rows), ZERO), "illustrative": illustrative})
+    return batch
+
+
+# --- reads --------------------------------------------------------------------------------------------------
+
+@dataclass
+class ClusterMoney:
+    cluster: Cluster
+    formula: Decimal = ZERO
+    awards: Decimal = ZERO
+    lines: dict[str, Decimal] = field(default_factory=dict)
+
+    @property
+    def other(self) -> Decimal:
+        return sum(self.lines.values(), ZERO)
+
+    @property
+    def total(self) -> Decimal:
+        return self.formula + self.awards + self.other
+
+
+@dataclass
+class YearMoney:
+    financial_year: int
+    clusters: list[ClusterMoney]
+    line_names: list[str]
+    formula_run: object | None
+
+    @property
+    def label(self) -> str:
+        return fy_label(self.financial_year)
+
+    @property
+    def formula(self) -> Decimal:
+        return sum((c.formula for c in self.clusters), ZERO)
+
+    @property
+    def awards(self) -> Decimal:
+        return sum((c.awards for c in self.clusters), ZERO)
+
+    @property
+    def line_totals(self) -> dict[str, Decimal]:
+        return {name: sum((c.lines.get(name, ZERO) for c in self.clusters), ZERO) for name in self.line_names}
+
+    @property
+    def other(self) -> Decimal:
+        return sum((c.other for c in self.clusters), ZERO)
+
+    @property
+    def total(self) -> Decimal:
+        return self.formula + self.awards + self.other
+
+
+def money_years() -> list[int]:
+    from sendfund.formula.models import FormulaRun
+    from sendfund.funds.models import LedgerEntry
+
+    years = set(FundingLine.objects.values_list("financial_year", flat=True).distinct())
+    years |= set(FormulaRun.objects.values_list("financial_year", flat=True).distinct())
+    years |= set(LedgerEntry.objects.filter(kind="commitment").values_list("pot__financial_year", flat=True).distinct())
+    return sorted(years, reverse=True)
+
+
+def money_for_year(*, financial_year: int, clusters=None) -> YearMoney:
+    """Every cluster's SEND money in a financial year, by source: the latest allocation run for the year,
+    the fund's awards (committed, net of releases and clawbacks, from the ledger, by the case's cluster)
+    and each imported funding line. A few queries, whatever the number of clusters."""
+    from sendfund.casework.models import Case
+    from sendfund.formula.models import RunCluster
+    from sendfund.formula.selectors import latest_allocation_run
+    from sendfund.funds.models import LedgerEntry
+
+    cluster_list = list(clusters if clusters is not None else Cluster.objects.order_by("name"))
+    by_id = {c.pk: ClusterMoney(c) for c in cluster_list}
+    run = latest_allocation_run(year=financial_year)
+    if run is not None:
+        for cluster_id, amount in RunCluster.objects.filter(run=run, cluster_id__in=by_id).values_list(
+                "cluster_id", "allocation"):
+            by_id[cluster_id].formula += amount
+    cluster_of_ref = dict(Case.objects.filter(cluster_id__in=by_id).values_list("reference", "cluster_id"))
+    entries = (LedgerEntry.objects.filter(pot__financial_year=financial_year, reference__in=list(cluster_of_ref),
+                                          kind__in=["commitment", "clawback"])
+               .values("reference", "kind").annotate(total=Sum("amount")).order_by())
+    for row in entries:
+        sign = 1 if row["kind"] == "commitment" else -1
+        by_id[cluster_of_ref[row["reference"]]].awards += sign * row["total"]
+    names = set()
+    for row in (FundingLine.objects.filter(financial_year=financial_year, cluster_id__in=by_id)
+                .values("cluster_id", "line").annotate(total=Sum("amount")).order_by()):
+        names.add(row["line"])
+        money = by_id[row["cluster_id"]]
+        money.lines[row["line"]] = money.lines.get(row["line"], ZERO) + row["total"]
+    return YearMoney(financial_year, list(by_id.values()), sorted(names), run)
+
+
+def school_lines(*, cluster: Cluster, financial_year: int) -> list[FundingLine]:
+    return list(FundingLine.objects.filter(cluster=cluster, financial_year=financial_year)
+                .select_related("school", "batch").order_by("school__name", "line"))
+
+
+def illustrative_years() -> set[int]:
+    return set(FundingLine.objects.filter(batch__illustrative=True).values_list("financial_year", flat=True))
+
+
+@dataclass(frozen=True)
+class PerPupil:
+    academic_year: int | None
+    pupils: int
+    send_pupils: int
+    total: Decimal
+
+    @property
+    def per_pupil(self) -> Decimal | None:
+        """Pounds per pupil, rounded half up to the penny (the one rounding: core.money.to_pence)."""
+        from sendfund.core.money import from_pence, to_pence
+
+        return from_pence(to_pence(self.total / self.pupils)) if self.pupils else None
+
+    @property
+    def per_send_pupil(self) -> Decimal | None:
+        from sendfund.core.money import from_pence, to_pence
+
+        return from_pence(to_pence(self.total / self.send_pupils)) if self.send_pupils else None
+
+
+def per_pupil(*, year: YearMoney) -> PerPupil:
+    """The year's total over the pupils (and pupils with SEN support or an EHC plan) in the clusters' schools,
+    from the latest census loaded."""
+    from sendfund.registry.selectors import latest_year
+
+    from .impact import cluster_counts
+
+    census = latest_year()
+    counts = cluster_counts(academic_years=[census]) if census is not None else {}
+    ids = {c.cluster.pk for c in year.clusters}
+    rows = [c for (cid, _), c in counts.items() if cid in ids]
+    return PerPupil(census, sum(r.get("pupils", 0) for r in rows),
+                    sum(r.get("sen_support", 0) + r.get("ehc_plans", 0) for r in rows), year.total)
+
+
+def la_code() -> int | None:
+    from django.db.models import Count
+
+    row = School.objects.values("la_code").annotate(n=Count("id")).order_by("-n").first()
+    return row["la_code"] if row else None

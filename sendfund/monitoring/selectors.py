@@ -1,0 +1,224 @@
+"""Reads for monitoring returns (house rule 1). Every list and detail goes through the one scoping rule."""
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from sendfund.accounts.scoping import get_in_scope_or_404, scope_for_user
+from sendfund.core.privacy import identity_problems
+from sendfund.core import collection
+from sendfund.funds.selectors import reference_balances
+
+from .models import MonitoringReturn, ReturnKind, ReturnSection, ReturnStatus
+from .sections import RETURN_BY_KEY, RETURN_SECTIONS
+
+ZERO = Decimal("0.00")
+S = ReturnStatus
+
+
+def returns_queryset() -> QuerySet:
+    return MonitoringReturn.objects.select_related("case", "cluster", "case__application__round")
+
+
+def returns_for_user(*, user) -> QuerySet:
+    """Returns the user may see: LA staff all; a cluster its own."""
+    return scope_for_user(returns_queryset(), user).order_by("due_on", "id")
+
+
+def return_for_user(*, user, pk: int) -> MonitoringReturn:
+    return get_in_scope_or_404(returns_queryset(), user, pk=pk)
+
+
+def is_overdue(ret: MonitoringReturn, today: dt.date | None = None) -> bool:
+    return ret.status in (S.DRAFT, S.AWAITING_SIGN_OFF) and ret.due_on < (today or timezone.localdate())
+
+
+def who_acts(ret: MonitoringReturn) -> str:
+    """Who must act next, in words for both audiences."""
+    if ret.status == S.DRAFT:
+        return "The cluster host or SEND lead" + (" (sent back to change)" if ret.sent_back_comments else "")
+    if ret.status == S.AWAITING_SIGN_OFF:
+        return "The cluster's head or chair, to sign it off"
+    if ret.status == S.SUBMITTED:
+        return "An LA officer, to review it"
+    if ret.is_final and not hasattr(ret, "underspend") and return_money(monitoring_return=ret).unspent > 0:
+        return "An LA officer, to propose what happens to the underspend"
+    underspend = getattr(ret, "underspend", None)
+    if underspend is not None and underspend.status == "proposed":
+        return "The decision maker, to confirm the underspend decision"
+    return "Nobody: complete"
+
+
+def return_counts(*, user) -> dict[str, int]:
+    today = timezone.localdate()
+    rows = list(returns_for_user(user=user).values_list("status", "due_on"))
+    return {"waiting_for_review": sum(1 for s, _ in rows if s == S.SUBMITTED),
+            "overdue": sum(1 for s, d in rows if s in (S.DRAFT, S.AWAITING_SIGN_OFF) and d < today),
+            "due_in_month": sum(1 for s, d in rows if s in (S.DRAFT, S.AWAITING_SIGN_OFF)
+                                and today <= d <= today + dt.timedelta(days=31))}
+
+
+@dataclass
+class ReturnLoaded:
+    ret: MonitoringReturn
+    sections: dict[str, ReturnSection]
+    progress: list
+    spend: list
+    outcomes: list
+    evidence: list
+
+    def answers(self, key: str) -> dict:
+        section = self.sections.get(key)
+        return section.answers if section else {}
+
+    def version(self, key: str) -> int:
+        section = self.sections.get(key)
+        return section.version if section else 0
+
+
+def return_load(*, monitoring_return: MonitoringReturn) -> ReturnLoaded:
+    """Everything on the task list and check page, in a fixed number of queries."""
+    ret = monitoring_return
+    return ReturnLoaded(
+        ret, {s.key: s for s in ReturnSection.objects.filter(monitoring_return=ret).select_related("updated_by")},
+        list(ret.progress.select_related("activity")),
+        list(ret.spend.select_related("cost_line")),
+        list(ret.outcomes.select_related("outcome")),
+        list(ret.evidence.all()))
+
+
+def return_previous(*, monitoring_return: MonitoringReturn) -> MonitoringReturn | None:
+    """The award's earlier return (the final's interim), whose answers pre-fill this one."""
+    if monitoring_return.kind != ReturnKind.FINAL:
+        return None
+    return (MonitoringReturn.objects.filter(case_id=monitoring_return.case_id, kind=ReturnKind.INTERIM)
+            .exclude(pk=monitoring_return.pk).first())
+
+
+def return_initial(*, loaded: ReturnLoaded, key: str) -> dict:
+    """A section's answers as saved, or where nothing is saved yet, the earlier return's answers."""
+    previous = return_previous(monitoring_return=loaded.ret) if loaded.version(key) == 0 else None
+    if key == "progress":
+        before = {r.activity_id: r for r in previous.progress.all()} if previous else {}
+        initial = {}
+        for row in loaded.progress:
+            source = row if (row.progress or not before.get(row.activity_id)) else before[row.activity_id]
+            initial[f"progress_{row.pk}"], initial[f"note_{row.pk}"] = source.progress, source.note
+        return initial
+    if key == "outcomes":
+        before = {r.outcome_id: r.latest for r in previous.outcomes.all()} if previous else {}
+        return {f"latest_{row.pk}": row.latest or before.get(row.outcome_id, "") for row in loaded.outcomes}
+    if key == "spend":
+        before = ({(r.cost_line_id, r.financial_year): r.spent for r in previous.spend.all()} if previous else {})
+        initial = {f"spent_{row.pk}": (f"{v:.2f}" if (v := row.spent if row.spent is not None else
+                                                     before.get((row.cost_line_id, row.financial_year))) is not None
+                                       else "") for row in loaded.spend}
+        initial["explanation"] = loaded.answers("spend").get("explanation", "")
+        return initial
+    if key == "changes":
+        return dict(loaded.answers("changes") or (previous and _answers(previous, "changes")) or {})
+    return {}
+
+
+def _answers(ret: MonitoringReturn, key: str) -> dict:
+    section = ret.sections.filter(key=key).first()
+    return section.answers if section else {}
+
+
+def return_section_status(loaded: ReturnLoaded, key: str) -> str:
+    return collection.status_of(loaded.sections.get(key))
+
+
+def return_tasks(*, loaded: ReturnLoaded, url) -> list:
+    return collection.task_groups(RETURN_SECTIONS, status=lambda spec: return_section_status(loaded, spec.key),
+                                  url=url)
+
+
+def return_incomplete_sections(*, monitoring_return: MonitoringReturn, loaded: ReturnLoaded | None = None) -> list:
+    loaded = loaded or return_load(monitoring_return=monitoring_return)
+    return [s for s in RETURN_SECTIONS if return_section_status(loaded, s.key) != collection.COMPLETED]
+
+
+def return_identity_findings(*, monitoring_return: MonitoringReturn) -> list[collection.Finding]:
+    """The privacy screen over everything the cluster typed into the return."""
+    loaded = return_load(monitoring_return=monitoring_return)
+    texts = [(RETURN_BY_KEY["progress"].title, f"Activity {n}", row.note)
+             for n, row in enumerate(loaded.progress, start=1)]
+    texts += [(RETURN_BY_KEY["outcomes"].title, f"Outcome {n}", row.latest)
+              for n, row in enumerate(loaded.outcomes, start=1)]
+    texts += [(RETURN_BY_KEY[key].title, name, value) for key in ("spend", "changes")
+              for name, value in loaded.answers(key).items()]
+    return collection.identity_findings(texts, screen=identity_problems)
+
+
+def paid_by_stream_year(*, case) -> dict[tuple[str, int], Decimal]:
+    return {key: balance.paid for key, balance in reference_balances(reference=case.reference).items()}
+
+
+@dataclass(frozen=True)
+class MoneyRow:
+    stream_kind: str
+    stream_id: int
+    financial_year: int
+    awarded: Decimal
+    paid: Decimal
+    spent: Decimal
+
+    @property
+    def unspent(self) -> Decimal:
+        """Paid but not spent: what could come back to the pot."""
+        return max(self.paid - self.spent, ZERO)
+
+    @property
+    def not_paid(self) -> Decimal:
+        return self.awarded - self.paid
+
+
+@dataclass(frozen=True)
+class ReturnMoney:
+    rows: list[MoneyRow]
+
+    @property
+    def awarded(self) -> Decimal:
+        return sum((r.awarded for r in self.rows), ZERO)
+
+    @property
+    def paid(self) -> Decimal:
+        return sum((r.paid for r in self.rows), ZERO)
+
+    @property
+    def spent(self) -> Decimal:
+        return sum((r.spent for r in self.rows), ZERO)
+
+    @property
+    def unspent(self) -> Decimal:
+        return sum((r.unspent for r in self.rows), ZERO)
+
+
+def return_money(*, monitoring_return: MonitoringReturn) -> ReturnMoney:
+    """Per stream and financial year: awarded (the decision), paid (the ledger), spent (the return) and
+    what was paid but not spent. Spend on a cost line counts against its stream and year."""
+    ret = monitoring_return
+    paid = paid_by_stream_year(case=ret.case)
+    spent: dict[tuple[str, int], Decimal] = {}
+    for row in ret.spend.all():
+        key = (row.stream_kind, row.financial_year)
+        spent[key] = spent.get(key, ZERO) + (row.spent or ZERO)
+    rows = []
+    for line in ret.case.lines.select_related("stream").filter(decided__gt=0).order_by("stream__kind", "financial_year"):
+        key = (line.stream.kind, line.financial_year)
+        rows.append(MoneyRow(line.stream.kind, line.stream_id, line.financial_year, line.decided,
+                             paid.get(key, ZERO), spent.get(key, ZERO)))
+    return ReturnMoney(rows)
+
+
+def returns_waiting(*, user, state: str = "") -> QuerySet:
+    qs = returns_for_user(user=user)
+    if state == "overdue":
+        return qs.filter(status__in=[S.DRAFT, S.AWAITING_SIGN_OFF], due_on__lt=timezone.localdate())
+    if state in S.values:
+        return qs.filter(status=state)
+    return qs.filter(~Q(status=S.ACCEPTED) | Q(kind=ReturnKind.FINAL))

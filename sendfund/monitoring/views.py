@@ -1,0 +1,276 @@
+"""Thin views for monitoring returns: load through the scoping rule, ask a permission, call a service, render.
+
+Apply side (/apply/returns/...) for clusters; manage side (/manage/monitoring/...) for the LA.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from sendfund.accounts.decorators import requires
+from sendfund.core.audit import audit_timeline
+from sendfund.core.collection import StaleSection
+from sendfund.core.errors import DomainError
+from sendfund.funds.models import Round
+
+from . import forms, selectors, services
+from .models import Evidence, ReturnStatus, Underspend
+from .permissions import (
+    can_confirm_underspend,
+    can_edit_return,
+    can_edit_schedule,
+    can_propose_underspend,
+    can_request_return_sign_off,
+    can_review_return,
+    can_sign_off_return,
+    can_use_returns,
+    can_view_returns,
+)
+from .sections import RETURN_BY_KEY
+
+S = ReturnStatus
+
+
+def _version(request) -> int | None:
+    raw = request.POST.get("version", "")
+    return int(raw) if raw.isdigit() else None
+
+
+def _detail_context(request, ret, *, area):
+    loaded = selectors.return_load(monitoring_return=ret)
+    underspend = Underspend.objects.filter(monitoring_return=ret).prefetch_related("lines__stream").first()
+    return {"ret": ret, "loaded": loaded, "area": area, "money": selectors.return_money(monitoring_return=ret),
+            "who_acts": selectors.who_acts(ret), "overdue": selectors.is_overdue(ret),
+            "underspend": underspend, "events": audit_timeline(target=ret)[:50]}
+
+
+# --- apply side ---------------------------------------------------------------------------------------------
+
+@requires(can_use_returns)
+def returns(request):
+    rows = [(r, selectors.who_acts(r), selectors.is_overdue(r)) for r in selectors.returns_for_user(user=request.user)]
+    return render(request, "monitoring/returns.html", {"rows": rows})
+
+
+@requires(can_use_returns)
+def return_detail(request, pk):
+    ret = selectors.return_for_user(user=request.user, pk=pk)
+    context = _detail_context(request, ret, area="apply")
+    if can_edit_return(request.user, ret):
+        loaded = context["loaded"]
+        context["groups"] = selectors.return_tasks(loaded=loaded, url=lambda spec: reverse(
+            "monitoring:return-section", kwargs={"pk": ret.pk, "key": spec.key}))
+        context["incomplete"] = selectors.return_incomplete_sections(monitoring_return=ret, loaded=loaded)
+        return render(request, "monitoring/return_tasks.html", context)
+    context["can_sign_off"] = can_sign_off_return(request.user, ret) and ret.status == S.AWAITING_SIGN_OFF
+    return render(request, "monitoring/return_detail.html", context)
+
+
+def _section_form(spec, loaded, data=None, files=None, *, partial=False, initial=None):
+    rows = {"progress": loaded.progress, "spend": loaded.spend, "outcomes": loaded.outcomes}.get(spec.key)
+    kwargs = {"rows": rows} if rows is not None else {}
+    return spec.form_class(data, files, partial=partial, initial=initial, **kwargs)
+
+
+@requires(can_use_returns)
+def return_section(request, pk, key):
+    ret = selectors.return_for_user(user=request.user, pk=pk)
+    if not can_edit_return(request.user, ret):
+        raise PermissionDenied
+    spec = RETURN_BY_KEY.get(key)
+    if spec is None:
+        raise Http404("No such section")
+    loaded = selectors.return_load(monitoring_return=ret)
+    stale = None
+    if request.method == "POST":
+        action = request.POST.get("action", "continue")
+        form = _section_form(spec, loaded, request.POST, request.FILES, partial=(action == "save"))
+        if form.is_valid():
+            data = dict(form.cleaned_data)
+            if key == "spend":
+                data.update({f"spent_{k}": v for k, v in form.amounts().items()})
+            try:
+                if key == "evidence" and data.get("file"):
+                    services.evidence_attach(monitoring_return=ret, upload=data["file"], actor=request.user)
+                services.return_section_save(monitoring_return=ret, key=key, data=data, completed=(action != "save"),
+                                             expected_version=_version(request), actor=request.user)
+            except StaleSection as exc:
+                stale = exc.section
+            except DomainError as exc:
+                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            else:
+                for finding in selectors.return_identity_findings(monitoring_return=ret):
+                    messages.warning(request, f"{finding.message} Remove it before you send the return: this service "
+                                              "must not hold information that could identify a child.")
+                if key == "evidence" and data.get("file") and action != "save" and request.POST.get("another"):
+                    return redirect(request.path)
+                if action == "save":
+                    messages.success(request, "Your answers have been saved. You can come back to them at any time.")
+                return redirect("monitoring:return", pk=ret.pk)
+    else:
+        form = _section_form(spec, loaded, initial=selectors.return_initial(loaded=loaded, key=key))
+    return render(request, "monitoring/return_section.html", {
+        "ret": ret, "spec": spec, "form": form, "loaded": loaded, "stale": stale,
+        "version": stale.version if stale else loaded.version(key),
+        "money": selectors.return_money(monitoring_return=ret) if key == "spend" else None})
+
+
+@requires(can_use_returns)
+@require_POST
+def evidence_remove(request, pk, doc):
+    ret = selectors.return_for_user(user=request.user, pk=pk)
+    document = get_object_or_404(Evidence, pk=doc, monitoring_return=ret)
+    try:
+        services.evidence_remove(monitoring_return=ret, evidence=document, actor=request.user)
+    except DomainError as exc:
+        raise PermissionDenied(exc.message) from exc
+    messages.success(request, f"{document.original_name} has been removed.")
+    return redirect("monitoring:return-section", pk=pk, key="evidence")
+
+
+def _evidence_response(request, pk, doc):
+    ret = selectors.return_for_user(user=request.user, pk=pk)
+    document = get_object_or_404(Evidence, pk=doc, monitoring_return=ret)
+    return FileResponse(document.file.open("rb"), as_attachment=True, filename=document.original_name,
+                        content_type=document.content_type)
+
+
+@requires(can_use_returns)
+def evidence(request, pk, doc):
+    return _evidence_response(request, pk, doc)
+
+
+@requires(can_use_returns)
+@require_POST
+def request_sign_off(request, pk):
+    ret = selectors.return_for_user(user=request.user, pk=pk)
+    if not can_request_return_sign_off(request.user, ret):
+        raise PermissionDenied
+    try:
+        services.return_transition(monitoring_return=ret, to=S.AWAITING_SIGN_OFF, actor=request.user)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "The return has been sent to your cluster's head or chair to sign off.")
+    return redirect("monitoring:return", pk=pk)
+
+
+@requires(can_use_returns)
+def sign_off(request, pk):
+    ret = selectors.return_for_user(user=request.user, pk=pk)
+    if not can_sign_off_return(request.user, ret):
+        raise PermissionDenied
+    form = forms.SignOffForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        send_back = form.cleaned_data["decision"] == "send_back"
+        try:
+            services.return_transition(monitoring_return=ret, to=S.DRAFT if send_back else S.SUBMITTED,
+                                       actor=request.user, comments=form.cleaned_data.get("reason", ""))
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, "The return has been sent back." if send_back
+                             else "The return has been signed off and sent to the council.")
+            return redirect("monitoring:return", pk=pk)
+    context = _detail_context(request, ret, area="apply")
+    context["form"] = form
+    return render(request, "monitoring/return_sign_off.html", context)
+
+
+# --- manage side --------------------------------------------------------------------------------------------
+
+@requires(can_view_returns)
+def manage_returns(request):
+    state = request.GET.get("state", "")
+    rows = [(r, selectors.who_acts(r), selectors.is_overdue(r))
+            for r in selectors.returns_waiting(user=request.user, state=state)]
+    return render(request, "monitoring/manage_returns.html", {
+        "rows": rows, "state": state, "counts": selectors.return_counts(user=request.user),
+        "rounds": Round.objects.order_by("-opens_on")[:5], "can_edit_schedule": can_edit_schedule(request.user)})
+
+
+@requires(can_view_returns)
+def manage_return(request, pk):
+    ret = selectors.return_for_user(user=request.user, pk=pk)
+    context = _detail_context(request, ret, area="manage")
+    form = forms.ReviewForm(request.POST or None)
+    if request.method == "POST":
+        if not can_review_return(request.user, ret):
+            raise PermissionDenied
+        if form.is_valid():
+            send_back = form.cleaned_data["decision"] == "send_back"
+            try:
+                services.return_transition(monitoring_return=ret, to=S.DRAFT if send_back else S.ACCEPTED,
+                                           actor=request.user, comments=form.cleaned_data.get("comments", ""))
+            except DomainError as exc:
+                form.add_error(None, exc.message)
+            else:
+                messages.success(request, "The return has been sent back to the cluster." if send_back
+                                 else "The return has been accepted.")
+                return redirect("monitoring:manage-return", pk=pk)
+    context.update({"form": form, "can_review": can_review_return(request.user, ret) and ret.status == S.SUBMITTED,
+                    "can_propose": can_propose_underspend(request.user),
+                    "can_confirm": can_confirm_underspend(request.user)})
+    return render(request, "monitoring/manage_return.html", context)
+
+
+@requires(can_view_returns)
+def manage_evidence(request, pk, doc):
+    return _evidence_response(request, pk, doc)
+
+
+@requires(can_propose_underspend)
+def underspend_propose(request, pk):
+    ret = selectors.return_for_user(user=request.user, pk=pk)
+    money = selectors.return_money(monitoring_return=ret)
+    form = forms.UnderspendForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.underspend_propose(monitoring_return=ret, action=form.cleaned_data["action"],
+                                        reason=form.cleaned_data["reason"], actor=request.user)
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(request, "The proposal has been sent to the decision maker to confirm.")
+            return redirect("monitoring:manage-return", pk=pk)
+    return render(request, "monitoring/underspend_form.html", {"ret": ret, "money": money, "form": form})
+
+
+@requires(can_confirm_underspend)
+@require_POST
+def underspend_confirm(request, pk):
+    ret = selectors.return_for_user(user=request.user, pk=pk)
+    underspend = Underspend.objects.filter(monitoring_return=ret).first()
+    if underspend is None:
+        messages.error(request, "Nothing has been proposed for this return's underspend yet.")
+        return redirect("monitoring:manage-return", pk=pk)
+    try:
+        services.underspend_confirm(underspend=underspend, actor=request.user)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "The decision has been confirmed and recorded in the ledger.")
+    return redirect("monitoring:manage-return", pk=pk)
+
+
+@requires(can_edit_schedule)
+def schedule(request, round_pk):
+    round_ = get_object_or_404(Round, pk=round_pk)
+    items = services.schedule_ensure(round=round_)
+    kinds = [(i.kind, i.get_kind_display()) for i in items]
+    initial = {**{f"months_{i.kind}": i.months_after_acceptance for i in items},
+               **{f"days_{i.kind}": i.working_days_to_submit for i in items}}
+    form = forms.ScheduleForm(request.POST or None, kinds=kinds, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        values = {k: (form.cleaned_data.get(f"months_{k}"), form.cleaned_data[f"days_{k}"]) for k, _ in kinds}
+        try:
+            services.schedule_set(round=round_, values=values, actor=request.user)
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(request, f"The schedule of returns for {round_.name} has been saved.")
+            return redirect("monitoring:manage-returns")
+    return render(request, "monitoring/schedule.html", {"round": round_, "form": form})
