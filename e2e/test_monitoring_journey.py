@@ -12,6 +12,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from sendfund.accounts.roles import Role
+from sendfund.core.tests import files
 
 from .conftest import assert_accessible, sign_in, sign_out
 
@@ -91,7 +92,7 @@ def test_a_return_from_acceptance_to_review_and_the_underspend_back_in_the_pot(p
     _continue(page, "(task list after spend)")
     _click(page, "link", "Evidence")
     page.set_input_files("input[type=file]", files=[{"name": "report.pdf", "mimeType": "application/pdf",
-                                                     "buffer": b"%PDF-1.4\n%%EOF\n"}])
+                                                     "buffer": files.pdf()}])
     _continue(page, "(task list after evidence)")
     expect(page.locator("body")).to_contain_text("You have completed every section")
     _click(page, "button", "Send for sign-off")

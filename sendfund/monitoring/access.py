@@ -8,7 +8,6 @@ WRITERS = frozenset({Role.CLUSTER_HOST, Role.CLUSTER_SEND_LEAD})
 OFFICER = frozenset({Role.LA_OFFICER})
 NOBODY = frozenset()
 MODERATORS = frozenset({Role.LA_OFFICER, Role.EDUCATION_SPECIALIST})
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 def _draft(w):
@@ -82,6 +81,7 @@ def build_world(world) -> None:
     from sendfund.applications.forms import DocumentField
     from sendfund.casework.models import State
     from sendfund.casework.tests.factories import advance, submitted_application
+    from sendfund.core.tests.files import pdf
 
     from . import services
     from .demo import fill_return, submit_return
@@ -90,7 +90,7 @@ def build_world(world) -> None:
     case = advance(world, submitted_application(world), State.OFFER_ACCEPTED)
     interim, world.return_final = (case.monitoring_returns.get(kind="interim"),
                                    case.monitoring_returns.get(kind="final"))
-    upload = DocumentField().clean(SimpleUploadedFile("report.pdf", PDF, content_type="application/pdf"))
+    upload = DocumentField().clean(SimpleUploadedFile("report.pdf", pdf(), content_type="application/pdf"))
     world.return_evidence = services.evidence_attach(monitoring_return=interim, upload=upload, actor=host)
     world.return_submitted = submit_return(fill_return(interim, actor=host), writer=host, certifier=certifier)
     other = advance(world, submitted_application(world, streams=("development",), cluster=world.other_cluster),

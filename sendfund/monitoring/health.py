@@ -14,11 +14,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from sendfund.accounts.scoping import get_in_scope_or_404, scope_for_user
-from sendfund.core.privacy import identity_problems
 from sendfund.core import collection
 from sendfund.core.audit import audit_record
 from sendfund.core.errors import DomainError
 from sendfund.core.notify import email_on_commit, site_url
+from sendfund.core.privacy import identity_problems
 from sendfund.core.years import ay_label
 
 from . import permissions

@@ -8,8 +8,8 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from sendfund.accounts.scoping import get_in_scope_or_404, scope_for_user
-from sendfund.core.privacy import identity_problems
 from sendfund.core import collection
+from sendfund.core.privacy import identity_problems
 from sendfund.funds.selectors import reference_balances
 
 from .models import MonitoringReturn, ReturnKind, ReturnSection, ReturnStatus

@@ -197,15 +197,16 @@ def return_section_save(*, monitoring_return: MonitoringReturn, key: str, data: 
 
 @transaction.atomic
 def evidence_attach(*, monitoring_return: MonitoringReturn, upload, actor) -> Evidence:
-    """Attach a file the project's upload checker has sniffed (applications.forms.DocumentField)."""
+    """Attach a checked upload (DocumentField ran core.filecheck over it), stored under a name the server makes
+    with the extension of its true kind."""
     ret = _locked(monitoring_return)
     _require_editable(ret, actor)
-    sniffed = getattr(upload, "sniffed", None)
-    if sniffed is None:
+    checked = getattr(upload, "checked", None)
+    if checked is None:
         raise DomainError("The selected file must be a PDF, Word, Excel or OpenDocument file")
-    document = Evidence(monitoring_return=ret, original_name=upload.name[:255], content_type=sniffed.content_type,
+    document = Evidence(monitoring_return=ret, original_name=checked.name[:255], content_type=checked.content_type,
                         size_bytes=upload.size, uploaded_by=actor)
-    upload.name = "upload" + sniffed.extension
+    upload.name = "upload" + checked.extension
     document.file.save(upload.name, upload, save=False)
     document.save()
     audit_record(actor=actor, verb="return.evidence_attached", target=ret, label=str(ret),
