@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("sendfund.funds.urls")),
     path("", include("sendfund.applications.urls")),
     path("", include("sendfund.casework.urls")),
+    path("", include("sendfund.reports.urls")),
 ]
 
 handler403 = "sendfund.core.views.error_403"

@@ -26,6 +26,7 @@ INSTALLED_APPS = [
     "sendfund.funds",
     "sendfund.applications",
     "sendfund.casework",
+    "sendfund.reports",
 ]
 
 MIDDLEWARE = [
@@ -122,6 +123,8 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
 DEFAULT_FROM_EMAIL = env_str("SENDFUND_FROM_EMAIL", "send-cluster-funding@norfolk.example")
 SENDFUND_SITE_URL = env_str("SENDFUND_SITE_URL", "http://127.0.0.1:8000")
+# The prefix of grant ids in the 360Giving open data; register your own with 360Giving before publishing.
+SENDFUND_360G_PREFIX = env_str("SENDFUND_360G_PREFIX", "360G-SENDFUND")
 
 from django.utils.csp import CSP  # noqa: E402
 

@@ -4,7 +4,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Sum
+from django.db.models import Max, Sum
 
 from sendfund.core.years import academic_year_of, ay_label, financial_year_of, fy_label
 
@@ -181,3 +181,15 @@ def round_open(*, day=None):
     from .models import Round
 
     return Round.objects.open_on(day or timezone.localdate()).select_related("fund").order_by("-opens_on").first()
+
+
+def reference_paid_and_changed(*, references: Iterable[str]) -> dict[str, tuple[Decimal, object]]:
+    """For each award reference: what it has been paid net of clawbacks, and when its ledger last moved. One query."""
+    totals: dict[str, dict[str, Decimal]] = {}
+    latest: dict[str, object] = {}
+    rows = (LedgerEntry.objects.filter(reference__in=list(references)).values("reference", "kind")
+            .annotate(total=Sum("amount"), last=Max("at")).order_by())
+    for row in rows:
+        totals.setdefault(row["reference"], {})[row["kind"]] = row["total"]
+        latest[row["reference"]] = max(filter(None, (latest.get(row["reference"]), row["last"])))
+    return {ref: (balance_from_totals(t).paid, latest[ref]) for ref, t in totals.items()}
