@@ -174,3 +174,18 @@ def test_the_area_code_kind_comes_from_the_360giving_codelist(code, kind):
     codes = {row["Code"] for row in csv.DictReader((SCHEMA_DIR.parent / "codelists" / "geoCodeType.csv").open())}
     assert opendata.geo_code_type(code) == kind
     assert kind == "" or kind in codes
+
+
+def test_the_package_is_read_in_a_fixed_number_of_queries(world, published, django_assert_max_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as two:
+        assert len(opendata.grants_package()["grants"]) == 2
+    advance(world, submitted_application(world, streams=("capacity",)), State.OFFER_ACCEPTED)
+    with django_assert_max_num_queries(len(two.captured_queries)):
+        assert len(opendata.grants_package()["grants"]) == 3
+
+
+def test_every_page_links_to_the_open_data(world, client):
+    assert 'href="/open-data/">Open data</a>' in client.get(reverse("core:help")).content.decode()
