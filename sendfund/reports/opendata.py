@@ -46,23 +46,18 @@ def geo_code_type(area_code: str) -> str:
     return GEO_CODE_TYPES.get(area_code[:3], "")
 
 
-def _recipient_school(case, schools: dict):
-    """The school that holds the money: the governance answer's fund holder, else the cluster's host school."""
+def _fund_holder_urn(case) -> int | None:
+    """The URN the application's governance section names as the school holding the money, if any."""
     for section in case.application.governance_sections:
         urn = str(section.answers.get("fund_holder") or "")
-        if urn.isdigit() and int(urn) in schools:
-            return schools[int(urn)]
-    return case.cluster.host_school
+        if urn.isdigit():
+            return int(urn)
+    return None
 
 
-def _fund_holder_urns(cases) -> set[int]:
-    urns = set()
-    for case in cases:
-        for section in case.application.governance_sections:
-            urn = str(section.answers.get("fund_holder") or "")
-            if urn.isdigit():
-                urns.add(int(urn))
-    return urns
+def _recipient_school(case, schools: dict):
+    """The school that holds the money: the governance answer's fund holder, else the cluster's host school."""
+    return schools.get(_fund_holder_urn(case)) or case.cluster.host_school
 
 
 def _planned_dates(case, years: list[int]) -> list[dict]:
@@ -117,7 +112,7 @@ def grants_package(*, prefix: str | None = None) -> dict:
     grants: list[dict] = []
     if the_council is not None and the_council.org_id:
         cases = published_awards()
-        schools = schools_by_urn(urns=_fund_holder_urns(cases))
+        schools = schools_by_urn(urns={urn for case in cases if (urn := _fund_holder_urn(case))})
         ledger = reference_paid_and_changed(references=[c.reference for c in cases])
         for case in cases:
             paid, changed = ledger.get(case.reference, (Decimal(0), None))
