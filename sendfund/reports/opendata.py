@@ -81,7 +81,9 @@ def _grant(case, *, the_council, prefix: str, school, paid: Decimal, changed) ->
     year_text = " and ".join(fy_label(y) for y in years)
     location = {"name": the_council.name, "countryCode": "GB"}
     if the_council.area_code:
-        location.update(geoCode=the_council.area_code, geoCodeType=geo_code_type(the_council.area_code))
+        location["geoCode"] = the_council.area_code
+        if geo_code_type(the_council.area_code):
+            location["geoCodeType"] = geo_code_type(the_council.area_code)
     modified = max(filter(None, (case.updated_at, changed)))
     return {
         "id": f"{prefix}-{case.reference}",
@@ -155,7 +157,8 @@ def package_json(package: dict) -> str:
 
 def package_xlsx(package: dict) -> bytes:
     """The package as a spreadsheet made by flattentool, the 360Giving project's own converter (titles as headings,
-    one sheet per repeated part), so it unflattens back to the same JSON."""
+    one sheet per repeated part), so it unflattens back to the same JSON. There is no shared export module yet
+    (sendfund/core/exports.py); when there is, this file stays flattentool's: it is the 360Giving format."""
     import flattentool
 
     with tempfile.TemporaryDirectory() as folder, warnings.catch_warnings():
