@@ -22,6 +22,7 @@ urlpatterns = [
     path("", include("sendfund.applications.urls")),
     path("", include("sendfund.casework.urls")),
     path("", include("sendfund.monitoring.urls")),
+    path("", include("sendfund.reports.urls")),
     path("", include("sendfund.api.urls")),
     path("api/v1/", api.urls),
 ]

@@ -27,6 +27,7 @@ INSTALLED_APPS = [
     "sendfund.applications",
     "sendfund.casework",
     "sendfund.monitoring",
+    "sendfund.reports",
     "sendfund.api",
     "ninja",  # the API's documentation pages, served from its own static files
 ]
@@ -131,6 +132,8 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
 DEFAULT_FROM_EMAIL = env_str("SENDFUND_FROM_EMAIL", "send-cluster-funding@norfolk.example")
 SENDFUND_SITE_URL = env_str("SENDFUND_SITE_URL", "http://127.0.0.1:8000")
+# The prefix of grant ids in the 360Giving open data; register your own with 360Giving before publishing.
+SENDFUND_360G_PREFIX = env_str("SENDFUND_360G_PREFIX", "360G-SENDFUND")
 
 # Email leaves through the outbox (docs/adr/0030-email-outbox.md): "smtp" (the default mailer above) or
 # "notify" (GOV.UK Notify: an API key, and template ids by email name with a "default" for the rest).

@@ -470,3 +470,22 @@ def queue_filter_choices(*, user) -> dict[str, list[tuple[int, str]]]:
         "officers": list(User.objects.filter(memberships__role=Role.LA_OFFICER).distinct().order_by("full_name")
                          .values_list("pk", "full_name")),
     }
+
+
+# The states of an accepted award: the grants the council publishes as open data (sendfund/reports/opendata.py).
+PUBLISHED_STATES = (State.OFFER_ACCEPTED, State.IN_DELIVERY, State.CLOSED)
+
+
+def published_awards() -> list[Case]:
+    """Awards decided with an offer (approved or approved in part) that the cluster accepted: offer accepted,
+    in delivery or closed. Withdrawn and declined cases are never among them. Four queries, oldest decision first,
+    with the award lines, the application's activities and its governance answers (the school holding the money)."""
+    from sendfund.applications.models import Section
+
+    return list(Case.objects.filter(status__in=PUBLISHED_STATES, outcome__in=(Outcome.APPROVED, Outcome.APPROVED_IN_PART))
+                .select_related("cluster__host_school", "application")
+                .prefetch_related(Prefetch("lines", queryset=AwardLine.objects.select_related("stream")),
+                                  "application__activities",
+                                  Prefetch("application__sections", queryset=Section.objects.filter(key="governance"),
+                                           to_attr="governance_sections"))
+                .order_by("decided_at", "id"))

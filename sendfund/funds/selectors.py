@@ -4,7 +4,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Sum
+from django.db.models import Max, Sum
 
 from sendfund.core.years import academic_year_of, ay_label, financial_year_of, fy_label
 
@@ -272,3 +272,15 @@ def pot_allocations(*, round, kind: str, financial_years: list[int]) -> dict[int
         kind__in=[EntryKind.ALLOCATION, EntryKind.ADJUSTMENT]).values("pot__financial_year")
         .annotate(total=Sum("amount")).order_by()}
     return {year: Decimal(allocated.get(year, stream.full_year_amount)).quantize(ZERO) for year in financial_years}
+
+
+def reference_paid_and_changed(*, references: Iterable[str]) -> dict[str, tuple[Decimal, object]]:
+    """For each award reference: what it has been paid net of clawbacks, and when its ledger last moved. One query."""
+    totals: dict[str, dict[str, Decimal]] = {}
+    latest: dict[str, object] = {}
+    rows = (LedgerEntry.objects.filter(reference__in=list(references)).values("reference", "kind")
+            .annotate(total=Sum("amount"), last=Max("at")).order_by())
+    for row in rows:
+        totals.setdefault(row["reference"], {})[row["kind"]] = row["total"]
+        latest[row["reference"]] = max(filter(None, (latest.get(row["reference"]), row["last"])))
+    return {ref: (balance_from_totals(t).paid, latest[ref]) for ref, t in totals.items()}

@@ -1,6 +1,7 @@
 """Reads for schools, clusters and figures. Each runs a fixed number of queries, whatever the data."""
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum
@@ -136,3 +137,8 @@ def la_totals(*, la_code: int, academic_year: int) -> dict[str, int]:
     """Sum of each indicator over an LA's schools in a year (for checks against DfE's published totals)."""
     qs = SchoolFigure.objects.filter(school__la_code=la_code, academic_year=academic_year, value__isnull=False)
     return dict(qs.values_list("indicator__code").annotate(total=Sum("value")).order_by())
+
+
+def schools_by_urn(*, urns: Iterable[int]) -> dict[int, School]:
+    """The schools with these URNs, by URN (one query); URNs the registry does not hold are left out."""
+    return {school.urn: school for school in School.objects.filter(urn__in=list(urns))}
