@@ -47,7 +47,8 @@ WSGI_APPLICATION = "config.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [],
+        # Templates that replace a library's own (crispy-forms-gds's error summary): searched before the apps'.
+        "DIRS": [BASE_DIR / "sendfund" / "core" / "template_overrides"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [

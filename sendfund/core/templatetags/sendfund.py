@@ -1,6 +1,6 @@
-"""Filters every template may use without {% load %}: money and labelled years."""
+"""Filters every template may use without {% load %}: money, labelled years, error summary links."""
 
-from django import template
+from django import forms, template
 
 from sendfund.core.money import format_pounds
 from sendfund.core.years import ay_label, fy_label
@@ -48,3 +48,32 @@ def count(value):
     if value is None or value == "":
         return ""
     return f"{int(value):,}"
+
+
+def error_target(bound_field) -> str:
+    """The id of the first input of a field as crispy-forms-gds renders it: the first checkbox or
+    radio of a group (`id_<name>_1`), the day box of a date (`id_<name>_0`), else the input itself.
+    An error summary link to it moves focus there (WCAG 3.3.1, 2.4.3)."""
+    widget = bound_field.field.widget
+    if isinstance(widget, (forms.CheckboxSelectMultiple, forms.RadioSelect)):
+        return f"id_{bound_field.html_name}_1"
+    if isinstance(widget, forms.MultiWidget):
+        return f"{bound_field.auto_id}_0"
+    return bound_field.id_for_label
+
+
+@register.filter
+def error_links(form):
+    """(target id, message) for every error of a bound form, in the order of its fields; errors of
+    the whole form point at its first field. Used by the error summary every form renders."""
+    fields = form.visible_fields()
+    links = [(error_target(fields[0]) if fields else "", str(e)) for e in form.non_field_errors()]
+    for field in fields:
+        subfields = getattr(field.field, "fields", ())
+        seen = []
+        for index, subfield in enumerate(subfields):  # a date's day, month and year boxes
+            for error in getattr(subfield.widget, "errors", []):
+                links.append((f"{field.auto_id}_{index}", str(error)))
+                seen.append(error)
+        links.extend((error_target(field), str(e)) for e in field.errors if e not in seen)
+    return links
