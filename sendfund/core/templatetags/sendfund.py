@@ -1,6 +1,10 @@
 """Filters every template may use without {% load %}: money, labelled years, error summary links."""
 
+import re
+
 from django import forms, template
+from django.utils.html import strip_tags
+from django.utils.safestring import mark_safe
 
 from sendfund.core.money import format_pounds
 from sendfund.core.years import ay_label, fy_label
@@ -77,3 +81,33 @@ def error_links(form):
                 seen.append(error)
         links.extend((error_target(field), str(e)) for e in field.errors if e not in seen)
     return links
+
+
+_CAPTION = re.compile(r"<caption[^>]*>(.*?)</caption>", re.S)
+
+
+class ScrollRegionNode(template.Node):
+    def __init__(self, nodelist, label):
+        self.nodelist, self.label = nodelist, label
+
+    def render(self, context):
+        content = self.nodelist.render(context)
+        label = self.label.resolve(context) if self.label else ""
+        if not label and (caption := _CAPTION.search(content)):
+            label = " ".join(strip_tags(caption.group(1)).split())
+        partial = context.template.engine.get_template("components/scroll_region.html")
+        return partial.render(context.new({"label": label or "Table", "content": mark_safe(content)}))
+
+
+@register.tag
+def scroll_region(parser, token):
+    """{% scroll_region ["label"] %}<table>…</table>{% endscroll_region %}: a wide table in a box that
+    scrolls sideways on its own, so the page reflows at 320 CSS px (WCAG 1.4.10). The box is a
+    labelled region a keyboard user can focus and scroll; its label is the table's caption unless
+    one is given."""
+    bits = token.split_contents()
+    if len(bits) > 2:
+        raise template.TemplateSyntaxError("scroll_region takes at most one argument, its label")
+    nodelist = parser.parse(("endscroll_region",))
+    parser.delete_first_token()
+    return ScrollRegionNode(nodelist, parser.compile_filter(bits[1]) if len(bits) == 2 else None)
