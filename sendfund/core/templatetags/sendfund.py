@@ -1,6 +1,8 @@
-"""Filters every template may use without {% load %}: money, labelled years, error summary links."""
+"""Filters and tags every template may use without {% load %}: money, labelled years, error summary
+links, scroll regions for wide tables."""
 
 import re
+from html import unescape
 
 from django import forms, template
 from django.utils.html import strip_tags
@@ -94,7 +96,7 @@ class ScrollRegionNode(template.Node):
         content = self.nodelist.render(context)
         label = self.label.resolve(context) if self.label else ""
         if not label and (caption := _CAPTION.search(content)):
-            label = " ".join(strip_tags(caption.group(1)).split())
+            label = " ".join(unescape(strip_tags(caption.group(1))).split())
         partial = context.template.engine.get_template("components/scroll_region.html")
         return partial.render(context.new({"label": label or "Table", "content": mark_safe(content)}))
 
