@@ -14,7 +14,7 @@ help:
 	@echo "make demo   set everything up and run the site at http://$(HOST):$(PORT) on SQLite with demo data"
 	@echo "make test   set everything up (Chromium included) and run every test"
 	@echo "make lint   ruff, layer contracts, missing migrations"
-	@echo "make bench  run the benchmarks and rewrite bench/RESULTS.md"
+	@echo "make bench  run the benchmarks and rewrite bench/RESULTS.md and bench/RESULTS-web.md"
 
 .tools/bin/uv:
 	$(PYTHON) -m venv .tools
@@ -35,10 +35,12 @@ setup: $(VENV)/.synced node_modules/.installed
 	@if [ "$$(id -u)" = "0" ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	else echo "Install Chromium first: sudo apt-get install chromium" >&2; exit 1; fi
 
+# Links in emails and in the printed sign-in point where the demo runs (make demo PORT=8103).
+DEMO_ENV = DJANGO_SETTINGS_MODULE=config.settings.dev SENDFUND_SITE_URL=$(or $(SENDFUND_SITE_URL),http://$(HOST):$(PORT))
 demo: setup
-	DJANGO_SETTINGS_MODULE=config.settings.dev $(PY) manage.py migrate --noinput -v0
-	DJANGO_SETTINGS_MODULE=config.settings.dev $(PY) manage.py demo_setup
-	DJANGO_SETTINGS_MODULE=config.settings.dev $(PY) manage.py runserver $(HOST):$(PORT)
+	$(DEMO_ENV) $(PY) manage.py migrate --noinput -v0
+	$(DEMO_ENV) $(PY) manage.py demo_setup
+	$(DEMO_ENV) $(PY) manage.py runserver $(HOST):$(PORT)
 
 test: setup /usr/bin/chromium
 	$(PY) manage.py collectstatic --noinput -v0 --settings=config.settings.test
@@ -51,6 +53,8 @@ lint: setup
 
 bench: setup
 	$(PY) bench/formula_bench.py --write bench/RESULTS.md
+	scripts/ensure-postgres.sh
+	$(PY) bench/web_bench.py --applications 3000 --applications 30000 --write bench/RESULTS-web.md
 
 clean:
 	rm -rf $(VENV) .tools node_modules staticfiles db.sqlite3*

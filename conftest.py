@@ -13,6 +13,14 @@ def browser_type_launch_args(browser_type_launch_args):
     return {**browser_type_launch_args, "executable_path": "/usr/bin/chromium", "args": CHROMIUM_ARGS}
 
 
+@pytest.fixture(autouse=True)
+def _charts_drawn_afresh():
+    """Each test starts with no chart in this process's memory (each has its own database too)."""
+    from sendfund.core.charts import forget_drawn_charts
+
+    forget_drawn_charts()
+
+
 @pytest.fixture
 def world(db):
     from tests.world import build_world
@@ -29,6 +37,7 @@ def client_for(client, world):
         user = world.users[actor]
         if user is not None:
             client.force_login(user, backend="sendfund.accounts.backends.EmailBackend")
+            client.get("/healthz")  # the first signed-in request stamps the session (see SessionRefreshMiddleware)
         return client
 
     return sign_in

@@ -46,3 +46,9 @@ def database_config(default_sqlite: Path) -> dict:
         return dj_database_url.parse(url, conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "60")))
     return {"ENGINE": "django.db.backends.sqlite3", "NAME": default_sqlite,
             "OPTIONS": {"transaction_mode": "IMMEDIATE", "init_command": "PRAGMA journal_mode=WAL;"}}
+
+
+def env_dict(name: str) -> dict[str, str]:
+    """`name=value,name=value` (for example GOV.UK Notify template ids by email name)."""
+    pairs = (item.split("=", 1) for item in env_list(name) if "=" in item)
+    return {key.strip(): value.strip() for key, value in pairs if key.strip() and value.strip()}

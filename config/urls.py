@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from sendfund.accounts import views as account_views
+from sendfund.api.api import api
 
 admin.site.site_header = "SEND cluster funding administration"
 admin.site.site_title = "SEND cluster funding"
@@ -20,6 +21,8 @@ urlpatterns = [
     path("", include("sendfund.funds.urls")),
     path("", include("sendfund.applications.urls")),
     path("", include("sendfund.casework.urls")),
+    path("", include("sendfund.api.urls")),
+    path("api/v1/", api.urls),
 ]
 
 handler403 = "sendfund.core.views.error_403"

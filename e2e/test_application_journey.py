@@ -12,13 +12,14 @@ from pathlib import Path
 import pytest
 
 from sendfund.accounts.roles import Role
+from sendfund.core.tests import files
 
 from .conftest import assert_accessible, sign_in, sign_out
 
 pytestmark = pytest.mark.e2e
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = files.pdf()
 BURDEN_DOC = Path(__file__).resolve().parent.parent / "docs" / "burden.md"
 MAX_TYPED_FIELDS = 25
 

@@ -58,6 +58,8 @@ def test_every_url_answers_every_role_as_its_rule_says(client_for, world):
     failures = []
     checked = 0
     for rule in all_rules():
+        if rule.method == "api":
+            continue  # API endpoints answer tokens, not sessions: sendfund/api/tests walks them per role
         url = reverse(rule.name, kwargs=rule.kwargs(world))
         for actor in sorted(ALL_ACTORS, key=str):
             client = client_for(actor)

@@ -1,6 +1,6 @@
 """Settings shared by every environment. Environment reads go through config.env."""
 
-from config.env import BASE_DIR, database_config, env_list, env_str
+from config.env import BASE_DIR, database_config, env_bool, env_dict, env_list, env_str
 
 SECRET_KEY = env_str("DJANGO_SECRET_KEY", "dev-only-insecure-key-change-me")
 DEBUG = False
@@ -26,6 +26,8 @@ INSTALLED_APPS = [
     "sendfund.funds",
     "sendfund.applications",
     "sendfund.casework",
+    "sendfund.api",
+    "ninja",  # the API's documentation pages, served from its own static files
 ]
 
 MIDDLEWARE = [
@@ -35,6 +37,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "sendfund.core.middleware.SessionRefreshMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "sendfund.core.middleware.KeptAnswersMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -89,7 +92,7 @@ AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 
 SESSION_COOKIE_AGE = 60 * 60 * 2  # two hours; the page warns before sign-out
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False  # sendfund.core.middleware.SessionRefreshMiddleware keeps the idle timeout
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 
@@ -124,6 +127,18 @@ MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBacken
 DEFAULT_FROM_EMAIL = env_str("SENDFUND_FROM_EMAIL", "send-cluster-funding@norfolk.example")
 SENDFUND_SITE_URL = env_str("SENDFUND_SITE_URL", "http://127.0.0.1:8000")
 
+# Email leaves through the outbox (docs/adr/0030-email-outbox.md): "smtp" (the default mailer above) or
+# "notify" (GOV.UK Notify: an API key, and template ids by email name with a "default" for the rest).
+SENDFUND_EMAIL_DELIVERY = env_str("SENDFUND_EMAIL_DELIVERY", "smtp")
+if SENDFUND_EMAIL_DELIVERY not in ("smtp", "notify"):
+    raise RuntimeError("SENDFUND_EMAIL_DELIVERY must be smtp or notify.")
+SENDFUND_NOTIFY_API_KEY = env_str("SENDFUND_NOTIFY_API_KEY", "")
+SENDFUND_NOTIFY_BASE_URL = env_str("SENDFUND_NOTIFY_BASE_URL", "https://api.notifications.service.gov.uk")
+SENDFUND_NOTIFY_TEMPLATES = env_dict("SENDFUND_NOTIFY_TEMPLATES")
+# A restored copy starts with this set, so it sends nothing until `manage.py notifications_hold` has run.
+SENDFUND_EMAIL_PAUSED = env_bool("SENDFUND_EMAIL_PAUSED", False)
+SENDFUND_EMAIL_DOMAIN = DEFAULT_FROM_EMAIL.rpartition("@")[2] or "sendfund.local"
+
 from django.utils.csp import CSP  # noqa: E402
 
 SECURE_CSP = {
@@ -150,3 +165,8 @@ LOGGING = {
     # One line per task run is noise at the console; failures still show.
     "loggers": {"django.tasks": {"handlers": ["console"], "level": "WARNING", "propagate": False}},
 }
+
+# The REST API (sendfund/api): pages of at most 100, and offsets a database can hold.
+NINJA_PAGINATION_PER_PAGE = 50
+NINJA_PAGINATION_MAX_LIMIT = 100
+NINJA_PAGINATION_MAX_OFFSET = 10_000_000

@@ -24,15 +24,33 @@ CSRF_COOKIE_SECURE = True
 SECURE_HSTS_SECONDS = 31536000
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 
+# Checking the production configuration on one's own machine, over plain HTTP (README, "Running the
+# production settings locally"): allowed only when every allowed host is the loopback interface.
+if env_bool("SENDFUND_LOCAL_HTTP", False):
+    if not set(ALLOWED_HOSTS) <= {"127.0.0.1", "localhost", "[::1]", "::1"}:
+        raise RuntimeError("SENDFUND_LOCAL_HTTP is only for checks on loopback: DJANGO_ALLOWED_HOSTS must be "
+                           "127.0.0.1 or localhost.")
+    SECURE_SSL_REDIRECT = False
+    SESSION_COOKIE_SECURE = False
+    CSRF_COOKIE_SECURE = False
+    SECURE_HSTS_SECONDS = 0
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = False
+
+if SENDFUND_EMAIL_DELIVERY == "notify":  # noqa: F405
+    env_str("SENDFUND_NOTIFY_API_KEY", required=True)
+    if not SENDFUND_NOTIFY_TEMPLATES:  # noqa: F405
+        raise RuntimeError("Set SENDFUND_NOTIFY_TEMPLATES (name=template-id, at least default=template-id).")
+
 MAILERS = {
     "default": {
         "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
         "OPTIONS": {
-            "host": env_str("EMAIL_HOST", required=True),
+            "host": env_str("EMAIL_HOST", "localhost", required=SENDFUND_EMAIL_DELIVERY == "smtp"),  # noqa: F405
             "port": int(env_str("EMAIL_PORT", "587")),
             "username": env_str("EMAIL_HOST_USER", ""),
             "password": env_str("EMAIL_HOST_PASSWORD", ""),
             "use_tls": env_bool("EMAIL_USE_TLS", True),
+            "timeout": 30,
         },
     }
 }

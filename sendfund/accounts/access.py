@@ -25,6 +25,7 @@ ALL_ACTORS = EVERYONE
 class Rule:
     """`allowed` actors get 2xx or a redirect that is not to sign-in; the others get 403 or 404
     (signed in) or a redirect to sign-in (anonymous). `public=True`: anonymous visitors are allowed too.
+    `method="api"` for REST API endpoints, which answer tokens: sendfund/api/tests walks those per role.
     `method="post"` for action URLs: the walker posts `data(world)` (empty by default) and expects an
     allowed actor not to be refused (any answer but 403/404/405 and sign-in)."""
 

@@ -1,7 +1,18 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.forms import UserChangeForm, UserCreationForm
+
+from sendfund.core.forms import PrivacyScreen, ScreenedModelForm
 
 from .models import Membership, Organisation, User
+
+
+class ScreenedUserChangeForm(PrivacyScreen, UserChangeForm):
+    pass
+
+
+class ScreenedUserCreationForm(PrivacyScreen, UserCreationForm):
+    pass
 
 
 class MembershipInline(admin.TabularInline):
@@ -11,6 +22,8 @@ class MembershipInline(admin.TabularInline):
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
+    form = ScreenedUserChangeForm
+    add_form = ScreenedUserCreationForm
     ordering = ["email"]
     list_display = ["email", "full_name", "is_active", "is_staff", "last_login"]
     search_fields = ["email", "full_name"]
@@ -25,5 +38,6 @@ class UserAdmin(BaseUserAdmin):
 
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):
+    form = ScreenedModelForm
     list_display = ["name", "kind"]
     list_filter = ["kind"]

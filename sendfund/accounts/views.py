@@ -5,6 +5,7 @@ from django.urls import reverse_lazy
 from django.views.decorators.http import require_POST
 
 from sendfund.core.navigation import home_links
+from sendfund.core.selectors import notifications_undelivered_count
 
 from .decorators import requires
 from .forms import NewPasswordForm, ResetRequestForm, SignInForm
@@ -72,8 +73,11 @@ def home(request):
 @requires(can_use_manage)
 def manage_home(request):
     roles = roles_of(request.user)
+    links = home_links(request.user, area="manage")
+    emails = next((link for link in links if link["href"] == "/manage/emails/"), None)
     return render(request, "accounts/manage_home.html", {
-        "links": home_links(request.user, area="manage"),
+        "links": links, "emails": emails,
+        "undelivered": notifications_undelivered_count() if emails else 0,
         "role_names": sorted(r.label for r in roles.la_roles),
     })
 

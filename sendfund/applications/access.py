@@ -9,9 +9,6 @@ from sendfund.accounts.access import CLUSTER, LA_STAFF, OTHER_CLUSTER_HOST, Role
 
 WRITERS = frozenset({Role.CLUSTER_HOST, Role.CLUSTER_SEND_LEAD})
 NOBODY = frozenset()
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-
-
 def _d(w):
     return {"pk": w.application_draft.pk}
 
@@ -76,6 +73,8 @@ def _round(world):
 
 
 def build_world(world) -> None:
+    from sendfund.core.tests.files import pdf
+
     from . import services
     from .demo import fill, submit
     from .forms import DocumentField
@@ -95,7 +94,7 @@ def build_world(world) -> None:
     world.application_to_withdraw = services.application_transition(
         application=fill(start(["capacity"]), actor=host), to="awaiting_sign_off", actor=host)
     submitted = fill(start(["capacity", "development"]), actor=host)
-    upload = DocumentField().clean(SimpleUploadedFile("plan.pdf", PDF, content_type="application/pdf"))
+    upload = DocumentField().clean(SimpleUploadedFile("plan.pdf", pdf(), content_type="application/pdf"))
     world.application_document = services.document_attach(application=submitted, kind="development_plan",
                                                            upload=upload, actor=host)
     world.application_submitted = submit(submitted, writer=host, certifier=certifier)

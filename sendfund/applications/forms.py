@@ -9,12 +9,12 @@ from crispy_forms_gds.helper import FormHelper
 from django import forms
 from django.core.exceptions import ValidationError
 
+from sendfund.core.forms import CheckedFileField, PrivacyScreen
 from sendfund.core.money import MoneyError, parse_pounds
 from sendfund.core.years import fy_label
 from sendfund.funds.models import StreamKind
 
 from .models import CostCategory, DocumentKind, Recurrence
-from .uploads import UploadRefused, upload_check
 
 NO_CHILD = ("Do not include names, dates of birth, unique pupil numbers (UPNs) or anything else that could "
             "identify a child. Use numbers for groups of pupils instead.")
@@ -62,8 +62,11 @@ class GovDateField(DateInputField):
             raise
 
 
-class AnswersForm(forms.Form):
-    """A section's form. Subclasses list their fields; `partial=True` makes every field optional."""
+class AnswersForm(PrivacyScreen, forms.Form):
+    """A section's form. Subclasses list their fields; `partial=True` makes every field optional.
+    Answers are screened for pupil data after saving (a warning) and at sign-off (a block), not here."""
+
+    privacy_warn_only = True
 
     def __init__(self, *args, application=None, partial=False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -134,21 +137,9 @@ class DevelopmentEvidenceForm(AnswersForm):
                                                "Enter what your cluster wants to develop")
 
 
-class DocumentField(forms.FileField):
+class DocumentField(CheckedFileField):
     def __init__(self, **kwargs):
-        super().__init__(required=False, error_messages={"empty": "The selected file is empty",
-                                                         "invalid": "The selected file must be a PDF, Word, "
-                                                                    "Excel or OpenDocument file"}, **kwargs)
-        self.widget.attrs["accept"] = ".pdf,.doc,.docx,.xlsx,.odt,.ods"
-
-    def clean(self, data, initial=None):
-        upload = super().clean(data, initial)
-        if upload:
-            try:
-                upload.sniffed = upload_check(upload)
-            except UploadRefused as exc:
-                raise ValidationError(str(exc)) from exc
-        return upload
+        super().__init__(required=False, **kwargs)
 
 
 class PlansForm(AnswersForm):
@@ -330,7 +321,7 @@ class StartForm(FundingForm):
             self.order_fields(["cluster", "streams"])
 
 
-class SignOffForm(forms.Form):
+class SignOffForm(PrivacyScreen, forms.Form):
     decision = forms.ChoiceField(
         label="Do you confirm this application on behalf of the cluster?", widget=forms.RadioSelect,
         choices=[("confirm", "Yes, confirm and submit it"), ("send_back", "No, send it back to change it")],

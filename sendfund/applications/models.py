@@ -11,6 +11,7 @@ from pathlib import Path
 from django.conf import settings
 from django.db import models
 
+from sendfund.core.filecheck import download_name
 from sendfund.core.models import TimeStampedModel
 from sendfund.core.years import financial_year_of
 from sendfund.funds.models import Round, StreamKind
@@ -192,6 +193,11 @@ class Document(models.Model):
 
     def __str__(self):
         return self.original_name
+
+    @property
+    def download_name(self) -> str:
+        """The name to offer the file under: the uploaded name with the extension of what the file is."""
+        return download_name(self.original_name, self.content_type)
 
 
 class ReferenceCounter(models.Model):

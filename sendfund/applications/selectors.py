@@ -23,10 +23,10 @@ from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.urls import reverse
 
 from sendfund.accounts.scoping import get_in_scope_or_404, scope_for_user
+from sendfund.core.privacy import identity_problems
 from sendfund.registry.models import ClusterMembership, School
 
 from .models import Activity, Application, CostAmount, CostLine, Section, Status
-from .privacy import identity_problems
 from .sections import (
     BY_KEY,
     ITEM_FORMS,

@@ -128,16 +128,17 @@ def section_save(*, application: Application, key: str, answers: dict, completed
 
 @transaction.atomic
 def document_attach(*, application: Application, kind: str, upload, actor) -> Document:
-    """Attach a checked upload (forms.DocumentField has sniffed it), replacing one of the same kind."""
+    """Attach a checked upload (forms.DocumentField ran core.filecheck over it), replacing one of the same kind.
+    The file is stored under a name the server makes, with the extension of its true kind."""
     application = _locked(application)
     _require_editable(application, actor)
-    sniffed = getattr(upload, "sniffed", None)
-    if sniffed is None:
+    checked = getattr(upload, "checked", None)
+    if checked is None:
         raise DomainError("The selected file must be a PDF, Word, Excel or OpenDocument file")
     replaced = list(application.documents.filter(kind=kind))
-    document = Document(application=application, kind=kind, original_name=upload.name[:255],
-                        content_type=sniffed.content_type, size_bytes=upload.size, uploaded_by=actor)
-    upload.name = "upload" + sniffed.extension
+    document = Document(application=application, kind=kind, original_name=checked.name[:255],
+                        content_type=checked.content_type, size_bytes=upload.size, uploaded_by=actor)
+    upload.name = "upload" + checked.extension
     document.file.save(upload.name, upload, save=False)
     document.save()
     for old in replaced:
@@ -307,15 +308,24 @@ def reference_next(*, year: int) -> str:
     return f"{REFERENCE_PREFIX}-{year}-{number:04d}"
 
 
-def _certifier_emails(cluster_id: int) -> list[str]:
-    from sendfund.accounts.models import User
+def _certifier_emails(cluster: Cluster) -> list[str]:
+    from sendfund.accounts.selectors import cluster_recipients
 
-    return list(User.objects.filter(is_active=True, memberships__organisation__cluster_id=cluster_id,
-                                    memberships__role=Role.CERTIFIER).values_list("email", flat=True))
+    return cluster_recipients(cluster=cluster, roles=(Role.CERTIFIER,))
+
+
+def _email(application: Application, template: str, **message) -> None:
+    """Queue an email about this application to its cluster, in the transition's transaction."""
+    email_on_commit(template=template, cluster_id=application.cluster_id, about=application.reference or str(application),
+                    context={"cluster": application.cluster.name, "reference": application.reference}, **message)
 
 
 def _writer_emails(application: Application) -> list[str]:
-    return [application.cluster.host_email, application.created_by.email if application.created_by else ""]
+    """The cluster's hosts and SEND leads (users and contact addresses), and whoever started the application."""
+    from sendfund.accounts.selectors import cluster_recipients
+
+    return [*cluster_recipients(cluster=application.cluster, roles=(Role.CLUSTER_HOST, Role.CLUSTER_SEND_LEAD)),
+            application.created_by.email if application.created_by else ""]
 
 
 @transaction.atomic
@@ -350,24 +360,25 @@ def application_transition(*, application: Application, to: str, actor, reason: 
         application.signed_off_by = actor
         application.sent_back_reason = ""
         fields += ["reference", "submitted_at", "signed_off_by", "sent_back_reason"]
-        email_on_commit(to=[*_writer_emails(application), actor.email],
-                        subject=f"Application {application.reference} submitted",
-                        body=(f"Your cluster's application {application.reference} has been submitted to "
-                              "Norfolk County Council.\n\nWe will contact your cluster host to arrange a "
-                              f"meeting.\n\nSign in to see it: {link}\n"))
+        _email(application, "application_submitted", to=[*_writer_emails(application), actor.email],
+               subject=f"Application {application.reference} submitted",
+               body=(f"Your cluster's application {application.reference} has been submitted to "
+                     "Norfolk County Council.\n\nWe will contact your cluster host to arrange a "
+                     f"meeting.\n\nSign in to see it: {link}\n"))
     elif to == Status.AWAITING_SIGN_OFF:
         application.sent_back_reason = ""
         fields.append("sent_back_reason")
-        email_on_commit(to=_certifier_emails(application.cluster_id),
-                        subject="An application is ready for you to sign off",
-                        body=f"An application from your cluster is ready for you to check and sign off.\n\n"
-                             f"Sign in to see it: {link}\n")
+        _email(application, "application_ready_to_sign_off", to=_certifier_emails(application.cluster),
+               subject="An application is ready for you to sign off",
+               body=f"An application from your cluster is ready for you to check and sign off.\n\n"
+                    f"Sign in to see it: {link}\n")
     elif to == Status.DRAFT:
         application.sent_back_reason = reason.strip()
         fields.append("sent_back_reason")
-        email_on_commit(to=_writer_emails(application), subject="Your application has been sent back",
-                        body=f"Your cluster's application has been sent back to change something.\n\n"
-                             f"Sign in to see why: {link}\n")
+        _email(application, "application_sent_back", to=_writer_emails(application),
+               subject="Your application has been sent back",
+               body=f"Your cluster's application has been sent back to change something.\n\n"
+                    f"Sign in to see why: {link}\n")
     application.save(update_fields=fields)
     audit_record(actor=actor, verb=f"application.{move.verb}", target=application, label=str(application),
                  before={"status": before}, after={"status": to, **({"reason": reason} if reason else {}),

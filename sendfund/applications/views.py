@@ -428,7 +428,7 @@ def confirmation(request, pk):
 def _document_response(request, pk, doc):
     application = selectors.application_for_user(user=request.user, pk=pk)
     document = get_object_or_404(Document, pk=doc, application=application)
-    return FileResponse(document.file.open("rb"), as_attachment=True, filename=document.original_name,
+    return FileResponse(document.file.open("rb"), as_attachment=True, filename=document.download_name,
                         content_type=document.content_type)
 
 

@@ -15,6 +15,12 @@ ANSWERERS = frozenset({Role.CLUSTER_HOST, Role.CLUSTER_SEND_LEAD})
 NOBODY = frozenset()
 
 
+def _any_email() -> int:
+    from sendfund.core.models import Notification
+
+    return Notification.objects.order_by("pk").values_list("pk", flat=True)[0]
+
+
 def _c(w):
     return {"reference": w.case.reference}
 
@@ -30,6 +36,9 @@ def _o(w):
 RULES = [
     Rule("casework:queue", READERS),
     Rule("casework:invitations", OFFICER),
+    Rule("casework:emails", OFFICER),
+    Rule("casework:email-retry", OFFICER, kwargs=lambda w: {"pk": _any_email()}, method="post",
+         note="an email already sent is refused with a message, not an error"),
     Rule("casework:invite", OFFICER, kwargs=lambda w: {"code": w.cluster.code}, method="post"),
     Rule("casework:acknowledge", OFFICER, kwargs=lambda w: {"pk": w.application_submitted.pk}),
     Rule("casework:case-detail", READERS, kwargs=_c),

@@ -8,13 +8,17 @@ from django.utils import timezone
 
 from sendfund.accounts.models import User
 from sendfund.accounts.roles import Role
+from sendfund.core.forms import PrivacyScreen
 from sendfund.core.money import MoneyError, format_pounds, parse_pounds
 from sendfund.core.years import fy_label
 
-from .models import Outcome
+from .models import Outcome, State
+from .selectors import WAITING_LABELS, QueueFilters
 
 
-class Form(forms.Form):
+class Form(PrivacyScreen, forms.Form):
+    """Every casework form: free text that looks like it identifies a child is refused (core.forms)."""
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
@@ -183,3 +187,24 @@ class PaymentForm(Form):
                               widget=forms.DateInput(attrs={"type": "date"}),
                               error_messages={"required": "Enter the date it was paid",
                                               "invalid": "Enter a real date, like 2026-12-14"})
+
+
+def _id(value: str) -> int | None:
+    """A record id from the address, or None when it is not a plain whole number."""
+    return int(value) if value.isascii() and value.isdigit() and len(value) < 10 else None
+
+
+def queue_filters(query) -> tuple[QueueFilters, int]:
+    """The work queue's filters and page number from the query string. Anything unrecognised means
+    "any" (a filter link that has gone stale shows everything rather than an error)."""
+    state = query.get("state", "")
+    waiting = query.get("waiting", "")
+    stream = query.get("stream", "")
+    filters = QueueFilters(
+        state=state if state in State.values else "",
+        waiting_for=waiting if waiting in WAITING_LABELS else "",
+        overdue_only=query.get("overdue") == "1",
+        stream=stream if stream in ("capacity", "development") else "",
+        round_id=_id(query.get("round", "")), cluster_id=_id(query.get("cluster", "")),
+        officer_id=_id(query.get("officer", "")))
+    return filters, _id(query.get("page", "")) or 1

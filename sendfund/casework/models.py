@@ -241,3 +241,28 @@ class Invitation(models.Model):
 
     def __str__(self):
         return f"Invitation to {self.cluster_id} ({self.stream_kind})"
+
+
+class LetterKind(models.TextChoices):
+    DECISION = "decision", "Decision letter"
+    OFFER_ACCEPTED = "offer_accepted", "Decision letter with the payment schedule"
+
+
+class DecisionLetter(models.Model):
+    """A decision letter exactly as issued, kept with its sha256 and served from storage, never made
+    again. Its content is fixed by the case: the decision letter by the decision (dated the day it was
+    decided), the second version by the accepted offer's payment schedule (dated the day of acceptance)."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="letters")
+    kind = models.CharField(max_length=20, choices=LetterKind.choices)
+    issued_at = models.DateTimeField(auto_now_add=True)
+    pdf = models.FileField(upload_to="letters/", help_text="The PDF as issued, under a server-made name")
+    sha256 = models.CharField(max_length=64, help_text="Hex sha256 of the PDF's bytes, checked when served")
+    size_bytes = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["case", "issued_at"]
+        constraints = [models.UniqueConstraint(fields=["case", "kind"], name="one_letter_per_case_and_kind")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} for case {self.case_id}"

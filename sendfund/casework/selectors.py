@@ -6,11 +6,18 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Value
 from django.utils import timezone
 
+from sendfund.accounts.models import User
+from sendfund.accounts.roles import Role
 from sendfund.accounts.scoping import get_in_scope_or_404, scope_for_user
+from sendfund.applications.models import Application
+from sendfund.applications.models import Status as ApplicationStatus
 from sendfund.core.audit import audit_timeline
+from sendfund.funds.models import Round
+from sendfund.registry.models import Cluster
 
 from . import permissions, workdays
 from .models import AwardLine, Case, Criterion, InformationRequest, Instalment, Outcome, Review, Score, State
@@ -74,39 +81,169 @@ def _deadline(case_state: str, submitted_on: dt.date, open_requests: list) -> tu
     return None, ""
 
 
+@dataclass(frozen=True)
+class QueueFilters:
+    """What the officer narrowed the work queue to. Empty strings and None mean "any"."""
+
+    state: str = ""
+    waiting_for: str = ""
+    overdue_only: bool = False
+    stream: str = ""  # "capacity" or "development"
+    round_id: int | None = None
+    cluster_id: int | None = None
+    officer_id: int | None = None
+
+
+@dataclass
+class QueuePage:
+    rows: list[QueueRow]
+    page: Page  # Django's page over the matching items: number, paginator.count, has_next...
+    state_counts: dict[str, int]  # items per state, under every filter but the state
+    overdue_count: int  # items overdue, under every filter but "overdue only"
+
+
+QUEUE_PAGE_SIZE = 50
+
+
+def _local_midnight(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+def _overdue_q(today: dt.date) -> tuple[Q, Q]:
+    """Conditions for "overdue on `today`" for cases and for applications not yet acknowledged, the same
+    rule as `_deadline` (working days from submission; a request's own due date)."""
+    def submitted_by(days: int) -> Q:
+        cutoff = workdays.latest_start_overdue_by(today, days) + dt.timedelta(days=1)
+        return Q(submitted_at__lt=timezone.make_aware(dt.datetime.combine(cutoff, dt.time.min)))
+
+    late_answer = InformationRequest.objects.filter(case=OuterRef("pk"), answered_at__isnull=True, due_on__lt=today)
+    case_q = (Q(status=State.SUBMITTED) & submitted_by(workdays.ACKNOWLEDGE_WITHIN)
+              | Q(status=State.ACKNOWLEDGED) & submitted_by(workdays.CONTACT_WITHIN)
+              | Q(Exists(late_answer), status=State.INFORMATION_REQUESTED))
+    return case_q, submitted_by(workdays.ACKNOWLEDGE_WITHIN)
+
+
+def _queue_sources(user, filters: QueueFilters, today: dt.date, *,
+                   use_state: bool = True) -> tuple[QuerySet | None, QuerySet]:
+    """The two sources of the queue, filtered in the database: submitted applications with no case yet
+    (None when the filters rule them out or the user may not see them) and cases."""
+    apps: QuerySet | None = None
+    if permissions.sees_all_cases(user):
+        apps = scope_for_user(Application.objects.all(), user).filter(
+            status=ApplicationStatus.SUBMITTED, case__isnull=True)
+    cases = cases_for_user(user=user)
+    if use_state and filters.state:
+        cases = cases.filter(status=filters.state)
+        if filters.state != State.SUBMITTED:
+            apps = None
+    if filters.waiting_for:
+        cases = cases.filter(status__in=[s for s, who in WAITING_FOR.items() if who == filters.waiting_for])
+        if WAITING_FOR[State.SUBMITTED] != filters.waiting_for:
+            apps = None
+    if filters.stream in ("capacity", "development"):
+        cases = cases.filter(**{f"application__wants_{filters.stream}": True})
+        apps = apps.filter(**{f"wants_{filters.stream}": True}) if apps is not None else None
+    if filters.round_id:
+        cases = cases.filter(application__round_id=filters.round_id)
+        apps = apps.filter(round_id=filters.round_id) if apps is not None else None
+    if filters.cluster_id:
+        cases = cases.filter(cluster_id=filters.cluster_id)
+        apps = apps.filter(cluster_id=filters.cluster_id) if apps is not None else None
+    if filters.officer_id:
+        cases = cases.filter(officer_id=filters.officer_id)
+        apps = None  # nobody is the officer of an application not yet acknowledged
+    if filters.overdue_only:
+        case_late, app_late = _overdue_q(today)
+        cases = cases.filter(case_late)
+        apps = apps.filter(app_late) if apps is not None else None
+    return apps, cases
+
+
+def _queue_counts(user, filters: QueueFilters, today: dt.date) -> tuple[dict[str, int], int]:
+    """Items per state (under every filter but the state) and items overdue (under every filter): one
+    aggregate query for cases and one for applications, whatever the number of cases."""
+    apps, cases = _queue_sources(user, filters, today, use_state=False)
+    case_late, app_late = _overdue_q(today)
+    rows = cases.order_by().values("status").annotate(
+        n=Count("id"), late=Count("id", filter=case_late & (Q(status=filters.state) if filters.state else Q())))
+    counts: dict[str, int] = {}
+    overdue = 0
+    for row in rows:
+        counts[row["status"]] = row["n"]
+        overdue += row["late"]
+    if apps is not None:
+        totals = apps.aggregate(n=Count("id"), late=Count("id", filter=app_late))
+        if totals["n"]:
+            counts[State.SUBMITTED] = counts.get(State.SUBMITTED, 0) + totals["n"]
+        if not filters.state or filters.state == State.SUBMITTED:
+            overdue += totals["late"]
+    return counts, overdue
+
+
+def case_queue_page(*, user, filters: QueueFilters | None = None, page: int = 1,
+                    per_page: int | None = QUEUE_PAGE_SIZE, today: dt.date | None = None) -> QueuePage:
+    """One page of the officer's work queue: submitted applications not yet acknowledged and every case
+    the user may see, oldest first, with who acts next and the working-day deadline.
+
+    Filters, ordering and paging run in the database; the page's rows are then loaded by primary key,
+    so the number of queries is the same whatever the number of cases. A page past the last shows
+    the last page. `per_page=None` returns every matching row on one page.
+    """
+
+    filters = filters or QueueFilters()
+    today = today or timezone.localdate()
+    apps, cases = _queue_sources(user, filters, today)
+    keys = cases.order_by().annotate(kind=Value(1)).values_list("kind", "id", "submitted_at")
+    if apps is not None:
+        keys = (apps.order_by().annotate(kind=Value(0)).values_list("kind", "id", "submitted_at")
+                .union(keys, all=True))
+    keys = keys.order_by("submitted_at", "id")
+    paged = Paginator(keys, per_page or max(keys.count(), 1)).get_page(page)
+    window = list(paged.object_list)
+
+    app_ids = [pk for kind, pk, _ in window if kind == 0]
+    case_ids = [pk for kind, pk, _ in window if kind == 1]
+    found_apps = ({a.pk: a for a in Application.objects.filter(pk__in=app_ids).select_related("cluster")
+                   .only("id", "reference", "submitted_at", "wants_capacity", "wants_development", "cluster__name")}
+                  if app_ids else {})
+    found_cases = ({c.pk: c for c in Case.objects.filter(pk__in=case_ids)
+                    .select_related("cluster", "officer", "application")
+                    .only("id", "reference", "status", "outcome", "submitted_at", "cluster__name", "officer__full_name",
+                          "application__id", "application__wants_capacity", "application__wants_development")
+                    .prefetch_related(Prefetch("information_requests",
+                                               queryset=InformationRequest.objects.filter(answered_at__isnull=True)
+                                               .only("id", "case_id", "due_on"),
+                                               to_attr="open_requests"))}
+                   if case_ids else {})
+    rows = []
+    for kind, pk, _ in window:
+        rows.append(_app_row(found_apps[pk], today) if kind == 0 else _case_row(found_cases[pk], today))
+    counts, overdue_count = _queue_counts(user, filters, today)
+    return QueuePage(rows=rows, page=paged, state_counts=counts, overdue_count=overdue_count)
+
+
+def _app_row(app, today: dt.date) -> QueueRow:
+    submitted_on = timezone.localdate(app.submitted_at)
+    due, what = _deadline(State.SUBMITTED, submitted_on, [])
+    return QueueRow(app.reference, app.cluster.name, app.streams_label, State.SUBMITTED, State.SUBMITTED.label,
+                    "officer", submitted_on, due, what, bool(due and due < today), "", None, app.pk)
+
+
+def _case_row(case: Case, today: dt.date) -> QueueRow:
+    submitted_on = timezone.localdate(case.submitted_at)
+    due, what = _deadline(case.status, submitted_on, case.open_requests)
+    label = case.get_status_display() + (f": {case.get_outcome_display().lower()}" if case.outcome else "")
+    return QueueRow(case.reference, case.cluster.name, case.application.streams_label, case.status, label,
+                    WAITING_FOR[case.status], submitted_on, due, what, bool(due and due < today),
+                    case.officer.full_name if case.officer else "", case, case.application.pk)
+
+
 def case_queue(*, user, state: str = "", waiting_for: str = "", overdue_only: bool = False,
                today: dt.date | None = None) -> list[QueueRow]:
-    """The officer's work queue: submitted applications not yet acknowledged, then every case, with
-    who acts next and the working-day deadline. Three queries, whatever the number of cases."""
-    from sendfund.applications.selectors import submitted_applications
-
-    today = today or timezone.localdate()
-    rows: list[QueueRow] = []
-    if permissions.sees_all_cases(user):
-        for app in submitted_applications(user=user).filter(case__isnull=True).order_by("submitted_at", "id"):
-            submitted_on = timezone.localdate(app.submitted_at)
-            due, what = _deadline(State.SUBMITTED, submitted_on, [])
-            rows.append(QueueRow(app.reference, app.cluster.name, app.streams_label, State.SUBMITTED,
-                                 State.SUBMITTED.label, "officer", submitted_on, due, what, due < today, "", None, app.pk))
-    cases = (cases_for_user(user=user).order_by("submitted_at", "id")
-             .prefetch_related(Prefetch("information_requests",
-                                        queryset=InformationRequest.objects.filter(answered_at__isnull=True),
-                                        to_attr="open_requests")))
-    for case in cases:
-        submitted_on = timezone.localdate(case.submitted_at)
-        due, what = _deadline(case.status, submitted_on, case.open_requests)
-        app = case.application
-        rows.append(QueueRow(case.reference, case.cluster.name, app.streams_label, case.status,
-                             case.get_status_display() + (f": {case.get_outcome_display().lower()}" if case.outcome else ""),
-                             WAITING_FOR[case.status], submitted_on, due, what, bool(due and due < today),
-                             case.officer.full_name if case.officer else "", case, app.pk))
-    if state:
-        rows = [r for r in rows if r.state == state]
-    if waiting_for:
-        rows = [r for r in rows if r.waiting_for == waiting_for]
-    if overdue_only:
-        rows = [r for r in rows if r.overdue]
-    return rows
+    """Every row of the work queue under these filters, oldest first (for exports and tests; pages use
+    `case_queue_page`)."""
+    filters = QueueFilters(state=state, waiting_for=waiting_for, overdue_only=overdue_only)
+    return case_queue_page(user=user, filters=filters, per_page=None, today=today).rows
 
 
 def application_to_acknowledge(*, user, pk: int):
@@ -297,3 +434,15 @@ def review_kind_for(*, case: Case, user) -> str:
     if case.business_specialist_id == user.pk:
         return "business"
     return ""
+
+
+def queue_filter_choices(*, user) -> dict[str, list[tuple[int, str]]]:
+    """The rounds, clusters and officers the work queue can be narrowed to (three queries)."""
+
+    return {
+        "rounds": list(Round.objects.order_by("-opens_on").values_list("pk", "name")),
+        "clusters": list(scope_for_user(Cluster.objects.all(), user, cluster_path="pk").order_by("name")
+                         .values_list("pk", "name")),
+        "officers": list(User.objects.filter(memberships__role=Role.LA_OFFICER).distinct().order_by("full_name")
+                         .values_list("pk", "full_name")),
+    }

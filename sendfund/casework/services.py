@@ -14,7 +14,7 @@ from sendfund.core.errors import DomainError
 from sendfund.core.money import format_pounds, from_pence, largest_remainder, to_pence
 from sendfund.core.years import fy_bounds, fy_label
 
-from . import permissions, workdays
+from . import letters, permissions, workdays
 from .models import (
     AwardLine,
     Case,
@@ -22,6 +22,7 @@ from .models import (
     Criterion,
     InformationRequest,
     Instalment,
+    LetterKind,
     Meeting,
     Outcome,
     Review,
@@ -257,13 +258,18 @@ def case_decide(*, case: Case, outcome: str, amounts: dict[int, Decimal], reason
     Case.objects.filter(pk=case.pk).update(outcome=outcome, reasons=reasons.strip(), conditions=conditions.strip(),
                                            decided_by=actor)
     case.refresh_from_db()
-    return case_transition(case=case, move="decide", actor=actor)
+    case = case_transition(case=case, move="decide", actor=actor)
+    letters.letter_issue_after_commit(case=case, kind=LetterKind.DECISION)
+    return case
 
 
 @transaction.atomic
 def case_accept_offer(*, case: Case, actor) -> Case:
-    """The cluster accepts the offer online; the payment schedule is drawn up."""
-    return case_transition(case=case, move="accept_offer", actor=actor)
+    """The cluster accepts the offer online; the payment schedule is drawn up and the letter is issued
+    again with it (the decision letter stays as it was)."""
+    case = case_transition(case=case, move="accept_offer", actor=actor)
+    letters.letter_issue_after_commit(case=case, kind=LetterKind.OFFER_ACCEPTED)
+    return case
 
 
 def instalments_schedule(*, case: Case) -> list[Instalment]:
@@ -328,6 +334,7 @@ def invitation_send(*, cluster, round_, actor):
 
     Raises DomainError if the round is not open, there is no evidence for the cluster, or it was invited already.
     """
+    from sendfund.accounts.selectors import cluster_recipients
     from sendfund.core.notify import email_on_commit, site_url
     from sendfund.formula.selectors import cluster_capacity_evidence
 
@@ -344,7 +351,8 @@ def invitation_send(*, cluster, round_, actor):
                                            invited_by=actor)
     audit_record(actor=actor, verb="cluster.invited", target=cluster, after={"round": round_.name,
                                                                               "stream": "capacity"})
-    email_on_commit(to=[cluster.host_email, cluster.send_lead_email],
+    email_on_commit(to=cluster_recipients(cluster=cluster), template="cluster_invited", cluster_id=cluster.pk,
+                    about=cluster.name, event=f"cluster.invited:{invitation.pk}",
                     subject=f"{cluster.name} is invited to apply for capacity funding",
                     body="\n\n".join([
                         f"The council's figures suggest the SEND funding formula leaves {cluster.name} short of what "

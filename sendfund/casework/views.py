@@ -4,15 +4,17 @@ clusters. Thin views: forms check shape, services check rules, selectors read th
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from sendfund.accounts.decorators import requires
+from sendfund.accounts.selectors import clusters_nobody_can_email
 from sendfund.core.errors import DomainError
+from sendfund.core.paging import query_without_page
 from sendfund.funds.permissions import can_view_pot
 
-from . import forms, permissions, selectors, services
+from . import forms, letters, permissions, selectors, services
 from .models import Instalment, State
 from .workflow import TRANSITIONS, moves_for
 
@@ -35,20 +37,56 @@ def _back(reference):
 
 @requires(permissions.can_view_cases)
 def queue(request):
-    state = request.GET.get("state", "")
-    state = state if state in State.values else ""
-    waiting = request.GET.get("waiting", "")
-    waiting = waiting if waiting in selectors.WAITING_LABELS else ""
-    overdue = request.GET.get("overdue") == "1"
-    rows = selectors.case_queue(user=request.user, state=state, waiting_for=waiting, overdue_only=overdue)
-    counts: dict[str, int] = {}
-    for row in rows:
-        counts[row.state] = counts.get(row.state, 0) + 1
+    filters, page = forms.queue_filters(request.GET)
+    result = selectors.case_queue_page(user=request.user, filters=filters, page=page,
+                                       per_page=selectors.QUEUE_PAGE_SIZE)
+    unreachable = clusters_nobody_can_email(clusters={r.case.cluster for r in result.rows if r.case})
     return render(request, "casework/queue.html", {
-        "rows": rows, "state": state, "waiting": waiting, "overdue": overdue, "states": State.choices,
-        "waiting_labels": selectors.WAITING_LABELS.items(), "overdue_count": sum(r.overdue for r in rows),
+        "page": result, "rows": result.rows, "unreachable": unreachable, "filters": filters, "states": State.choices,
+        "filter_choices": selectors.queue_filter_choices(user=request.user),
+        "waiting_labels": selectors.WAITING_LABELS.items(), "query": query_without_page(request),
         "may_manage": permissions.can_manage_cases(request.user), "may_see_pot": can_view_pot(request.user),
     })
+
+
+@requires(permissions.can_manage_cases)
+def emails(request):
+    """What was emailed to whom about what, what failed and why, with a retry for failed and held emails."""
+    from sendfund.core.selectors import notifications_list, notifications_undelivered_count
+
+    undelivered_only = request.GET.get("show") == "undelivered"
+    return render(request, "casework/emails.html", {
+        "rows": notifications_list(undelivered_only=undelivered_only), "undelivered_only": undelivered_only,
+        "undelivered_count": notifications_undelivered_count(),
+    })
+
+
+@require_POST
+@requires(permissions.can_manage_cases)
+def email_retry(request, pk):
+    from django.shortcuts import get_object_or_404
+
+    from sendfund.core.models import Notification
+    from sendfund.core.outbox import notification_retry
+
+    notification = get_object_or_404(Notification, pk=pk)
+    try:
+        if notification.status == Notification.Status.NO_RECIPIENT and notification.cluster_id:
+            from sendfund.accounts.selectors import cluster_recipients
+            from sendfund.core.outbox import notification_readdress
+            from sendfund.registry.models import Cluster
+
+            cluster = get_object_or_404(Cluster, pk=notification.cluster_id)
+            sent = notification_readdress(notification=notification, to=cluster_recipients(cluster=cluster),
+                                          actor=request.user)
+            messages.success(request, f"The email will be sent to {len(sent)} "
+                                      f"{'person' if len(sent) == 1 else 'people'} at {cluster.name}.")
+        else:
+            notification_retry(notification=notification, actor=request.user)
+            messages.success(request, f"The email to {notification.recipient} will be sent again.")
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect(f"{reverse('casework:emails')}?show=undelivered")
 
 
 @requires(permissions.can_manage_cases)
@@ -76,7 +114,7 @@ def case_detail(request, reference):
     detail = selectors.case_detail(case=case)
     moves = moves_for(case, request.user)
     return render(request, "casework/case_detail.html", {
-        "case": case, "d": detail, "moves": {m.name: m for m in moves}, "simple_moves": [m for m in moves if m.name in SIMPLE_MOVES and not m.guard(case)],
+        "case": case, "nobody_to_email": bool(clusters_nobody_can_email(clusters=[case.cluster])), "d": detail, "moves": {m.name: m for m in moves}, "simple_moves": [m for m in moves if m.name in SIMPLE_MOVES and not m.guard(case)],
         "may_manage": permissions.can_manage_cases(request.user), "may_decide": permissions.can_decide(request.user),
         "may_pay": permissions.can_record_payments(request.user),
         "my_review": selectors.review_kind_for(case=case, user=request.user),
@@ -162,9 +200,10 @@ def meeting_ics(request, reference):
         raise Http404("No meeting")
     from django.conf import settings
 
-    emails = [case.cluster.host_email, *[u.email for u in case.meeting.la_attendees.all()]]
+    from .notifications import meeting_attendees
+
     body = build(meeting=case.meeting, organiser_email=settings.DEFAULT_FROM_EMAIL,
-                 attendee_emails=sorted({e for e in emails if e}), now=timezone.now())
+                 attendee_emails=sorted({e for group in meeting_attendees(case) for e in group}), now=timezone.now())
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{case.reference}-meeting.ics"'
     return response
@@ -302,16 +341,13 @@ def decide(request, reference):
 
 
 def _letter_context(case):
-    lines = list(case.lines.select_related("stream"))
-    return {"case": case, "lines": lines, "decided_total": sum(line.decided or 0 for line in lines),
-            "instalments": list(case.instalments.select_related("stream")), "today": timezone.localdate()}
+    return letters.letter_context(case)
 
 
 def _pdf(case) -> HttpResponse:
-    from weasyprint import HTML
-
-    html = render_to_string("casework/letter_pdf.html", _letter_context(case))
-    response = HttpResponse(HTML(string=html).write_pdf(), content_type="application/pdf")
+    """The letter as issued, served from storage (made now, once, if the background task has not)."""
+    letter = letters.letter_current(case=case)
+    response = HttpResponse(letters.letter_bytes(letter=letter), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{case.reference}-decision-letter.pdf"'
     return response
 

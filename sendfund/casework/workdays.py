@@ -47,3 +47,15 @@ def working_days_between(start: dt.date, end: dt.date) -> int:
         if is_working_day(day):
             count += 1
     return count
+
+
+def latest_start_overdue_by(today: dt.date, days: int) -> dt.date:
+    """The last date whose deadline `days` working days later falls before `today`.
+
+    Something started on or before the returned date is overdue on `today`; anything started after
+    it is not. Lets lists filter "overdue" in the database with one date comparison.
+    """
+    day = today - dt.timedelta(days=1)
+    while add_working_days(day, days) >= today:
+        day -= dt.timedelta(days=1)
+    return day

@@ -17,6 +17,7 @@ from sendfund.accounts.permissions import roles_of
 from sendfund.accounts.roles import Role
 from sendfund.core.audit import audit_record
 from sendfund.core.errors import DomainError
+from sendfund.core.notify import announcing
 
 from . import notifications
 from .models import Case, Outcome, State
@@ -216,7 +217,8 @@ def case_transition(*, case: Case, move: str, actor, note: str = "") -> Case:
     audit_record(actor=actor, verb=f"case.{move}", target=locked, label=locked.reference,
                  before={"status": before}, after={"status": locked.status, **({"note": note} if note else {})})
     if spec.notify is not None:
-        spec.notify(locked)
+        with announcing(f"case.{move}:{locked.reference}:{locked.updated_at.isoformat()}"):
+            spec.notify(locked)
     case.__dict__.update({k: getattr(locked, k) for k in
                           ("status", "resume_status", "updated_at", "accepted_by_id", "withdrawn_reason",
                            *([spec.stamp] if spec.stamp else []))})

@@ -2,76 +2,51 @@
 
 from __future__ import annotations
 
-import io
-import re
 from decimal import Decimal
 
-import matplotlib
-
-matplotlib.use("Agg")
-matplotlib.rcParams["svg.fonttype"] = "none"  # text stays text: smaller, and readable by assistive technology
-import matplotlib.pyplot as plt  # noqa: E402
+from sendfund.core.charts import drawn_once, figure_svg, pyplot
 
 GOVUK_BLUE = "#1d70b8"
 GOVUK_RED = "#d4351c"
 GOVUK_GREY = "#505a5f"
 
 
-def _presentation_attributes(svg: str) -> str:
-    """Turn matplotlib's style="..." and <style> into SVG presentation attributes.
-
-    The site's Content Security Policy forbids inline styles, which would leave every shape
-    black when the SVG sits in a page. Attributes are not styles, so the chart draws as meant.
-    """
-    svg = re.sub(r"<style[^>]*>.*?</style>", "", svg, flags=re.S)
-
-    def attributes(match: re.Match) -> str:
-        out = []
-        for part in match.group(1).split(";"):
-            key, _, value = part.partition(":")
-            if key.strip() and value.strip():
-                out.append(f'{key.strip()}="{value.strip().replace(chr(34), chr(39))}"')
-        return " ".join(out)
-
-    svg = re.sub(r'style="([^"]*)"', attributes, svg)
+def _svg(fig) -> str:
+    svg = figure_svg(fig, bbox_inches="tight")
     return svg.replace("<svg ", '<svg stroke-linejoin="round" stroke-linecap="butt" ', 1)
 
 
-def _svg(fig) -> bytes:
-    buf = io.StringIO()
-    fig.savefig(buf, format="svg", bbox_inches="tight", metadata={"Date": None})
-    plt.close(fig)
-    return _presentation_attributes(buf.getvalue()).encode()
-
-
-def inline(svg: bytes, *, label: str) -> str:
+def inline(svg: str, *, label: str) -> str:
     """The SVG for placing in a page: no XML prologue, and named for assistive technology."""
     from django.utils.html import escape
 
-    text = svg.decode()
-    text = text[text.index("<svg"):]
+    text = svg[svg.index("<svg"):]
     return text.replace("<svg", f'<svg role="img" aria-label="{escape(label)}"', 1)
 
 
-def gap_chart(rows: list[tuple[str, Decimal, bool]], *, title: str) -> bytes:
+@drawn_once
+def gap_chart(rows: list[tuple[str, Decimal, bool]], *, title: str) -> str:
     """Horizontal bars: gap in pounds per cluster (positive = funded below need); highlighted = top N."""
     names = [r[0] for r in rows][::-1]
     values = [float(r[1]) for r in rows][::-1]
     colours = [GOVUK_RED if r[2] else GOVUK_GREY for r in rows][::-1]
-    fig, ax = plt.subplots(figsize=(8, max(2.5, 0.28 * len(rows) + 1)))
+    from matplotlib.ticker import FuncFormatter
+
+    fig, ax = pyplot().subplots(figsize=(8, max(2.5, 0.28 * len(rows) + 1)))
     ax.barh(names, values, color=colours)
     ax.axvline(0, color="black", linewidth=0.8)
     ax.set_xlabel("Need-based share minus allocation (£)")
     ax.set_title(title, loc="left", fontsize=11)
-    ax.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda x, _p: f"£{x:,.0f}"))
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _p: f"£{x:,.0f}"))
     ax.tick_params(axis="y", labelsize=8)
     fig.tight_layout()
     return _svg(fig)
 
 
-def need_funding_chart(points: list[tuple[str, float, float, bool]], *, title: str) -> bytes:
+@drawn_once
+def need_funding_chart(points: list[tuple[str, float, float, bool]], *, title: str) -> str:
     """Scatter: each cluster's share of funding (x) against its share of need (y); the diagonal is parity."""
-    fig, ax = plt.subplots(figsize=(6.5, 5))
+    fig, ax = pyplot().subplots(figsize=(6.5, 5))
     xs = [p[1] * 100 for p in points]
     ys = [p[2] * 100 for p in points]
     colours = [GOVUK_RED if p[3] else GOVUK_BLUE for p in points]

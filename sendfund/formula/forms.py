@@ -8,6 +8,7 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Fieldset, Fluid, Layout, Size, Submit
 from django import forms
 
+from sendfund.core.forms import PrivacyScreen
 from sendfund.core.money import MoneyError, parse_pounds
 from sendfund.core.years import ay_label, fy_label
 
@@ -40,7 +41,7 @@ def _share_field(label: str) -> forms.DecimalField:
                                               "max_decimal_places": "Enter a share with no more than 6 decimal places"})
 
 
-class VersionForm(forms.Form):
+class VersionForm(PrivacyScreen, forms.Form):
     name = forms.CharField(max_length=150, error_messages={"required": "Enter a name for the version"})
     description = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
     valid_from = forms.DateField(label="Valid from", help_text="For example, 2019-04-01",

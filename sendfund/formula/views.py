@@ -160,12 +160,12 @@ def run_gap(request, pk):
     return render(request, "formula/run_gap.html", ctx)
 
 
-def _gap_svg(run, results) -> bytes:
+def _gap_svg(run, results) -> str:
     rows = [(r.cluster.name, r.gap, r.top) for r in results if r.gap is not None][:30]
     return charts.gap_chart(rows, title=f"Capacity gap, {run.fy_label}: the 30 largest")
 
 
-def _need_funding_svg(run, results) -> bytes:
+def _need_funding_svg(run, results) -> str:
     points = [(r.cluster.name, r.funding_share, r.combined_need_share, r.top) for r in results
               if r.combined_need_share is not None]
     return charts.need_funding_chart(points, title=f"Share of need against share of money, {run.fy_label}")

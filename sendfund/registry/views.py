@@ -5,6 +5,7 @@ from sendfund.accounts.decorators import requires
 from sendfund.accounts.permissions import can_use_apply, can_view_audit, can_view_registry
 from sendfund.accounts.scoping import clusters_of, get_in_scope_or_404
 from sendfund.core.audit import audit_timeline
+from sendfund.core.paging import query_without_page
 
 from . import selectors
 from .models import Cluster, Phase, School
@@ -24,13 +25,6 @@ def _page(request, queryset):
     return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
-def _query_without_page(request) -> str:
-    """The current filters as a query string ending in '&', for pagination links."""
-    query = request.GET.copy()
-    query.pop("page", None)
-    return query.urlencode() + "&" if query else ""
-
-
 @requires(can_view_registry)
 def cluster_list(request):
     year = _year(request)
@@ -38,7 +32,7 @@ def cluster_list(request):
     page = _page(request, selectors.cluster_list(search=search, academic_year=year))
     return render(request, "registry/cluster_list.html", {"page": page, "search": search, "year": year,
                                                           "years": selectors.membership_years(),
-                                                          "pagination_query": _query_without_page(request)})
+                                                          "pagination_query": query_without_page(request)})
 
 
 def _cluster_context(cluster, year):
@@ -64,7 +58,7 @@ def school_list(request):
     page = _page(request, selectors.school_list(search=search, phase=phase, academic_year=year))
     return render(request, "registry/school_list.html", {"page": page, "search": search, "phase": phase,
                                                          "phases": Phase.choices, "year": year,
-                                                         "pagination_query": _query_without_page(request)})
+                                                         "pagination_query": query_without_page(request)})
 
 
 @requires(can_view_registry)

@@ -11,11 +11,11 @@ from django.urls import reverse
 from sendfund.accounts.roles import Role
 from sendfund.core.errors import DomainError
 from sendfund.core.models import AuditEvent
+from sendfund.core.privacy import identity_problems
 
 from .. import selectors, services
 from ..demo import fill
 from ..models import Application, ReferenceCounter, Section, Status
-from ..privacy import identity_problems
 from .conftest import item_add_url, section_url
 
 pytestmark = pytest.mark.django_db
@@ -128,7 +128,9 @@ def test_a_stale_item_change_is_refused_by_the_service(world, draft, host):
 
 @pytest.mark.parametrize("text, found", [
     ("Pupil A123456789012 needs help", "unique pupil number"),
-    ("UPN: B 123456789012", "unique pupil number"),
+    ("UPN: A 1234 5678 9012", "unique pupil number"),
+    ("temporary UPN L12345678901B", "unique pupil number"),
+    ("NHS number 943 476 5919", "NHS number"),
     ("born on 3 April 2015", "date of birth"),
     ("DOB 03/04/2015", "date of birth"),
     ("a child (03/04/2015) in Year 4", "date of birth"),
@@ -140,7 +142,8 @@ def test_identity_is_spotted(text, found):
 
 @pytest.mark.parametrize("text", ["38 pupils in Years 3 to 6", "£12,500 in FY 2026-27", "URN 121001",
                                   "The heads met on 12/10/2026", "Starts 1/9/2027",
-                                  "AY 2026/27", "A12345678901 is too short", "Call 01603 223 456"])
+                                  "AY 2026/27", "A12345678901 is too short", "Call 01603 223 456",
+                                  "B123456789012 has the wrong check letter", "LAESTAB 9262004"])
 def test_ordinary_text_is_not_flagged(text):
     assert identity_problems(text, today=dt.date(2026, 11, 28)) == []
 
@@ -241,12 +244,14 @@ def test_sign_off_submits_emails_and_makes_it_read_only(client_for, world, djang
     application = Application.objects.get(pk=pk)
     page = client.get(response.url).content.decode()
     assert "Application submitted" in page and application.reference in page and "What happens next" in page
-    assert len(mail.outbox) == 1
-    message = mail.outbox[0]
-    assert set(message.to) == {"host@alpha.example", world.users[Role.CLUSTER_HOST].email,
-                               world.users[Role.CERTIFIER].email}
-    assert application.reference in message.subject and f"/apply/applications/{pk}/" in message.body
-    assert "need" not in message.body.lower()  # no answers in the email, only the reference and a link
+    # One email per person: the contact address, the cluster's host and SEND lead, and the certifier who submitted.
+    assert sorted(m.to[0] for m in mail.outbox) == sorted({
+        "host@alpha.example", world.users[Role.CLUSTER_HOST].email, world.users[Role.CLUSTER_SEND_LEAD].email,
+        world.users[Role.CERTIFIER].email})
+    for message in mail.outbox:
+        assert len(message.to) == 1
+        assert application.reference in message.subject and f"/apply/applications/{pk}/" in message.body
+        assert "need" not in message.body.lower()  # no answers in the email, only the reference and a link
     host = client_for(Role.CLUSTER_HOST)
     response = host.post(section_url(application, "sustainability"), {"version": "9", "after_funding": "Changed"})
     assert response.status_code == 403

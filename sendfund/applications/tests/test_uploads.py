@@ -1,8 +1,7 @@
-"""Uploads are checked by content, size and emptiness; stored under MEDIA_ROOT with a generated name;
-served only to people who may see the application."""
+"""Uploads go through the one checker (core.filecheck): a refused file gives its own GOV.UK error on the
+page, the rest of the answers are kept and nothing is stored; an accepted one is stored under a generated
+name with its true extension and served only to people who may see the application."""
 
-import io
-import zipfile
 from pathlib import Path
 
 import pytest
@@ -11,52 +10,15 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from sendfund.accounts.roles import Role
+from sendfund.core.filecheck import messages
+from sendfund.core.tests import files
 
 from ..models import Document
-from ..uploads import EMPTY, MAX_BYTES, TOO_BIG, WRONG_TYPE, UploadRefused, upload_check
 from .conftest import section_url
 
 pytestmark = pytest.mark.django_db
 
-PDF = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
-EXE = b"MZ\x90\x00\x03\x00\x00\x00" + b"\x00" * 64
-OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-
-
-def _zip(entries: dict[str, bytes], *, mimetype_first=False) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        for name, content in entries.items():
-            archive.writestr(name, content)
-    return buffer.getvalue()
-
-
-DOCX = _zip({"[Content_Types].xml": b"<Types/>", "word/document.xml": b"<w:document/>"})
-XLSX = _zip({"[Content_Types].xml": b"<Types/>", "xl/workbook.xml": b"<workbook/>"})
-ODT = _zip({"mimetype": b"application/vnd.oasis.opendocument.text", "content.xml": b"<office/>"})
-ODS = _zip({"mimetype": b"application/vnd.oasis.opendocument.spreadsheet", "content.xml": b"<office/>"})
-DOC = OLE + b"\x00" * 504 + "WordDocument".encode("utf-16-le") + b"\x00" * 100
-XLS = OLE + b"\x00" * 504 + "Workbook".encode("utf-16-le") + b"\x00" * 100
-JAR = _zip({"META-INF/MANIFEST.MF": b"Manifest-Version: 1.0"})
-
-
-@pytest.mark.parametrize("name, content, extension", [
-    ("plan.pdf", PDF, ".pdf"), ("plan.docx", DOCX, ".docx"), ("plan.xlsx", XLSX, ".xlsx"),
-    ("plan.odt", ODT, ".odt"), ("plan.ods", ODS, ".ods"), ("plan.doc", DOC, ".doc"),
-])
-def test_allowed_types_are_recognised_by_content(name, content, extension):
-    assert upload_check(SimpleUploadedFile(name, content)).extension == extension
-
-
-@pytest.mark.parametrize("name, content, message", [
-    ("plan.pdf", PNG, WRONG_TYPE), ("plan.pdf", EXE, WRONG_TYPE), ("plan.docx", JAR, WRONG_TYPE),
-    ("plan.doc", XLS, WRONG_TYPE), ("plan.pdf", b"", EMPTY), ("notes.txt", b"just text", WRONG_TYPE),
-    ("plan.pdf", PDF + b"\x00" * MAX_BYTES, TOO_BIG),
-])
-def test_refused_uploads(name, content, message):
-    with pytest.raises(UploadRefused, match=message):
-        upload_check(SimpleUploadedFile(name, content))
+PDF = files.pdf()
 
 
 def _post_plans(client, application, upload, version="0"):
@@ -65,19 +27,33 @@ def _post_plans(client, application, upload, version="0"):
         "development_plan_file": upload})
 
 
-@pytest.mark.parametrize("upload, message", [
-    (SimpleUploadedFile("plan.pdf", PNG, content_type="application/pdf"), WRONG_TYPE),
-    (SimpleUploadedFile("setup.pdf", EXE, content_type="application/pdf"), WRONG_TYPE),
-    (SimpleUploadedFile("plan.pdf", b"", content_type="application/pdf"), EMPTY),
-    (SimpleUploadedFile("plan.pdf", PDF + b"\x00" * MAX_BYTES, content_type="application/pdf"), TOO_BIG),
+def _stored_files() -> set[Path]:
+    root = Path(settings.MEDIA_ROOT)
+    return {p for p in root.rglob("*") if p.is_file()} if root.exists() else set()
+
+
+@pytest.mark.parametrize("name, content, message", [
+    ("plan.pdf", files.PNG, messages.WRONG_TYPE),
+    ("setup.pdf", files.EXE, messages.WRONG_TYPE),
+    ("plan.pdf", b"", messages.EMPTY),
+    ("plan.pdf", PDF + b"\x00" * (10 * 1024 * 1024), messages.TOO_BIG),
+    ("plan.docx", files.docx(main_type=files.WORD_MACRO_MAIN), messages.MACROS.format(extension=".docx")),
+    ("plan.pdf", files.pdf(catalog="/OpenAction << /S /J#61vaScript /JS (app.alert(1)) >>"), messages.PDF_SCRIPT),
+    ("plan.docx", files.xlsx(), messages.MISMATCH.format(label="an Excel spreadsheet", given=".docx", true=".xlsx")),
+    ("plan.pdf.exe", PDF, messages.DOUBLE_EXTENSION),
+    ("plan.pdf", files.pdf("Pupil A123456789012 joined"), "The selected file contains something that looks like a unique pupil number (UPN) (A**********12, page 1)"),
 ])
-def test_the_page_refuses_with_a_gov_uk_message_and_keeps_the_answers(host_client, draft, upload, message):
-    response = _post_plans(host_client, draft, upload)
+def test_the_page_refuses_with_its_own_message_keeps_the_answers_and_stores_nothing(host_client, draft, name,
+                                                                                     content, message):
+    before = _stored_files()
+    response = _post_plans(host_client, draft, SimpleUploadedFile(name, content, content_type="application/pdf"))
     page = response.content.decode()
     assert response.status_code == 200 and "<title>Error: " in page
-    assert f'<a href="#id_development_plan_file">{message}</a>' in page
-    assert "Early help" in page
+    assert '<a href="#id_development_plan_file">' + message.replace("'", "&#x27;") in page
+    assert "Early help" in page and "Screening" in page
+    assert "A123456789012" not in page
     assert not Document.objects.filter(application=draft).exists()
+    assert _stored_files() == before
 
 
 def test_an_accepted_upload_is_stored_outside_static_with_a_generated_name(host_client, draft, client_for):
@@ -92,16 +68,34 @@ def test_an_accepted_upload_is_stored_outside_static_with_a_generated_name(host_
     url = reverse("applications:document", kwargs={"pk": draft.pk, "doc": document.pk})
     download = host_client.get(url)
     assert download.status_code == 200 and b"".join(download.streaming_content) == PDF
-    assert "attachment" in download["Content-Disposition"]
+    assert 'attachment; filename="Our plan (final).pdf"' in download["Content-Disposition"]
     assert client_for("other_cluster_host").get(url).status_code == 404
     # LA staff cannot read a draft's documents
     manage = reverse("applications:manage-document", kwargs={"pk": draft.pk, "doc": document.pk})
     assert client_for(Role.LA_OFFICER).get(manage).status_code == 404
 
 
+@pytest.mark.parametrize("name, content, extension", [
+    ("plan.docx", files.docx(), ".docx"), ("plan.xlsx", files.xlsx(), ".xlsx"),
+    ("plan.odt", files.odt(), ".odt"), ("plan.ods", files.ods(), ".ods"),
+])
+def test_each_allowed_kind_is_stored_with_its_true_extension(host_client, draft, name, content, extension):
+    assert _post_plans(host_client, draft, SimpleUploadedFile(name, content)).status_code == 302
+    document = Document.objects.get(application=draft)
+    assert Path(document.file.name).suffix == extension and document.download_name == name
+
+
+def test_the_download_name_always_has_the_true_extension(host_client, draft):
+    _post_plans(host_client, draft, SimpleUploadedFile("plan.pdf", PDF))
+    document = Document.objects.get(application=draft)
+    Document.objects.filter(pk=document.pk).update(original_name="plan.html")  # a name kept from before the checker
+    download = host_client.get(reverse("applications:document", kwargs={"pk": draft.pk, "doc": document.pk}))
+    assert 'filename="plan.pdf"' in download["Content-Disposition"]
+
+
 def test_a_new_upload_replaces_the_old_one(host_client, draft):
     _post_plans(host_client, draft, SimpleUploadedFile("one.pdf", PDF))
     first = Document.objects.get(application=draft)
-    _post_plans(host_client, draft, SimpleUploadedFile("two.docx", DOCX), version="1")
+    _post_plans(host_client, draft, SimpleUploadedFile("two.docx", files.docx()), version="1")
     assert list(Document.objects.filter(application=draft).values_list("original_name", flat=True)) == ["two.docx"]
     assert first.file.name != Document.objects.get(application=draft).file.name

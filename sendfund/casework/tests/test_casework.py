@@ -106,10 +106,18 @@ def test_the_whole_path_commits_schedules_and_pays(world, django_capture_on_comm
     subjects = [m.subject for m in mail.outbox]
     assert any(s.startswith("We have received your application") for s in subjects)
     assert any(s.startswith("Decision on your application") for s in subjects)
-    invitation = next(m for m in mail.outbox if m.subject.startswith("Meeting about application"))
+    invitations = {m.to[0]: m for m in mail.outbox if m.subject.startswith("Meeting about application")}
+    assert all(len(m.to) == 1 for m in mail.outbox), "one email per person, each its own outbox row"
+    invitation = invitations["host@alpha.example"]
     name, ics, mimetype = invitation.attachments[0]
     assert name == "meeting.ics" and mimetype.startswith("text/calendar")
-    assert "host@alpha.example" in invitation.to
+    # The cluster's people get the cluster's case page; the LA's attendees get the LA's case page.
+    apply_link = reverse("casework:apply-case", kwargs={"reference": case.reference})
+    manage_link = reverse("casework:case-detail", kwargs={"reference": case.reference})
+    assert apply_link in invitation.body and manage_link not in invitation.body
+    staff = invitations[world.users[Role.EDUCATION_SPECIALIST].email]
+    assert manage_link in staff.body and apply_link not in staff.body
+    assert staff.attachments[0][1] == ics, "everyone's calendar file lists the same attendees"
 
 
 def test_the_meeting_invitation_is_valid_icalendar(world):
@@ -192,8 +200,10 @@ def test_page_query_counts_do_not_grow_with_the_data(world, client_for):
     advance(world, world.case, State.IN_DELIVERY)
     after = {name: _queries(officer, url) for name, url in pages.items()}
     assert after == before
-    # session, user, roles, then the page's own reads (see each selector's docstring)
-    assert before == {"queue": 9, "case": 17, "pot": 10}
+    # session, user, roles, then the page's own reads (see each selector's docstring); the queue: count,
+    # window, its applications, cases and open requests, counts by state, filter choices; the pot: 7, and 2
+    # more (look up, keep) when its chart is drawn for new figures
+    assert before == {"queue": 13, "case": 14, "pot": 9}
 
 
 def test_an_officer_invites_the_strongest_candidates_once(world, django_capture_on_commit_callbacks):
@@ -214,3 +224,17 @@ def test_an_officer_invites_the_strongest_candidates_once(world, django_capture_
         services.invitation_send(cluster=cluster, round_=round_, actor=world.users[Role.DECISION_MAKER])
     _run, again = selectors.invitation_candidates(round_=round_)
     assert again[0].invitation is not None
+
+
+def test_casework_text_with_pupil_data_is_refused_saying_what_and_where(world, client_for):
+    from sendfund.casework.models import InformationRequest
+
+    client = client_for(Role.LA_OFFICER)
+    url = reverse("casework:request-information", kwargs={"reference": world.case.reference})
+    response = client.post(url, {"question": "Is this about Jack Smith?\nHis NHS number is 943 476 5919"})
+    page = response.content.decode()
+    assert response.status_code == 200 and "<title>Error: " in page
+    assert ("Your question for the cluster contains something that looks like an NHS number (*******919, line 2)"
+            in page)
+    assert "943 476 5919" not in page.replace("Is this about Jack Smith?\nHis NHS number is 943 476 5919", "")
+    assert not InformationRequest.objects.filter(case=world.case).exists()

@@ -1,6 +1,7 @@
 from decimal import Decimal
 
 import pytest
+from django.conf import settings
 from django.db import DatabaseError
 from django.urls import reverse
 from hypothesis import given
@@ -98,3 +99,35 @@ def test_error_pages_are_in_plain_english(client, db):
     response = error_500(None)
     assert response.status_code == 500
     assert "Sorry, there is a problem with the service" in response.content.decode()
+
+
+def _session_writes(client, url):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return [q["sql"] for q in ctx.captured_queries if q["sql"].startswith(("UPDATE \"django_session\"",
+                                                                           "INSERT INTO \"django_session\""))]
+
+
+def test_a_signed_in_session_is_written_only_when_its_last_write_is_old(world, client_for, monkeypatch):
+    """The idle timeout is kept (the session's expiry moves on) without a write on every request."""
+    import time as time_module
+
+    from sendfund.core import middleware
+
+    client = client_for("la_officer")  # core sits below accounts: the role by its value
+    url = reverse("core:help")
+    clock = [time_module.time() + middleware.SESSION_REFRESH_SECONDS]
+    monkeypatch.setattr(middleware.time, "time", lambda: clock[0])
+    assert len(_session_writes(client, url)) == 1  # the last write is old: this request writes
+    assert _session_writes(client, url) == []
+    clock[0] += middleware.SESSION_REFRESH_SECONDS - 1
+    assert _session_writes(client, url) == []
+    page = client.get(url).content.decode()
+    assert f'data-session-seconds="{settings.SESSION_COOKIE_AGE - middleware.SESSION_REFRESH_SECONDS + 1}"' in page
+    clock[0] += 2
+    assert len(_session_writes(client, url)) == 1
+    page = client.get(url).content.decode()
+    assert f'data-session-seconds="{settings.SESSION_COOKIE_AGE}"' in page

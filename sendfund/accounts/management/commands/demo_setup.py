@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.test.utils import override_settings
+from django.urls import reverse
 
 
 class Command(BaseCommand):
@@ -37,8 +38,9 @@ class Command(BaseCommand):
     def print_sign_ins(self):
         from sendfund.accounts.demo import CLUSTER_PEOPLE, DEMO_PASSWORD, LA_PEOPLE
         from sendfund.accounts.models import User
+        from sendfund.core.notify import site_url
 
-        self.stdout.write("\nSign in at http://127.0.0.1:8000/account/sign-in/ with the password "
+        self.stdout.write(f"\nSign in at {site_url(reverse('accounts:sign-in'))} with the password "
                           f"{DEMO_PASSWORD} and one of these email addresses:\n")
         emails = [e for e, _n in [*LA_PEOPLE.values(), *CLUSTER_PEOPLE.values()]] + ["host2@cluster.example"]
         for user in sorted(User.objects.filter(email__in=emails).prefetch_related("memberships__organisation"),

@@ -1,0 +1,35 @@
+"""Reads about people (house rule 1): who at a cluster can be emailed."""
+
+from collections.abc import Iterable
+
+from .models import Membership, User
+from .roles import CLUSTER_ROLES, Role
+
+
+def _contact_addresses(cluster, roles) -> list[str]:
+    contacts = []
+    if Role.CLUSTER_HOST in roles:
+        contacts.append(cluster.host_email)
+    if Role.CLUSTER_SEND_LEAD in roles:
+        contacts.append(cluster.send_lead_email)
+    return [c for c in contacts if c]
+
+
+def cluster_recipients(*, cluster, roles: Iterable[str] = CLUSTER_ROLES) -> list[str]:
+    """The addresses an email to a cluster goes to: its active users holding one of `roles` in that cluster
+    (host, SEND lead, certifier by default), and the cluster's contact addresses for those roles if set."""
+    roles = frozenset(roles)
+    users = (User.objects.filter(is_active=True, memberships__organisation__cluster_id=cluster.pk,
+                                 memberships__role__in=roles).values_list("email", flat=True))
+    return sorted({address.lower() for address in [*users, *_contact_addresses(cluster, roles)] if address})
+
+
+def clusters_nobody_can_email(*, clusters: Iterable) -> set[int]:
+    """The ids of those clusters with no contact address and no active user in a cluster role (one query)."""
+    clusters = list(clusters)
+    without_contact = {c.pk for c in clusters if not (c.host_email or c.send_lead_email)}
+    if not without_contact:
+        return set()
+    reachable = set(Membership.objects.filter(user__is_active=True, organisation__cluster_id__in=without_contact,
+                                              role__in=CLUSTER_ROLES).values_list("organisation__cluster_id", flat=True))
+    return without_contact - reachable

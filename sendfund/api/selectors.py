@@ -1,0 +1,64 @@
+"""Reads for the API, each through the one scoping rule: a token sees what its user sees on the site."""
+
+from django.db.models import Q, QuerySet
+
+from sendfund.accounts.permissions import roles_of
+from sendfund.accounts.scoping import scope_for_user
+from sendfund.applications.models import Application
+from sendfund.applications.models import Status as ApplicationStatus
+from sendfund.casework.models import AwardLine, Instalment
+from sendfund.casework.selectors import cases_for_user
+from sendfund.core.years import fy_label
+from sendfund.funds.models import Round
+from sendfund.registry.models import Cluster, ClusterMembership, School, SchoolFigure
+
+
+def schools_for_user(*, user) -> QuerySet:
+    """LA staff: every school; a cluster's users: the schools that have been in their clusters."""
+    if roles_of(user).is_la_staff:
+        return School.objects.order_by("urn")
+    return School.objects.filter(memberships__cluster__in=scope_for_user(Cluster.objects.all(), user,
+                                                                        cluster_path="pk")).distinct().order_by("urn")
+
+
+def clusters_for_user(*, user) -> QuerySet:
+    return scope_for_user(Cluster.objects.all(), user, cluster_path="pk").order_by("code")
+
+
+def memberships_for_user(*, user) -> QuerySet:
+    return (scope_for_user(ClusterMembership.objects.select_related("cluster", "school"), user)
+            .order_by("academic_year", "cluster__code", "school__urn"))
+
+
+def figures_for_user(*, user) -> QuerySet:
+    return (SchoolFigure.objects.filter(school__in=schools_for_user(user=user))
+            .select_related("school", "indicator").order_by("school__urn", "academic_year", "indicator__code"))
+
+
+def rounds_list() -> QuerySet:
+    return Round.objects.select_related("fund").prefetch_related("streams").order_by("opens_on", "pk")
+
+
+def applications_for_user(*, user) -> QuerySet:
+    """Clusters: their own applications; LA staff: submitted ones (as on the site)."""
+    return (scope_for_user(Application.objects.select_related("cluster", "round"), user,
+                           staff_q=Q(status=ApplicationStatus.SUBMITTED)).order_by("pk"))
+
+
+def awards_for_user(*, user) -> QuerySet:
+    """Decided amounts per case, stream and financial year, for the cases the user may see."""
+    return (AwardLine.objects.filter(case__in=cases_for_user(user=user), decided__isnull=False)
+            .select_related("case", "case__cluster", "stream").order_by("case__reference", "stream__kind",
+                                                                        "financial_year"))
+
+
+def instalments_for_user(*, user) -> QuerySet:
+    return (Instalment.objects.filter(case__in=cases_for_user(user=user)).select_related("case", "stream")
+            .order_by("case__reference", "number"))
+
+
+def payment_out(instalment: Instalment) -> dict:
+    return {"id": instalment.pk, "case": instalment.case.reference, "number": instalment.number,
+            "stream": instalment.stream.kind, "financial_year": fy_label(instalment.financial_year),
+            "due_on": instalment.due_on.isoformat(), "amount": f"{instalment.amount:.2f}",
+            "paid_on": instalment.paid_on.isoformat() if instalment.paid_on else None}

@@ -1,0 +1,31 @@
+"""schemathesis against the live OpenAPI description: for every operation, generated requests made with a
+real token (the decision maker's, who may use every endpoint) never get a server error and every answer
+matches the schema (status declared, body of the declared shape)."""
+
+import pytest
+import schemathesis
+from django.core.wsgi import get_wsgi_application
+from hypothesis import HealthCheck, given, settings
+
+from sendfund.accounts.roles import Role
+from sendfund.api import services
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_api_never_fails_and_always_answers_as_its_schema_says(world):
+    schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application())
+    _record, token = services.api_token_create(user=world.users[Role.DECISION_MAKER], name="schemathesis")
+    headers = {"Authorization": f"Bearer {token}"}
+    checked = []
+    for result in schema.get_all_operations():
+        operation = result.ok()
+
+        @given(case=operation.as_strategy())
+        @settings(max_examples=12, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+        def check(case):
+            case.call_and_validate(headers=headers)
+
+        check()
+        checked.append(operation.label)
+    assert len(checked) >= 14, checked

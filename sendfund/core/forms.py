@@ -1,0 +1,76 @@
+"""What every form in the product shares: the privacy screen over its free-text fields, and the one
+upload checker behind every file field.
+
+A form that mixes in `PrivacyScreen` has every free-text field screened when it is cleaned, including
+fields added later or in `__init__`: nothing to remember per field. Text that looks like it identifies a
+child is refused with an error on that field. Application answers instead set `privacy_warn_only`: they
+are kept, the applicant is warned on saving and blocked at sign-off (applications.selectors).
+`tests/test_privacy_everywhere.py` fails when a form with a free-text field is not screened.
+"""
+
+from __future__ import annotations
+
+from django import forms
+
+from . import privacy
+from .filecheck import ACCEPT, UploadRefused, check_upload
+from .filecheck.messages import EMPTY, WRONG_TYPE
+
+NOT_FREE_TEXT = (forms.EmailField, forms.URLField, forms.SlugField, forms.UUIDField, forms.GenericIPAddressField,
+                 forms.JSONField)
+
+
+def is_free_text(field: forms.Field) -> bool:
+    """A field a person types words into: a CharField that is not an address, a password, hidden, or a
+    number typed as text (inputmode decimal or numeric)."""
+    if not isinstance(field, forms.CharField) or isinstance(field, NOT_FREE_TEXT):
+        return False
+    widget = field.widget
+    if isinstance(widget, forms.PasswordInput | forms.HiddenInput):
+        return False
+    return widget.attrs.get("inputmode") not in ("decimal", "numeric")
+
+
+class PrivacyScreen:
+    """Mix into a Form before forms.Form: screens what was typed into every free-text field (core.privacy)
+    once the form is cleaned."""
+
+    privacy_warn_only = False  # True: keep the text; the caller warns and blocks later
+
+    def full_clean(self):
+        super().full_clean()
+        if self.privacy_warn_only or not hasattr(self, "cleaned_data"):
+            return
+        for name, field in self.fields.items():
+            if not is_free_text(field):
+                continue
+            value = self[name].data  # as typed: a field's own cleaning may turn it into something else
+            if not isinstance(value, str) or not value:
+                continue
+            findings = privacy.screen(value)
+            if findings:
+                label = str(field.label or name.replace("_", " ").capitalize())
+                self.add_error(name, privacy.refusal(label, findings))
+
+
+class ScreenedModelForm(PrivacyScreen, forms.ModelForm):
+    """The base of the admin's forms: the admin's free text is screened like every other form's."""
+
+
+class CheckedFileField(forms.FileField):
+    """A file upload judged by core.filecheck: refused with the checker's message, or cleaned with
+    `upload.checked` (the true kind, a clean name and the text) for the service that stores it."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("error_messages", {"empty": EMPTY, "invalid": WRONG_TYPE})
+        super().__init__(**kwargs)
+        self.widget.attrs["accept"] = ACCEPT
+
+    def clean(self, data, initial=None):
+        upload = super().clean(data, initial)
+        if upload:
+            try:
+                upload.checked = check_upload(upload)
+            except UploadRefused as exc:
+                raise forms.ValidationError(str(exc)) from exc
+        return upload
