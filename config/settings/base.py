@@ -42,6 +42,7 @@ MIDDLEWARE = [
     "sendfund.core.middleware.SessionRefreshMiddleware",
     "sendfund.core.middleware.NoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "sendfund.core.middleware.KeptAnswersMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -53,7 +54,8 @@ WSGI_APPLICATION = "config.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [],
+        # Templates that replace a library's own (crispy-forms-gds's error summary): searched before the apps'.
+        "DIRS": [BASE_DIR / "sendfund" / "core" / "template_overrides"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [

@@ -1,11 +1,15 @@
 from .middleware import session_seconds_left
 from .navigation import navigation_for
 
+# Every page's <title> is its h1, then this (base.html; the title walker in tests/ checks it).
+SERVICE_NAME = "SEND cluster funding – Norfolk County Council"
+
 
 def service(request):
     user = getattr(request, "user", None)
     signed_in = bool(user and user.is_authenticated)
     return {
         "service_navigation": navigation_for(request),
+        "service_name": SERVICE_NAME,
         "session_seconds": session_seconds_left(request) if signed_in else 0,
     }

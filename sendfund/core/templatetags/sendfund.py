@@ -1,6 +1,12 @@
-"""Filters every template may use without {% load %}: money and labelled years."""
+"""Filters and tags every template may use without {% load %}: money, labelled years, error summary
+links, scroll regions for wide tables."""
 
-from django import template
+import re
+from html import unescape
+
+from django import forms, template
+from django.utils.html import strip_tags
+from django.utils.safestring import mark_safe
 
 from sendfund.core.money import format_pounds
 from sendfund.core.numbers import format_number, format_percent
@@ -54,3 +60,62 @@ def count(value):
     if value is None or value == "":
         return ""
     return f"{int(value):,}"
+
+
+def error_target(bound_field) -> str:
+    """The id of the first input of a field as crispy-forms-gds renders it: the first checkbox or
+    radio of a group (`id_<name>_1`), the day box of a date (`id_<name>_0`), else the input itself.
+    An error summary link to it moves focus there (WCAG 3.3.1, 2.4.3)."""
+    widget = bound_field.field.widget
+    if isinstance(widget, (forms.CheckboxSelectMultiple, forms.RadioSelect)):
+        return f"id_{bound_field.html_name}_1"
+    if isinstance(widget, forms.MultiWidget):
+        return f"{bound_field.auto_id}_0"
+    return bound_field.id_for_label
+
+
+@register.filter
+def error_links(form):
+    """(target id, message) for every error of a bound form, in the order of its fields; errors of
+    the whole form point at its first field. Used by the error summary every form renders."""
+    fields = form.visible_fields()
+    links = [(error_target(fields[0]) if fields else "", str(e)) for e in form.non_field_errors()]
+    for field in fields:
+        subfields = getattr(field.field, "fields", ())
+        seen = []
+        for index, subfield in enumerate(subfields):  # a date's day, month and year boxes
+            for error in getattr(subfield.widget, "errors", []):
+                links.append((f"{field.auto_id}_{index}", str(error)))
+                seen.append(error)
+        links.extend((error_target(field), str(e)) for e in field.errors if e not in seen)
+    return links
+
+
+_CAPTION = re.compile(r"<caption[^>]*>(.*?)</caption>", re.S)
+
+
+class ScrollRegionNode(template.Node):
+    def __init__(self, nodelist, label):
+        self.nodelist, self.label = nodelist, label
+
+    def render(self, context):
+        content = self.nodelist.render(context)
+        label = self.label.resolve(context) if self.label else ""
+        if not label and (caption := _CAPTION.search(content)):
+            label = " ".join(unescape(strip_tags(caption.group(1))).split())
+        partial = context.template.engine.get_template("components/scroll_region.html")
+        return partial.render(context.new({"label": label or "Table", "content": mark_safe(content)}))
+
+
+@register.tag
+def scroll_region(parser, token):
+    """{% scroll_region ["label"] %}<table>…</table>{% endscroll_region %}: a wide table in a box that
+    scrolls sideways on its own, so the page reflows at 320 CSS px (WCAG 1.4.10). The box is a
+    labelled region a keyboard user can focus and scroll; its label is the table's caption unless
+    one is given."""
+    bits = token.split_contents()
+    if len(bits) > 2:
+        raise template.TemplateSyntaxError("scroll_region takes at most one argument, its label")
+    nodelist = parser.parse(("endscroll_region",))
+    parser.delete_first_token()
+    return ScrollRegionNode(nodelist, parser.compile_filter(bits[1]) if len(bits) == 2 else None)
