@@ -399,6 +399,7 @@ def invitation_send_development(*, cluster, round_, sentences: list[str], actor)
     """Invite a cluster to apply to the development stream, emailing what its Health Check shows (the
     sentences are written by the caller, e.g. monitoring's moderated levels). Raises DomainError if the round
     is not open or does not offer the development stream, or the cluster was invited already."""
+    from sendfund.accounts.selectors import cluster_recipients
     from sendfund.core.notify import email_on_commit, site_url
 
     from .models import Invitation
@@ -413,11 +414,12 @@ def invitation_send_development(*, cluster, round_, sentences: list[str], actor)
                                            invited_by=actor)
     audit_record(actor=actor, verb="cluster.invited", target=cluster, after={"round": round_.name,
                                                                               "stream": "development"})
-    email_on_commit(to=[cluster.host_email, cluster.send_lead_email],
+    email_on_commit(to=cluster_recipients(cluster=cluster), template="cluster_invited", cluster_id=cluster.pk,
+                    about=cluster.name, event=f"cluster.invited_development:{invitation.pk}",
                     subject=f"{cluster.name} is invited to apply for development funding",
                     body="\n\n".join([
                         f"Your cluster's SEND Cluster Health Check shows where development money would help. We "
                         f"invite your cluster to apply to the development stream of {round_.name}, which closes on "
                         f"{round_.closes_on:%-d %B %Y}.", "What the Health Check shows:", text,
-                        f"Apply online: {site_url('/apply/')}", "Norfolk County Council, SEND cluster funding"]))
+                        f"Apply online: {site_url('/apply/')}", f"{council_name()}, SEND cluster funding"]))
     return invitation

@@ -2,7 +2,7 @@ from .middleware import session_seconds_left
 from .navigation import navigation_for
 
 # Every page's <title> is its h1, then this (base.html; the title walker in tests/ checks it).
-SERVICE_NAME = "SEND cluster funding – Norfolk County Council"
+SERVICE_NAME = "SEND cluster funding"  # the council is named in the header (registry.context_processors)
 
 
 def service(request):
