@@ -13,6 +13,16 @@ def browser_type_launch_args(browser_type_launch_args):
     return {**browser_type_launch_args, "executable_path": "/usr/bin/chromium", "args": CHROMIUM_ARGS}
 
 
+@pytest.fixture(autouse=True)
+def _fresh_bank_holiday_calendar():
+    """Each test reads the bank-holiday calendar afresh, so holidays one test loads never leak into another."""
+    from sendfund.core.workdays import forget_calendar
+
+    forget_calendar()
+    yield
+    forget_calendar()
+
+
 @pytest.fixture
 def world(db):
     from tests.world import build_world

@@ -38,6 +38,10 @@ class Application(TimeStampedModel):
     signed_off_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                       related_name="+")
     sent_back_reason = models.TextField(blank=True, help_text="Why the certifier sent it back, if they did")
+    sent_for_sign_off_at = models.DateTimeField(null=True, blank=True,
+                                                help_text="When it was last sent to the head or chair to sign off")
+    submitted_late = models.BooleanField(default=False, help_text="Signed off after the round closed, within the "
+                                                                  "round's sign-off days; flagged to the officer")
 
     class Meta:
         ordering = ["-updated_at", "-id"]

@@ -266,11 +266,41 @@ def section_finish(*, application: Application, kind: str, finished: bool, expec
 
 # --- status -------------------------------------------------------------------------------------------
 
+def _nothing(application: Application, today) -> str:
+    return ""
+
+
+def _round_open(application: Application, today) -> str:
+    round_ = application.round
+    if round_.is_open(today):
+        return ""
+    return (f"{round_.name} closed on {round_.closes_on:%-d %B %Y}. Contact the SEND and inclusion team if you "
+            "still want to apply.")
+
+
+def _sign_off_window(application: Application, today) -> str:
+    """The round closes for everyone: after the closing day the head or chair may sign off only an application
+    sent for sign-off on or before it, and only for the round's sign-off working days."""
+    round_ = application.round
+    if today <= round_.closes_on:
+        return ""
+    sent_on = timezone.localdate(application.sent_for_sign_off_at) if application.sent_for_sign_off_at else None
+    if sent_on is None or sent_on > round_.closes_on:
+        return (f"{round_.name} closed on {round_.closes_on:%-d %B %Y}, before this application was sent for "
+                "sign-off, so it cannot be submitted. Contact the SEND and inclusion team.")
+    if today > round_.sign_off_until:
+        return (f"{round_.name} closed on {round_.closes_on:%-d %B %Y} and sign-off ended on "
+                f"{round_.sign_off_until:%-d %B %Y}, so this application can no longer be submitted. Contact the "
+                "SEND and inclusion team.")
+    return ""
+
+
 @dataclass(frozen=True)
 class Move:
     verb: str
     allowed: object  # a permission function (user, application) -> bool
     refusal: str
+    guard: object = _nothing  # (application, today) -> the reason it cannot happen now, or ""
 
 
 def _certifier_or_writer(user, application) -> bool:
@@ -281,10 +311,10 @@ def _certifier_or_writer(user, application) -> bool:
 TRANSITIONS: dict[tuple[str, str], Move] = {
     (Status.DRAFT, Status.AWAITING_SIGN_OFF): Move(
         "sign_off_requested", permissions.can_request_sign_off,
-        "Only the cluster host or SEND lead can send the application for sign-off"),
+        "Only the cluster host or SEND lead can send the application for sign-off", _round_open),
     (Status.AWAITING_SIGN_OFF, Status.SUBMITTED): Move(
         "submitted", permissions.can_sign_off_application,
-        "Only the cluster's head or chair (the certifier) can sign off the application"),
+        "Only the cluster's head or chair (the certifier) can sign off the application", _sign_off_window),
     (Status.AWAITING_SIGN_OFF, Status.DRAFT): Move(
         "sent_back", _certifier_or_writer,
         "Only the certifier, or the cluster host or SEND lead, can send the application back"),
@@ -331,9 +361,10 @@ def application_transition(*, application: Application, to: str, actor, reason: 
                           f"{Status(to).label.lower()}")
     if not move.allowed(actor, application):
         raise DomainError(move.refusal)
-    if to == Status.AWAITING_SIGN_OFF and not application.round.is_open():
-        raise DomainError(f"{application.round.name} closed on {application.round.closes_on:%-d %B %Y}. "
-                          "Contact the SEND and inclusion team if you still want to apply.")
+    today = timezone.localdate()
+    problem = move.guard(application, today)
+    if problem:
+        raise DomainError(problem)
     if to in (Status.AWAITING_SIGN_OFF, Status.SUBMITTED):
         incomplete = selectors.application_incomplete_sections(application=application)
         if incomplete:
@@ -349,7 +380,8 @@ def application_transition(*, application: Application, to: str, actor, reason: 
         application.submitted_at = timezone.now()
         application.signed_off_by = actor
         application.sent_back_reason = ""
-        fields += ["reference", "submitted_at", "signed_off_by", "sent_back_reason"]
+        application.submitted_late = today > application.round.closes_on
+        fields += ["reference", "submitted_at", "signed_off_by", "sent_back_reason", "submitted_late"]
         email_on_commit(to=[*_writer_emails(application), actor.email],
                         subject=f"Application {application.reference} submitted",
                         body=(f"Your cluster's application {application.reference} has been submitted to "
@@ -357,7 +389,8 @@ def application_transition(*, application: Application, to: str, actor, reason: 
                               f"meeting.\n\nSign in to see it: {link}\n"))
     elif to == Status.AWAITING_SIGN_OFF:
         application.sent_back_reason = ""
-        fields.append("sent_back_reason")
+        application.sent_for_sign_off_at = timezone.now()
+        fields += ["sent_back_reason", "sent_for_sign_off_at"]
         email_on_commit(to=_certifier_emails(application.cluster_id),
                         subject="An application is ready for you to sign off",
                         body=f"An application from your cluster is ready for you to check and sign off.\n\n"
@@ -370,7 +403,16 @@ def application_transition(*, application: Application, to: str, actor, reason: 
                              f"Sign in to see why: {link}\n")
     application.save(update_fields=fields)
     audit_record(actor=actor, verb=f"application.{move.verb}", target=application, label=str(application),
-                 before={"status": before}, after={"status": to, **({"reason": reason} if reason else {}),
-                                                   **({"reference": application.reference}
-                                                      if to == Status.SUBMITTED else {})})
+                 before={"status": before}, after={"status": to, **_transition_details(application, to, reason)})
     return application
+
+
+def _transition_details(application: Application, to: str, reason: str) -> dict:
+    """What each move of an application carries in its audit event besides the status."""
+    round_ = application.round
+    if to == Status.AWAITING_SIGN_OFF:
+        return {"round_closes_on": round_.closes_on, "sign_off_until": round_.sign_off_until}
+    if to == Status.SUBMITTED:
+        return {"reference": application.reference, "late": application.submitted_late,
+                "round_closes_on": round_.closes_on}
+    return {"reason": reason.strip()}

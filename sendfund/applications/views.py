@@ -14,9 +14,10 @@ from django.views.decorators.http import require_POST
 
 from sendfund.accounts.decorators import requires
 from sendfund.accounts.permissions import roles_of
-from sendfund.accounts.scoping import clusters_of
+from sendfund.accounts.scoping import cluster_user_ids, clusters_of
 from sendfund.core.audit import audit_timeline
 from sendfund.core.errors import DomainError
+from sendfund.core.history import history
 from sendfund.core.navigation import ENTRIES
 from sendfund.funds.models import Round
 
@@ -111,6 +112,12 @@ def start(request, round_pk):
     return render(request, "applications/start.html", {"round": round_, "form": form, "streams": round_.streams.all()})
 
 
+def _cluster_history(application):
+    """The application's history as its cluster reads it: names of the cluster's own people, in plain English."""
+    return history(audit_timeline(target=application)[:50], for_cluster=True,
+                   own_user_ids=cluster_user_ids(cluster_id=application.cluster_id))
+
+
 def _casework_links(user) -> list[dict]:
     """The slot for casework's apply-side pages ("What the council has asked"), which casework registers
     with navigation.register(area="apply", url_name="casework:...")."""
@@ -143,11 +150,11 @@ def detail(request, pk):
         return render(request, "applications/task_list.html", {
             "application": application, "groups": selectors.application_tasks(loaded=loaded),
             "incomplete": selectors.application_incomplete_sections(application=application, loaded=loaded),
-            "events": audit_timeline(target=application)[:50]})
+            "history": _cluster_history(application)})
     return render(request, "applications/overview.html", {
         "application": application, "area": "apply",
         "cards": application_summary(loaded=loaded, editable=False),
-        "events": audit_timeline(target=application)[:50],
+        "history": _cluster_history(application),
         "can_sign_off": can_sign_off_application(request.user, application),
         "can_withdraw": can_withdraw_sign_off_request(request.user, application)})
 
@@ -453,7 +460,7 @@ def manage_detail(request, pk):
     return render(request, "applications/overview.html", {
         "application": application, "area": "manage",
         "cards": application_summary(loaded=loaded, editable=False, area="manage"),
-        "events": audit_timeline(target=application)[:50]})
+        "history": history(audit_timeline(target=application)[:50])})
 
 
 @requires(can_list_submitted_applications)

@@ -34,15 +34,29 @@ def acknowledged(case) -> None:
         f"See your application's progress: {_apply_link(case)}"])
 
 
-def meeting_invitation(case) -> None:
+def meeting_attendee_emails(meeting) -> list[str]:
+    """Everyone invited to a case's meeting: the cluster host and SEND lead, and the council's attendees.
+    The emailed invitation, the cancellation and the .ics download all list exactly these."""
+    emails = [*_cluster_emails(meeting.case), *[u.email for u in meeting.la_attendees.all()]]
+    return sorted({e for e in emails if e})
+
+
+def meeting_ics_text(meeting, *, cancel: bool = False) -> str:
     from .ics import meeting_ics
 
+    return meeting_ics(meeting=meeting, organiser_email=settings.DEFAULT_FROM_EMAIL,
+                       attendee_emails=meeting_attendee_emails(meeting), now=timezone.now(), cancel=cancel)
+
+
+def _when(meeting) -> str:
+    return timezone.localtime(meeting.starts_at).strftime("%-d %B %Y at %-I:%M%p").replace("AM", "am").replace("PM", "pm")
+
+
+def meeting_invitation(case) -> None:
     meeting = case.meeting
-    la_emails = [u.email for u in meeting.la_attendees.all()]
-    everyone = [*_cluster_emails(case), *la_emails]
-    ics = meeting_ics(meeting=meeting, organiser_email=settings.DEFAULT_FROM_EMAIL,
-                      attendee_emails=sorted({e for e in everyone if e}), now=timezone.now())
-    when = timezone.localtime(meeting.starts_at).strftime("%-d %B %Y at %-I:%M%p").replace("AM", "am").replace("PM", "pm")
+    everyone = meeting_attendee_emails(meeting)
+    ics = meeting_ics_text(meeting)
+    when = _when(meeting)
     _send(everyone, f"Meeting about application {case.reference}: {when}", [
         f"You are invited to a meeting about {case.cluster.name}'s application {case.reference} on {when}.",
         f"Where: {meeting.place or meeting.online_link}",
@@ -99,3 +113,22 @@ def withdrawn(case) -> None:
     _send(_cluster_emails(case), f"Application {case.reference} has been withdrawn", [
         f"{case.cluster.name}'s application {case.reference} has been withdrawn.",
         f"Reason: {case.withdrawn_reason or 'not given'}"])
+
+
+def meeting_cancelled(case, meeting, *, why: str) -> None:
+    """Everyone invited hears the meeting is off, with a METHOD:CANCEL calendar update that removes it."""
+    _send(meeting_attendee_emails(meeting), f"Cancelled: meeting about application {case.reference}", [
+        f"The meeting about {case.cluster.name}'s application {case.reference} on {_when(meeting)} is cancelled: "
+        f"{why}.",
+        "The attached calendar update removes it from your calendar."],
+        attachments=[["meeting-cancelled.ics", meeting_ics_text(meeting, cancel=True),
+                      "text/calendar; method=CANCEL"]])
+
+
+def conflict_declared(case, declaration) -> None:
+    """The officer hears at once that a specialist cannot score, so someone else can be assigned."""
+    emails = [case.officer.email] if case.officer else []
+    _send(emails, f"Conflict of interest declared on {case.reference}", [
+        f"{declaration.user.full_name} declared a conflict of interest on {case.cluster.name}'s application "
+        f"{case.reference}, so they will not score it.",
+        "Assign another specialist to the case.", f"Open the case: {_manage_link(case)}"])

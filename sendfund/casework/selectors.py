@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from sendfund.accounts.scoping import get_in_scope_or_404, scope_for_user
 from sendfund.core.audit import audit_timeline
+from sendfund.core.history import Entry, history
 
 from . import permissions, workdays
 from .models import AwardLine, Case, Criterion, InformationRequest, Instalment, Outcome, Review, Score, State
@@ -198,7 +199,7 @@ class CaseDetail:
     requests: list
     instalments: list[Instalment]
     moderation: Moderation
-    events: list
+    history: list[Entry]
     deadline: tuple
 
     @property
@@ -233,9 +234,18 @@ def case_detail(*, case: Case) -> CaseDetail:
         requests=requests,
         instalments=list(case.instalments.all()),
         moderation=case_moderation(case=case),
-        events=list(audit_timeline(target=case)[:100]),
+        history=history(audit_timeline(target=case)[:100]),
         deadline=_deadline(case.status, timezone.localdate(case.submitted_at), open_requests),
     )
+
+
+def case_history_for_cluster(*, case: Case) -> list[Entry]:
+    """The case's history as its cluster reads it: what concerns the cluster only (no scores, notes or
+    recommendations), the council's people as "The council", in plain English. Two queries."""
+    from sendfund.accounts.scoping import cluster_user_ids
+
+    return history(audit_timeline(target=case)[:100], for_cluster=True,
+                   own_user_ids=cluster_user_ids(cluster_id=case.cluster_id))
 
 
 def cluster_cases(*, user) -> QuerySet:

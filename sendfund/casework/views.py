@@ -155,16 +155,12 @@ def meeting_notes(request, reference):
 
 @requires(permissions.can_view_cases)
 def meeting_ics(request, reference):
-    from .ics import meeting_ics as build
+    from .notifications import meeting_ics_text
 
     case = selectors.case_for_user(user=request.user, reference=reference)
     if not hasattr(case, "meeting"):
         raise Http404("No meeting")
-    from django.conf import settings
-
-    emails = [case.cluster.host_email, *[u.email for u in case.meeting.la_attendees.all()]]
-    body = build(meeting=case.meeting, organiser_email=settings.DEFAULT_FROM_EMAIL,
-                 attendee_emails=sorted({e for e in emails if e}), now=timezone.now())
+    body = meeting_ics_text(case.meeting, cancel=case.meeting.cancelled_at is not None)
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{case.reference}-meeting.ics"'
     return response
@@ -382,6 +378,7 @@ def apply_case(request, reference):
     return render(request, "casework/apply_case.html", {
         **_letter_context(case), "meeting": getattr(case, "meeting", None) if hasattr(case, "meeting") else None,
         "requests": list(case.information_requests.all()),
+        "history": selectors.case_history_for_cluster(case=case),
         "may_accept": case.status == State.DECIDED and selectors.is_offer(case)
         and permissions.can_accept_offer(request.user, case)})
 

@@ -5,6 +5,7 @@ from sendfund.accounts.decorators import requires
 from sendfund.accounts.permissions import can_use_apply, can_view_audit, can_view_registry
 from sendfund.accounts.scoping import clusters_of, get_in_scope_or_404
 from sendfund.core.audit import audit_timeline
+from sendfund.core.history import history
 
 from . import selectors
 from .models import Cluster, Phase, School
@@ -80,14 +81,14 @@ def school_detail(request, urn):
 @requires(can_view_audit)
 def cluster_history(request, code):
     cluster = get_object_or_404(Cluster, code=code)
-    return render(request, "registry/history.html", {"subject": cluster, "events": audit_timeline(target=cluster)[:200],
+    return render(request, "registry/history.html", {"subject": cluster, "history": history(audit_timeline(target=cluster)[:200]),
                                                      "back": ("registry:cluster-detail", cluster.code)})
 
 
 @requires(can_view_audit)
 def school_history(request, urn):
     school = get_object_or_404(School, urn=urn)
-    return render(request, "registry/history.html", {"subject": school, "events": audit_timeline(target=school)[:200],
+    return render(request, "registry/history.html", {"subject": school, "history": history(audit_timeline(target=school)[:200]),
                                                      "back": ("registry:school-detail", school.urn)})
 
 
