@@ -75,6 +75,17 @@ class Application(TimeStampedModel):
     def is_draft(self) -> bool:
         return self.status == Status.DRAFT
 
+    @property
+    def sign_off_by(self):
+        """The last day the head or chair may sign it off: the round's sign-off days after the close if it was
+        sent for sign-off by the close, otherwise the closing day (services._sign_off_window enforces it)."""
+        from django.utils import timezone
+
+        sent = self.sent_for_sign_off_at
+        if sent is not None and timezone.localdate(sent) <= self.round.closes_on:
+            return self.round.sign_off_until
+        return self.round.closes_on
+
 
 class Section(models.Model):
     """The saved answers of one section of one application, and its version for concurrent editing."""

@@ -421,7 +421,8 @@ def sign_off(request, pk):
             form.add_error("decision", exc.message)
     return render(request, "applications/sign_off.html", {
         "application": application, "form": form, "cards": application_summary(loaded=loaded, editable=False),
-        "findings": selectors.application_identity_findings(application=application, loaded=loaded)})
+        "findings": selectors.application_identity_findings(application=application, loaded=loaded),
+        "today": timezone.localdate()})
 
 
 @requires(can_use_applications)

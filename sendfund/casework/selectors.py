@@ -63,6 +63,7 @@ class QueueRow:
     officer: str
     case: Case | None
     application_pk: int
+    late: bool = False  # signed off after the round closed (within its sign-off days)
 
 
 def _deadline(case_state: str, submitted_on: dt.date, open_requests: list) -> tuple[dt.date | None, str]:
@@ -88,7 +89,8 @@ def case_queue(*, user, state: str = "", waiting_for: str = "", overdue_only: bo
             submitted_on = timezone.localdate(app.submitted_at)
             due, what = _deadline(State.SUBMITTED, submitted_on, [])
             rows.append(QueueRow(app.reference, app.cluster.name, app.streams_label, State.SUBMITTED,
-                                 State.SUBMITTED.label, "officer", submitted_on, due, what, due < today, "", None, app.pk))
+                                 State.SUBMITTED.label, "officer", submitted_on, due, what, due < today, "", None, app.pk,
+                                 app.submitted_late))
     cases = (cases_for_user(user=user).order_by("submitted_at", "id")
              .prefetch_related(Prefetch("information_requests",
                                         queryset=InformationRequest.objects.filter(answered_at__isnull=True),
@@ -100,7 +102,7 @@ def case_queue(*, user, state: str = "", waiting_for: str = "", overdue_only: bo
         rows.append(QueueRow(case.reference, case.cluster.name, app.streams_label, case.status,
                              case.get_status_display() + (f": {case.get_outcome_display().lower()}" if case.outcome else ""),
                              WAITING_FOR[case.status], submitted_on, due, what, bool(due and due < today),
-                             case.officer.full_name if case.officer else "", case, app.pk))
+                             case.officer.full_name if case.officer else "", case, app.pk, app.submitted_late))
     if state:
         rows = [r for r in rows if r.state == state]
     if waiting_for:
