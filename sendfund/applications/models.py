@@ -23,6 +23,9 @@ class Status(models.TextChoices):
     SUBMITTED = "submitted", "Submitted"
 
 
+LIVE = ["draft", "awaiting_sign_off"]  # the statuses of an application still in progress
+
+
 class Application(TimeStampedModel):
     cluster = models.ForeignKey(Cluster, on_delete=models.PROTECT, related_name="applications")
     round = models.ForeignKey(Round, on_delete=models.PROTECT, related_name="applications")
@@ -51,6 +54,12 @@ class Application(TimeStampedModel):
                                    name="application_has_a_stream"),
             models.CheckConstraint(condition=~models.Q(status="submitted") | models.Q(reference__isnull=False),
                                    name="submitted_application_has_reference"),
+            # One live application (in progress: a draft or waiting for sign-off) per cluster, round and stream,
+            # so two "Start" posts at once cannot make two drafts (services.application_start opens the first).
+            models.UniqueConstraint(fields=["cluster", "round"], name="one_live_capacity_application",
+                                    condition=models.Q(wants_capacity=True, status__in=LIVE)),
+            models.UniqueConstraint(fields=["cluster", "round"], name="one_live_development_application",
+                                    condition=models.Q(wants_development=True, status__in=LIVE)),
         ]
 
     def __str__(self):
@@ -207,6 +216,20 @@ class Document(models.Model):
 
     def __str__(self):
         return self.original_name
+
+
+class ItemToken(models.Model):
+    """The one-off token of an "add an item" form: a second post of the same form (a double click, a retry)
+    changes the item the first post added instead of adding another."""
+
+    token = models.CharField(max_length=64, unique=True)
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=20)
+    item_id = models.PositiveIntegerField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return f"{self.kind} {self.item_id} ({self.token[:8]})"
 
 
 class ReferenceCounter(models.Model):

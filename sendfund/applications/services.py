@@ -26,6 +26,7 @@ from .models import (
     CostAmount,
     CostLine,
     Document,
+    ItemToken,
     Outcome,
     ReferenceCounter,
     Section,
@@ -68,10 +69,28 @@ def _check_version(section: Section, expected_version: int | None) -> None:
         raise StaleSection(section)
 
 
+def _live_application(cluster: Cluster, round: Round, streams: set[str]) -> Application | None:
+    """The cluster's application in progress in the round for any of these streams, if there is one."""
+    from django.db.models import Q
+
+    from .models import LIVE
+
+    wanted = Q(pk__in=[])
+    if StreamKind.CAPACITY in streams:
+        wanted |= Q(wants_capacity=True)
+    if StreamKind.DEVELOPMENT in streams:
+        wanted |= Q(wants_development=True)
+    return (Application.objects.filter(wanted, cluster=cluster, round=round, status__in=LIVE)
+            .order_by("created_at", "id").first())
+
+
 @transaction.atomic
 def application_start(*, cluster: Cluster, round: Round, streams: list[str], actor) -> Application:
     """Start a draft for a cluster in an open round. Raises DomainError if the round is closed or a
-    stream is not offered, or if the actor is not the cluster's host or SEND lead."""
+    stream is not offered, or if the actor is not the cluster's host or SEND lead.
+
+    One live application per cluster, round and stream: if the cluster already has one in progress for a
+    stream asked for (a second "Start", or two at once), that one is returned, with `opened_existing` set."""
     if not permissions.can_start_application(actor, cluster):
         raise DomainError("Only the cluster host or SEND lead can start an application")
     if not round.is_open():
@@ -82,9 +101,23 @@ def application_start(*, cluster: Cluster, round: Round, streams: list[str], act
         raise DomainError("Select the funding you are applying for", field="streams")
     if not wanted <= offered:
         raise DomainError(f"{round.name} does not offer that funding", field="streams")
-    application = Application.objects.create(
-        cluster=cluster, round=round, created_by=actor,
-        wants_capacity=StreamKind.CAPACITY in wanted, wants_development=StreamKind.DEVELOPMENT in wanted)
+    existing = _live_application(cluster, round, wanted)
+    if existing is not None:
+        existing.opened_existing = True
+        return existing
+    try:
+        with transaction.atomic():
+            application = Application.objects.create(
+                cluster=cluster, round=round, created_by=actor,
+                wants_capacity=StreamKind.CAPACITY in wanted, wants_development=StreamKind.DEVELOPMENT in wanted)
+    except IntegrityError:
+        # Another start for the same cluster, round and stream committed first: open that one.
+        existing = _live_application(cluster, round, wanted)
+        if existing is None:
+            raise
+        existing.opened_existing = True
+        return existing
+    application.opened_existing = False
     Section.objects.create(application=application, key="funding", answers={"streams": sorted(wanted)},
                            completed=True, version=1, updated_by=actor)
     audit_record(actor=actor, verb="application.started", target=application,
@@ -113,7 +146,12 @@ def section_save(*, application: Application, key: str, answers: dict, completed
             raise DomainError(f"{application.round.name} does not offer that funding", field="streams")
         application.wants_capacity = StreamKind.CAPACITY in streams
         application.wants_development = StreamKind.DEVELOPMENT in streams
-        application.save(update_fields=["wants_capacity", "wants_development", "updated_at"])
+        try:
+            with transaction.atomic():
+                application.save(update_fields=["wants_capacity", "wants_development", "updated_at"])
+        except IntegrityError:
+            raise DomainError("Your cluster already has an application in progress for that funding in "
+                              f"{application.round.name}. Add to that one instead.", field="streams") from None
         answers = {"streams": sorted(streams)}
     section.answers = answers
     section.completed = completed
@@ -181,16 +219,34 @@ def _item_values(kind: str, item) -> dict:
     return values
 
 
+def _item_for_token(application: Application, kind: str, form_token: str):
+    """The token's claim for an "add" form: (its ItemToken, the item an earlier post of the form added or None).
+    The unique token makes a second post of the same form wait for the first and then find its item."""
+    try:
+        with transaction.atomic():
+            claim = ItemToken.objects.create(token=form_token[:64], application=application, kind=kind)
+    except IntegrityError:
+        claim = ItemToken.objects.select_for_update().get(token=form_token[:64])
+        if claim.application_id != application.pk or claim.kind != kind:
+            raise DomainError("This form has already been used. Go back and start again.") from None
+    item = ITEM_MODELS[kind].objects.filter(pk=claim.item_id, application=application).first() if claim.item_id else None
+    return claim, item
+
+
 @transaction.atomic
 def item_save(*, application: Application, kind: str, data: dict, item=None, expected_version: int | None,
-              actor):
+              actor, form_token: str = ""):
     """Add (item=None) or change an activity, cost line or outcome. A change checks the section's
-    version (StaleSection); adding never overwrites anyone, so it does not."""
+    version (StaleSection); adding never overwrites anyone, so it does not. An "add" form's `form_token`
+    makes it idempotent: posting the same form again changes the item it added instead of adding another."""
     application = _locked(application)
     _require_editable(application, actor)
     model = ITEM_MODELS[kind]
     section = _section_for_update(application, kind)
-    if item is not None:
+    claim = None
+    if item is None and form_token:
+        claim, item = _item_for_token(application, kind, form_token)
+    if item is not None and claim is None:
         item = model.objects.select_for_update().get(pk=item.pk, application=application)
         _check_version(section, expected_version)
     before = _item_values(kind, item) if item is not None else None
@@ -206,6 +262,9 @@ def item_save(*, application: Application, kind: str, data: dict, item=None, exp
     if kind == "costs" and item.stream_kind not in application.streams_requested:
         raise DomainError("Select the funding this cost is for", field="stream_kind")
     item.save()
+    if claim is not None and claim.item_id != item.pk:
+        claim.item_id = item.pk
+        claim.save(update_fields=["item_id"])
     if kind == "activities":
         schools = [int(pk) for pk in data.get("schools") or []]
         allowed = {s.pk for s in selectors.application_member_schools(application=application)}

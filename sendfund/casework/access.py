@@ -31,6 +31,7 @@ RULES = [
     Rule("casework:queue", READERS),
     Rule("casework:invitations", OFFICER),
     Rule("casework:invite", OFFICER, kwargs=lambda w: {"code": w.cluster.code}, method="post"),
+    Rule("casework:cluster-contact", OFFICER, kwargs=lambda w: {"code": w.cluster.code}),
     Rule("casework:acknowledge", OFFICER, kwargs=lambda w: {"pk": w.application_submitted.pk}),
     Rule("casework:case-detail", READERS, kwargs=_c),
     Rule("casework:case-detail", READERS - SPECIALISTS, kwargs=_o, note="not assigned: specialists get 404"),

@@ -65,6 +65,11 @@ class QueueRow:
     application_pk: int
     late: bool = False  # signed off after the round closed (within its sign-off days)
 
+    @property
+    def beyond_calendar(self) -> bool:
+        """The deadline is past the bank-holiday calendar's last date, so it may be a day early."""
+        return workdays.beyond_calendar(self.due_on)
+
 
 def _deadline(case_state: str, submitted_on: dt.date, open_requests: list) -> tuple[dt.date | None, str]:
     if case_state == State.SUBMITTED:
@@ -214,6 +219,23 @@ class CaseDetail:
     def paid(self) -> Decimal:
         return sum((i.amount for i in self.instalments if i.paid_on), Decimal(0))
 
+    @property
+    def calendar_ends_on(self) -> dt.date:
+        return workdays.calendar_ends_on()
+
+    @property
+    def dates_beyond_calendar(self) -> bool:
+        """A deadline or payment date past the bank-holiday calendar's last date may be a day early: warn."""
+        dates = [self.deadline[0], *(r.due_on for r in self.requests if not r.answered_at),
+                 *(i.due_on for i in self.instalments if not i.paid_on)]
+        return any(workdays.beyond_calendar(d) for d in dates if d)
+
+    @property
+    def conflicts_to_resolve(self) -> list:
+        """Declared conflicts of specialists still assigned: the officer must assign someone else."""
+        assigned = {self.case.education_specialist_id, self.case.business_specialist_id}
+        return [d for d in self.declarations if d.has_conflict and d.user_id in assigned]
+
 
 def case_detail(*, case: Case) -> CaseDetail:
     """Everything on the case page in a fixed number of queries."""
@@ -309,3 +331,56 @@ def review_kind_for(*, case: Case, user) -> str:
     if case.business_specialist_id == user.pk:
         return "business"
     return ""
+
+
+@dataclass
+class Action:
+    """Something the user may do on the case page: offered when `reason` is empty, otherwise shown with why it
+    waits. `url_name` takes the case's reference; `post` actions are buttons."""
+
+    label: str
+    url_name: str
+    reason: str = ""
+    post: bool = False
+    move: str = ""
+
+
+def case_actions(*, case: Case, user, detail: "CaseDetail") -> list[Action]:
+    """The case page's actions for this user: only what they may do from the case's state, each either
+    offered (its guard passes) or with the reason it waits. A specialist who declared a conflict is not
+    offered scoring. No queries beyond the case page's own reads."""
+    from .workflow import moves_for, waiting_reason
+
+    actions: list[Action] = []
+    manage = permissions.can_manage_cases(user)
+    meeting = detail.meeting
+    live_meeting = meeting is not None and meeting.cancelled_at is None
+    if manage and case.status in (State.ACKNOWLEDGED, State.MEETING_ARRANGED):
+        actions.append(Action("Rearrange the meeting" if live_meeting else "Arrange the meeting", "casework:meeting"))
+    if manage and case.status == State.MEETING_ARRANGED:
+        actions.append(Action("Record the meeting's notes", "casework:meeting-notes",
+                              "" if live_meeting else "Arrange the meeting first."))
+    kind = review_kind_for(case=case, user=user)
+    if kind and case.status == State.UNDER_ASSESSMENT:
+        mine = next((d for d in detail.declarations if d.user_id == user.pk), None)
+        review = detail.moderation.reviews.get(kind)
+        if mine is not None and mine.has_conflict:
+            actions.append(Action("Score this application", "", "You declared a conflict of interest in this case, "
+                                  "so you do not score it. The officer will assign another specialist."))
+        elif review is not None and review.completed_at:
+            actions.append(Action("Score this application", "", "You have finished your review."))
+        else:
+            actions.append(Action("Score this application", "casework:review"))
+    moves = {m.name: m for m in moves_for(case, user)}
+    offered = [("start_assessment", "Start the assessment", "casework:move", True),
+               ("request_information", "Ask the cluster for more information", "casework:request-information", False),
+               ("recommend", "Recommend an award", "casework:recommend", False),
+               ("decide", "Decide", "casework:decide", False),
+               ("close", "Close the case", "casework:move", True),
+               ("withdraw", "Withdraw the application", "casework:withdraw", False)]
+    for name, label, url_name, post in offered:
+        if name in moves:
+            actions.append(Action(label, url_name, waiting_reason(moves[name], case), post=post, move=name))
+    if permissions.can_record_payments(user) and detail.instalments:
+        actions.append(Action("Payments", "casework:payments"))
+    return actions

@@ -8,6 +8,7 @@ urlpatterns = [
     path("manage/casework/", views.queue, name="queue"),
     path("manage/casework/invitations/", views.invitations, name="invitations"),
     path("manage/casework/invitations/<slug:code>/", views.invite, name="invite"),
+    path("manage/casework/invitations/<slug:code>/contact/", views.cluster_contact, name="cluster-contact"),
     path("manage/casework/applications/<int:pk>/acknowledge/", views.acknowledge, name="acknowledge"),
     path(C, views.case_detail, name="case-detail"),
     path(C + "assign/", views.assign, name="assign"),

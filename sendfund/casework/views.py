@@ -14,7 +14,7 @@ from sendfund.funds.permissions import can_view_pot
 
 from . import forms, permissions, selectors, services
 from .models import Instalment, State
-from .workflow import TRANSITIONS, moves_for
+from .workflow import TRANSITIONS
 
 SIMPLE_MOVES = {"start_assessment", "close"}
 
@@ -63,7 +63,7 @@ def acknowledge(request, pk):
         except DomainError as exc:
             error = exc.message
         else:
-            messages.success(request, f"{case.reference} acknowledged. We have emailed the cluster host.")
+            messages.success(request, f"{case.reference} acknowledged. {_emailed_sentence(case.cluster)}")
             return _back(case.reference)
     requested = sorted(application_requested_amounts(application=application).items())
     return render(request, "casework/acknowledge.html", {"application": application, "requested": requested,
@@ -74,12 +74,11 @@ def acknowledge(request, pk):
 def case_detail(request, reference):
     case = selectors.case_for_user(user=request.user, reference=reference)
     detail = selectors.case_detail(case=case)
-    moves = moves_for(case, request.user)
+    actions = selectors.case_actions(case=case, user=request.user, detail=detail)
     return render(request, "casework/case_detail.html", {
-        "case": case, "d": detail, "moves": {m.name: m for m in moves}, "simple_moves": [m for m in moves if m.name in SIMPLE_MOVES and not m.guard(case)],
-        "may_manage": permissions.can_manage_cases(request.user), "may_decide": permissions.can_decide(request.user),
-        "may_pay": permissions.can_record_payments(request.user),
-        "my_review": selectors.review_kind_for(case=case, user=request.user),
+        "case": case, "d": detail, "offered": [a for a in actions if not a.reason],
+        "waiting": [a for a in actions if a.reason],
+        "may_manage": permissions.can_manage_cases(request.user),
     })
 
 
@@ -126,7 +125,8 @@ def meeting(request, reference):
         except DomainError as exc:
             _error(form, exc)
         else:
-            messages.success(request, "Meeting arranged. Everyone has been emailed a calendar invitation.")
+            messages.success(request, "Meeting arranged. The council's attendees have been emailed a calendar "
+                                      "invitation. " + _emailed_sentence(case.cluster))
             return _back(reference)
     return render(request, "casework/form.html", {
         "case": case, "form": form, "title": "Rearrange the meeting" if current else "Arrange the meeting",
@@ -210,6 +210,9 @@ def review(request, reference):
     declaration = case.declarations.filter(user=request.user).first()
     if declaration is None:
         return redirect("casework:declare", reference=reference)
+    if declaration.has_conflict:
+        messages.info(request, "You declared a conflict of interest in this case, so you do not score it.")
+        return _back(reference)
     existing_review = case.reviews.filter(kind=kind).prefetch_related("scores").first()
     existing = {s.criterion_id: s for s in existing_review.scores.all()} if existing_review else {}
     form = _form(forms.ReviewForm, request, criteria=selectors.criteria(), existing=existing,
@@ -454,5 +457,40 @@ def invite(request, code):
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, f"{cluster.name} has been invited to apply. We emailed the cluster host.")
+        messages.success(request, f"{cluster.name} has been invited to apply. {_emailed_sentence(cluster)}")
     return redirect("casework:invitations")
+
+
+def _emailed_sentence(cluster) -> str:
+    """Say who was emailed, and never that we emailed when the cluster has no address to email."""
+    emails = [e for e in (cluster.host_email, cluster.send_lead_email) if e]
+    if emails:
+        return f"We emailed the cluster at {' and '.join(emails)}."
+    return (f"Nobody at {cluster.name} was emailed: the cluster has no email address for its host or SEND lead. "
+            "Tell them yourself, and add the host's address on the invitations page.")
+
+
+@requires(permissions.can_manage_cases)
+def cluster_contact(request, code):
+    """Add or correct the cluster host's email address, so invitations and letters reach someone."""
+    from django.shortcuts import get_object_or_404
+
+    from sendfund.registry.models import Cluster
+    from sendfund.registry.services import cluster_update
+
+    cluster = get_object_or_404(Cluster, code=code)
+    form = _form(forms.ClusterContactForm, request, initial={"host_name": cluster.host_name,
+                                                             "host_email": cluster.host_email})
+    if request.method == "POST" and form.is_valid():
+        try:
+            cluster_update(cluster=cluster, actor=request.user, host_email=form.cleaned_data["host_email"],
+                           host_name=form.cleaned_data["host_name"] or cluster.host_name)
+        except DomainError as exc:
+            _error(form, exc)
+        else:
+            messages.success(request, f"{cluster.name}'s host email address is now {cluster.host_email}.")
+            return redirect("casework:invitations")
+    return render(request, "casework/form.html", {
+        "case": None, "form": form, "title": f"Add the cluster host's email address: {cluster.name}",
+        "button": "Save", "back": "casework:invitations",
+        "intro": "Invitations, meeting invitations and decisions are emailed to the cluster host and SEND lead."})

@@ -44,10 +44,17 @@ def _ready_to_assess(case: Case) -> str:
     return ""
 
 
-def _ready_to_recommend(case: Case) -> str:
+def _reviews_finished(case: Case) -> str:
     done = {r.kind for r in case.reviews.all() if r.completed_at}
     if done != {"education", "business"}:
         return "Both the education review and the business review must be finished first."
+    return ""
+
+
+def _ready_to_recommend(case: Case) -> str:
+    problem = _reviews_finished(case)
+    if problem:
+        return problem
     lines = list(case.lines.all())
     if not lines or any(line.recommended is None for line in lines):
         return "Enter a recommended amount for every stream and year."
@@ -156,6 +163,8 @@ class Move:
     notify: Callable | None = None
     cluster_side: bool = False
     content: Callable[[Case], dict] | None = None  # the move's content for its audit event, before and after
+    ready: Callable[[Case], str] | None = None  # what must be true to offer the move (its form supplies the rest);
+    # None: the guard itself
 
 
 TRANSITIONS: dict[str, Move] = {m.name: m for m in [
@@ -167,10 +176,10 @@ TRANSITIONS: dict[str, Move] = {m.name: m for m in [
          LA_OFFICER, guard=_ready_to_assess, notify=notifications.assessment_started),
     Move("recommend", "Send the recommendation for decision", frozenset({S.UNDER_ASSESSMENT}), S.RECOMMENDED,
          LA_OFFICER, guard=_ready_to_recommend, stamp="recommended_at", notify=notifications.recommended,
-         content=_decision),
+         content=_decision, ready=_reviews_finished),
     Move("decide", "Record the decision", frozenset({S.RECOMMENDED}), S.DECIDED, DECISION_MAKER,
          guard=_ready_to_decide, effect=_commit_award, stamp="decided_at", notify=notifications.decided,
-         content=_decision),
+         content=_decision, ready=_nothing),
     Move("accept_offer", "Accept the offer", frozenset({S.DECIDED}), S.OFFER_ACCEPTED, CLUSTER_HOST_OR_CERTIFIER,
          guard=_an_offer, effect=_schedule, stamp="accepted_at", notify=notifications.accepted, cluster_side=True),
     Move("start_delivery", "Start delivery", frozenset({S.OFFER_ACCEPTED}), S.IN_DELIVERY, DECISION_MAKER,
@@ -178,7 +187,7 @@ TRANSITIONS: dict[str, Move] = {m.name: m for m in [
     Move("close", "Close the case", frozenset({S.IN_DELIVERY, S.DECIDED}), S.CLOSED, LA_OFFICER, guard=_closable,
          stamp="closed_at"),
     Move("request_information", "Ask the cluster", ASKABLE, S.INFORMATION_REQUESTED, LA_OFFICER,
-         guard=_an_open_request, notify=notifications.information_requested),
+         guard=_an_open_request, notify=notifications.information_requested, ready=_nothing),
     Move("answer_information", "Send your answers", frozenset({S.INFORMATION_REQUESTED}), RESUME, CLUSTER_WRITERS,
          guard=_all_answered, notify=notifications.information_answered, cluster_side=True),
     Move("withdraw", "Withdraw", frozenset({*ASKABLE, S.SUBMITTED, S.INFORMATION_REQUESTED, S.DECIDED,
@@ -199,6 +208,11 @@ def may_make(move: Move, actor, case: Case) -> bool:
 def moves_for(case: Case, actor) -> list[Move]:
     """The moves this actor could try from the case's state (guards not checked: the page explains them)."""
     return [m for m in TRANSITIONS.values() if case.status in m.sources and may_make(m, actor, case)]
+
+
+def waiting_reason(move: Move, case: Case) -> str:
+    """Why a move cannot be offered yet ("" when it can): its `ready` check, or else its guard."""
+    return (move.ready or move.guard)(case)
 
 
 @transaction.atomic

@@ -33,6 +33,8 @@ _DECISION = ("status", "outcome", "lines", "reasons", "conditions")
 _ITEM = Verb(audience=CLUSTER)
 
 AUDIT_VERBS: dict[str, Verb] = {
+    # core
+    "calendar.bank_holidays_loaded": Verb(after=("file", "added", "updated", "first", "last")),
     # accounts
     "user.created": Verb(after=("email", "full_name")),
     "user.signed_in": Verb(),

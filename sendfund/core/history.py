@@ -145,3 +145,11 @@ def amounts(lines: list[dict], key: str) -> str:
 
 def status(value: str) -> str:
     return (value or "").replace("_", " ")
+
+
+DESCRIBE = {
+    "calendar.bank_holidays_loaded": lambda e: (
+        f"{e.who} loaded bank holidays from {e.after.get('file', 'a file')}",
+        [f"{e.after.get('added', 0)} added and {e.after.get('updated', 0)} updated, from {day(e.after.get('first'))} "
+         f"to {day(e.after.get('last'))}."]),
+}
