@@ -104,6 +104,12 @@ def _decide(e):
             details)
 
 
+def _accepted(e):
+    return f"{e.who} accepted the offer", [
+        f"Instalment {i.get('number')}: {money(i.get('amount'))} for {i.get('stream', 'funding')} in "
+        f"{fy(i['financial_year'])}, due {day(i.get('due_on'))}." for i in e.after.get("instalments") or []]
+
+
 def _requested(e):
     return f"{e.who} asked the cluster a question", [f"Question: {e.after.get('note') or ''}"]
 
@@ -140,7 +146,7 @@ DESCRIBE = {
     "case.start_assessment": _move("started the assessment"),
     "case.recommend": _recommend,
     "case.decide": _decide,
-    "case.accept_offer": _move("accepted the offer"),
+    "case.accept_offer": _accepted,
     "case.start_delivery": _move("started delivery"),
     "case.close": _move("closed the case"),
     "case.request_information": _requested,

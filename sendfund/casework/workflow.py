@@ -137,6 +137,12 @@ def _decision(case: Case) -> dict:
     return decision_values(case)
 
 
+def _schedule_values(case: Case) -> dict:
+    return {"instalments": [{"number": i.number, "stream": i.stream.kind, "financial_year": i.financial_year,
+                             "due_on": i.due_on, "amount": i.amount}
+                            for i in case.instalments.select_related("stream").order_by("number")]}
+
+
 def _withdrawal(case: Case) -> dict:
     from .models import Meeting
 
@@ -181,7 +187,8 @@ TRANSITIONS: dict[str, Move] = {m.name: m for m in [
          guard=_ready_to_decide, effect=_commit_award, stamp="decided_at", notify=notifications.decided,
          content=_decision, ready=_nothing),
     Move("accept_offer", "Accept the offer", frozenset({S.DECIDED}), S.OFFER_ACCEPTED, CLUSTER_HOST_OR_CERTIFIER,
-         guard=_an_offer, effect=_schedule, stamp="accepted_at", notify=notifications.accepted, cluster_side=True),
+         guard=_an_offer, effect=_schedule, stamp="accepted_at", notify=notifications.accepted, cluster_side=True,
+         content=_schedule_values),
     Move("start_delivery", "Start delivery", frozenset({S.OFFER_ACCEPTED}), S.IN_DELIVERY, DECISION_MAKER,
          guard=_a_payment_made),
     Move("close", "Close the case", frozenset({S.IN_DELIVERY, S.DECIDED}), S.CLOSED, LA_OFFICER, guard=_closable,

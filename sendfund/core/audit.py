@@ -91,7 +91,7 @@ AUDIT_VERBS: dict[str, Verb] = {
     "case.start_assessment": _STATUS,
     "case.recommend": Verb(before=("status", "lines", "recommendation"), after=("status", "lines", "recommendation")),
     "case.decide": Verb(before=_DECISION, after=_DECISION, audience=CLUSTER),
-    "case.accept_offer": _STATUS,
+    "case.accept_offer": Verb(before=("status", "instalments"), after=("status", "instalments"), audience=CLUSTER),
     "case.start_delivery": _STATUS,
     "case.close": _STATUS,
     "case.request_information": Verb(before=("status",), after=("status", "note"), audience=CLUSTER),

@@ -102,3 +102,12 @@ def test_the_cluster_reads_only_what_concerns_it(world, client_for):
     page = client_for(Role.CLUSTER_HOST).get(reverse("casework:apply-case", kwargs={"reference": case.reference}))
     assert "The council decided: approved in part" in page.content.decode()
     assert "out of 5" not in page.content.decode()
+
+
+def test_accepting_the_offer_records_the_payment_schedule(world):
+    case = advance(world, submitted_application(world, streams=("capacity",)), State.OFFER_ACCEPTED)
+    accepted = _event(case, "case.accept_offer")
+    assert accepted.before["instalments"] == []
+    assert [i["amount"] for i in accepted.after["instalments"]] == [str(i.amount) for i in case.instalments.all()]
+    text = " ".join(d for e in selectors.case_history_for_cluster(case=case) for d in e.details)
+    assert "Instalment 1: £" in text
