@@ -60,9 +60,9 @@ def _conflict(e):
 
 def _review(e):
     kind = e.after.get("kind", "")
-    scores = e.after.get("scores") or {}
+    scores = e.after.get("scores") or []
     done = "finished" if e.verb == "review.finished" else "saved"
-    details = [f"{criterion}: {s['score']} out of 5. {s['justification']}" for criterion, s in scores.items()]
+    details = [f"{s.get('criterion')}: {s.get('score')} out of 5. {s.get('justification')}" for s in scores]
     if e.after.get("summary"):
         details.append(f"Summary: {e.after['summary']}")
     return f"{e.who} {done} the {kind} review ({len(scores)} of the criteria scored)", details

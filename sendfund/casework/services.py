@@ -219,10 +219,11 @@ def review_save(*, case: Case, reviewer, scores: dict[str, tuple[int, str]], sum
 
 
 def _review_values(review: Review, kind: str) -> dict:
-    """A review as its audit events carry it: each criterion's score and justification, and the summary."""
+    """A review as its audit events carry it: each criterion's score and justification (a list, in the criteria's
+    order, which a JSON object would not keep on PostgreSQL), and the summary."""
     return {"kind": kind, "summary": review.summary, "completed": review.completed_at is not None,
-            "scores": {s.criterion.name: {"score": s.score, "justification": s.justification}
-                       for s in review.scores.select_related("criterion").order_by("criterion__order")}}
+            "scores": [{"criterion": s.criterion.name, "score": s.score, "justification": s.justification}
+                       for s in review.scores.select_related("criterion").order_by("criterion__order")]}
 
 
 @transaction.atomic

@@ -3,13 +3,15 @@
 from sendfund.core.history import listing
 from sendfund.core.years import ay_label
 
-LABELS = {"name": "name", "host_school": "host school", "host_name": "host's name", "host_email": "host's email",
+LABELS = {"name": "name", "host_name": "host's name", "host_email": "host's email", "host_school": "host school",
           "send_lead_name": "SEND lead's name", "send_lead_email": "SEND lead's email",
           "is_illustrative": "illustrative"}
 
 
 def _updated(e):
-    changed = [k for k in e.after if e.before.get(k) != e.after.get(k)]
+    order = list(LABELS)  # a fixed order: PostgreSQL's jsonb does not keep the payload's key order
+    changed = sorted((k for k in e.after if e.before.get(k) != e.after.get(k) and not k.endswith("_id")),
+                     key=lambda k: (order.index(k) if k in order else len(order), k))
     return (f"{e.who} changed the cluster's {listing([LABELS.get(k, k.replace('_', ' ')) for k in changed])}",
             [f"{LABELS.get(k, k)}: {e.after.get(k) or 'blank'} (was {e.before.get(k) or 'blank'})"
              for k in changed])

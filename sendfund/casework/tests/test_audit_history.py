@@ -69,7 +69,8 @@ def test_scores_assignments_meetings_and_payments_carry_their_content(world):
     assert {p["name"] for p in meeting.after["la_attendees"]} == {
         world.users[Role.EDUCATION_SPECIALIST].full_name, world.users[Role.BUSINESS_SPECIALIST].full_name}
     review = _event(case, "review.finished")
-    assert review.after["scores"] and all(s["justification"] for s in review.after["scores"].values())
+    assert review.after["scores"] and all(s["justification"] for s in review.after["scores"])
+    assert [s["criterion"] for s in review.after["scores"]][0] == "Need and evidence"  # the criteria's order
     paid = _event(case, "case.payment_recorded")
     assert paid.before == {"paid_on": None}
     assert paid.after["amount"] == str(case.instalments.get(number=1).amount) and paid.after["stream"] == "capacity"
