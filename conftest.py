@@ -21,6 +21,16 @@ def _charts_drawn_afresh():
     forget_drawn_charts()
 
 
+@pytest.fixture(autouse=True)
+def _fresh_bank_holiday_calendar():
+    """Each test reads the bank-holiday calendar afresh, so holidays one test loads never leak into another."""
+    from sendfund.core.workdays import forget_calendar
+
+    forget_calendar()
+    yield
+    forget_calendar()
+
+
 @pytest.fixture
 def world(db):
     from tests.world import build_world

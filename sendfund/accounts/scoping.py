@@ -36,3 +36,10 @@ def clusters_of(user):
     """The clusters a cluster user belongs to (empty for LA staff)."""
     Cluster = apps.get_model("registry", "Cluster")  # registry sits above accounts: no import
     return Cluster.objects.filter(pk__in=roles_of(user).cluster_ids).order_by("name")
+
+
+def cluster_user_ids(*, cluster_id: int) -> list[int]:
+    """The ids of the users who hold a role in a cluster: a cluster's history names them, and only them."""
+    from .models import User
+
+    return list(User.objects.filter(memberships__organisation__cluster_id=cluster_id).values_list("id", flat=True))

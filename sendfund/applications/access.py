@@ -72,6 +72,18 @@ def _round(world):
     return world.round
 
 
+def _another_round(world, name):
+    """A second open round of the same fund and dates: the world's applications in progress live in their own
+    rounds, because a cluster has one live application per round and stream (so tests start fresh ones in
+    world.round)."""
+    from sendfund.funds.models import Round
+
+    other = Round.objects.create(fund=world.round.fund, name=name, opens_on=world.round.opens_on,
+                                 closes_on=world.round.closes_on)
+    other.streams.set(world.round.streams.all())
+    return other
+
+
 def build_world(world) -> None:
     from sendfund.core.tests.files import pdf
 
@@ -80,19 +92,22 @@ def build_world(world) -> None:
     from .forms import DocumentField
 
     round_ = _round(world)
+    world.drafts_round = _another_round(world, "Test round (drafts)")
+    world.taken_back_round = _another_round(world, "Test round (taken back)")
     host, certifier = world.users[Role.CLUSTER_HOST], world.users[Role.CERTIFIER]
-    start = lambda streams: services.application_start(  # noqa: E731
-        cluster=world.cluster, round=round_, streams=streams, actor=host)
-    world.application_draft = start(["capacity"])
+    start = lambda streams, r=round_: services.application_start(  # noqa: E731
+        cluster=world.cluster, round=r, streams=streams, actor=host)
+    world.application_draft = start(["capacity"], world.drafts_round)
     services.section_save(application=world.application_draft, key="cluster-details",
                           answers={"details_correct": "yes"}, completed=True, expected_version=None, actor=host)
     world.application_activity = services.item_save(
         application=world.application_draft, kind="activities", item=None, expected_version=None, actor=host,
         data={"what": "Screening", "delivered_by": "Cluster SENCO"})
     world.application_awaiting = services.application_transition(
-        application=fill(start(["development"]), actor=host), to="awaiting_sign_off", actor=host)
+        application=fill(start(["development"], world.drafts_round), actor=host), to="awaiting_sign_off", actor=host)
     world.application_to_withdraw = services.application_transition(
-        application=fill(start(["capacity"]), actor=host), to="awaiting_sign_off", actor=host)
+        application=fill(start(["capacity"], world.taken_back_round), actor=host), to="awaiting_sign_off",
+        actor=host)
     submitted = fill(start(["capacity", "development"]), actor=host)
     upload = DocumentField().clean(SimpleUploadedFile("plan.pdf", pdf(), content_type="application/pdf"))
     world.application_document = services.document_attach(application=submitted, kind="development_plan",

@@ -68,13 +68,14 @@ def submit(application: Application, *, writer, certifier) -> Application:
 
 def load(context) -> None:
     host, certifier = context.users[Role.CLUSTER_HOST], context.users[Role.CERTIFIER]
+    submitted = services.application_start(cluster=context.demo_cluster, round=context.round,
+                                           streams=["capacity", "development"], actor=host)
+    submit(fill(submitted, actor=host), writer=host, certifier=certifier)
+    # Started after the submitted one: a cluster has one application in progress per round and stream.
     draft = services.application_start(cluster=context.demo_cluster, round=context.round, streams=["capacity"],
                                        actor=host)
     services.section_save(application=draft, key="cluster-details", answers={"details_correct": "yes"},
                           completed=True, expected_version=None, actor=host)
-    submitted = services.application_start(cluster=context.demo_cluster, round=context.round,
-                                           streams=["capacity", "development"], actor=host)
-    submit(fill(submitted, actor=host), writer=host, certifier=certifier)
     other_host = context.users["other_host"]
     from sendfund.accounts.demo import DEMO_PASSWORD
     from sendfund.accounts.services import membership_grant, user_create

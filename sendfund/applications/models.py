@@ -24,6 +24,9 @@ class Status(models.TextChoices):
     SUBMITTED = "submitted", "Submitted"
 
 
+LIVE = ["draft", "awaiting_sign_off"]  # the statuses of an application still in progress
+
+
 class Application(TimeStampedModel):
     cluster = models.ForeignKey(Cluster, on_delete=models.PROTECT, related_name="applications")
     round = models.ForeignKey(Round, on_delete=models.PROTECT, related_name="applications")
@@ -39,6 +42,10 @@ class Application(TimeStampedModel):
     signed_off_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                       related_name="+")
     sent_back_reason = models.TextField(blank=True, help_text="Why the certifier sent it back, if they did")
+    sent_for_sign_off_at = models.DateTimeField(null=True, blank=True,
+                                                help_text="When it was last sent to the head or chair to sign off")
+    submitted_late = models.BooleanField(default=False, help_text="Signed off after the round closed, within the "
+                                                                  "round's sign-off days; flagged to the officer")
 
     class Meta:
         ordering = ["-updated_at", "-id"]
@@ -48,6 +55,12 @@ class Application(TimeStampedModel):
                                    name="application_has_a_stream"),
             models.CheckConstraint(condition=~models.Q(status="submitted") | models.Q(reference__isnull=False),
                                    name="submitted_application_has_reference"),
+            # One live application (in progress: a draft or waiting for sign-off) per cluster, round and stream,
+            # so two "Start" posts at once cannot make two drafts (services.application_start opens the first).
+            models.UniqueConstraint(fields=["cluster", "round"], name="one_live_capacity_application",
+                                    condition=models.Q(wants_capacity=True, status__in=LIVE)),
+            models.UniqueConstraint(fields=["cluster", "round"], name="one_live_development_application",
+                                    condition=models.Q(wants_development=True, status__in=LIVE)),
         ]
 
     def __str__(self):
@@ -71,6 +84,17 @@ class Application(TimeStampedModel):
     @property
     def is_draft(self) -> bool:
         return self.status == Status.DRAFT
+
+    @property
+    def sign_off_by(self):
+        """The last day the head or chair may sign it off: the round's sign-off days after the close if it was
+        sent for sign-off by the close, otherwise the closing day (services._sign_off_window enforces it)."""
+        from django.utils import timezone
+
+        sent = self.sent_for_sign_off_at
+        if sent is not None and timezone.localdate(sent) <= self.round.closes_on:
+            return self.round.sign_off_until
+        return self.round.closes_on
 
 
 class Section(models.Model):
@@ -198,6 +222,20 @@ class Document(models.Model):
     def download_name(self) -> str:
         """The name to offer the file under: the uploaded name with the extension of what the file is."""
         return download_name(self.original_name, self.content_type)
+
+
+class ItemToken(models.Model):
+    """The one-off token of an "add an item" form: a second post of the same form (a double click, a retry)
+    changes the item the first post added instead of adding another."""
+
+    token = models.CharField(max_length=64, unique=True)
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=20)
+    item_id = models.PositiveIntegerField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return f"{self.kind} {self.item_id} ({self.token[:8]})"
 
 
 class ReferenceCounter(models.Model):

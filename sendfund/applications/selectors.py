@@ -250,3 +250,43 @@ def cluster_application_counts(*, user) -> dict[str, int]:
 
 ITEM_SECTIONS = ITEM_SECTIONS
 BY_KEY = BY_KEY
+
+
+def application_bid_warnings(*, application: Application) -> list[str]:
+    """Plain warnings for the check-answers page (they do not stop the bid): a capacity bid the formula evidence
+    does not support, and a bid for the whole of a stream's money in a year. A few queries, whatever the bid."""
+    from sendfund.core.money import format_pounds
+    from sendfund.core.years import fy_label
+    from sendfund.funds.selectors import pot_rows
+
+    from .evidence import capacity_evidence
+
+    warnings = []
+    if application.wants_capacity:
+        evidence = capacity_evidence(cluster=application.cluster)
+        if evidence is None:
+            warnings.append("There is no formula evidence for your cluster yet, so nothing yet shows that the formula "
+                            "leaves your cluster short. In 'Evidence of need (capacity)', explain what your pupils "
+                            "need that your funding does not cover.")
+        elif not getattr(evidence, "clear_evidence", False):
+            warnings.append(
+                "The formula evidence does not show that your cluster is short of funding for its pupils' needs: the "
+                "capacity stream is for clusters it does. If you still apply for capacity money, explain in 'Evidence "
+                "of need (capacity)' what the formula misses, for example needs the school census does not count, a "
+                "recent rise in pupils with EHC plans, or costs particular to your schools, with figures.")
+    streams = {s.kind: s for s in application.round.streams.all()}
+    requested = application_requested_amounts(application=application)
+    allocated = ({(row.stream_kind, row.financial_year): row.balance.allocated
+                  for row in pot_rows(fund=application.round.fund)}
+                 if requested else {})
+    for (kind, year), amount in sorted(requested.items()):
+        stream = streams.get(kind)
+        if stream is None or not amount:
+            continue
+        pot = allocated.get((kind, year)) or stream.full_year_amount
+        if pot and amount >= pot:
+            warnings.append(f"You are asking for {format_pounds(amount)} for {stream.get_kind_display().lower()} in "
+                            f"{fy_label(year)}: that is all of the {stream.get_kind_display().lower()} money for the "
+                            f"year ({format_pounds(pot)}), which is shared between every cluster. Check the amounts "
+                            "in 'Costs'.")
+    return warnings

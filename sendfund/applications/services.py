@@ -29,6 +29,7 @@ from .models import (
     CostAmount,
     CostLine,
     Document,
+    ItemToken,
     Outcome,
     ReferenceCounter,
     Section,
@@ -57,10 +58,28 @@ def _section_for_update(application: Application, key: str) -> Section:
 _check_version = collection.version_check
 
 
+def _live_application(cluster: Cluster, round: Round, streams: set[str]) -> Application | None:
+    """The cluster's application in progress in the round for any of these streams, if there is one."""
+    from django.db.models import Q
+
+    from .models import LIVE
+
+    wanted = Q(pk__in=[])
+    if StreamKind.CAPACITY in streams:
+        wanted |= Q(wants_capacity=True)
+    if StreamKind.DEVELOPMENT in streams:
+        wanted |= Q(wants_development=True)
+    return (Application.objects.filter(wanted, cluster=cluster, round=round, status__in=LIVE)
+            .order_by("created_at", "id").first())
+
+
 @transaction.atomic
 def application_start(*, cluster: Cluster, round: Round, streams: list[str], actor) -> Application:
     """Start a draft for a cluster in an open round. Raises DomainError if the round is closed or a
-    stream is not offered, or if the actor is not the cluster's host or SEND lead."""
+    stream is not offered, or if the actor is not the cluster's host or SEND lead.
+
+    One live application per cluster, round and stream: if the cluster already has one in progress for a
+    stream asked for (a second "Start", or two at once), that one is returned, with `opened_existing` set."""
     if not permissions.can_start_application(actor, cluster):
         raise DomainError("Only the cluster host or SEND lead can start an application")
     if not round.is_open():
@@ -71,9 +90,23 @@ def application_start(*, cluster: Cluster, round: Round, streams: list[str], act
         raise DomainError("Select the funding you are applying for", field="streams")
     if not wanted <= offered:
         raise DomainError(f"{round.name} does not offer that funding", field="streams")
-    application = Application.objects.create(
-        cluster=cluster, round=round, created_by=actor,
-        wants_capacity=StreamKind.CAPACITY in wanted, wants_development=StreamKind.DEVELOPMENT in wanted)
+    existing = _live_application(cluster, round, wanted)
+    if existing is not None:
+        existing.opened_existing = True
+        return existing
+    try:
+        with transaction.atomic():
+            application = Application.objects.create(
+                cluster=cluster, round=round, created_by=actor,
+                wants_capacity=StreamKind.CAPACITY in wanted, wants_development=StreamKind.DEVELOPMENT in wanted)
+    except IntegrityError:
+        # Another start for the same cluster, round and stream committed first: open that one.
+        existing = _live_application(cluster, round, wanted)
+        if existing is None:
+            raise
+        existing.opened_existing = True
+        return existing
+    application.opened_existing = False
     Section.objects.create(application=application, key="funding", answers={"streams": sorted(wanted)},
                            completed=True, version=1, updated_by=actor)
     audit_record(actor=actor, verb="application.started", target=application,
@@ -102,7 +135,12 @@ def section_save(*, application: Application, key: str, answers: dict, completed
             raise DomainError(f"{application.round.name} does not offer that funding", field="streams")
         application.wants_capacity = StreamKind.CAPACITY in streams
         application.wants_development = StreamKind.DEVELOPMENT in streams
-        application.save(update_fields=["wants_capacity", "wants_development", "updated_at"])
+        try:
+            with transaction.atomic():
+                application.save(update_fields=["wants_capacity", "wants_development", "updated_at"])
+        except IntegrityError:
+            raise DomainError("Your cluster already has an application in progress for that funding in "
+                              f"{application.round.name}. Add to that one instead.", field="streams") from None
         answers = {"streams": sorted(streams)}
     section.answers = answers
     section.completed = completed
@@ -171,16 +209,34 @@ def _item_values(kind: str, item) -> dict:
     return values
 
 
+def _item_for_token(application: Application, kind: str, form_token: str):
+    """The token's claim for an "add" form: (its ItemToken, the item an earlier post of the form added or None).
+    The unique token makes a second post of the same form wait for the first and then find its item."""
+    try:
+        with transaction.atomic():
+            claim = ItemToken.objects.create(token=form_token[:64], application=application, kind=kind)
+    except IntegrityError:
+        claim = ItemToken.objects.select_for_update().get(token=form_token[:64])
+        if claim.application_id != application.pk or claim.kind != kind:
+            raise DomainError("This form has already been used. Go back and start again.") from None
+    item = ITEM_MODELS[kind].objects.filter(pk=claim.item_id, application=application).first() if claim.item_id else None
+    return claim, item
+
+
 @transaction.atomic
 def item_save(*, application: Application, kind: str, data: dict, item=None, expected_version: int | None,
-              actor):
+              actor, form_token: str = ""):
     """Add (item=None) or change an activity, cost line or outcome. A change checks the section's
-    version (StaleSection); adding never overwrites anyone, so it does not."""
+    version (StaleSection); adding never overwrites anyone, so it does not. An "add" form's `form_token`
+    makes it idempotent: posting the same form again changes the item it added instead of adding another."""
     application = _locked(application)
     _require_editable(application, actor)
     model = ITEM_MODELS[kind]
     section = _section_for_update(application, kind)
-    if item is not None:
+    claim = None
+    if item is None and form_token:
+        claim, item = _item_for_token(application, kind, form_token)
+    if item is not None and claim is None:
         item = model.objects.select_for_update().get(pk=item.pk, application=application)
         _check_version(section, expected_version)
     before = _item_values(kind, item) if item is not None else None
@@ -196,6 +252,9 @@ def item_save(*, application: Application, kind: str, data: dict, item=None, exp
     if kind == "costs" and item.stream_kind not in application.streams_requested:
         raise DomainError("Select the funding this cost is for", field="stream_kind")
     item.save()
+    if claim is not None and claim.item_id != item.pk:
+        claim.item_id = item.pk
+        claim.save(update_fields=["item_id"])
     if kind == "activities":
         schools = [int(pk) for pk in data.get("schools") or []]
         allowed = {s.pk for s in selectors.application_member_schools(application=application)}
@@ -256,11 +315,41 @@ def section_finish(*, application: Application, kind: str, finished: bool, expec
 
 # --- status -------------------------------------------------------------------------------------------
 
+def _nothing(application: Application, today) -> str:
+    return ""
+
+
+def _round_open(application: Application, today) -> str:
+    round_ = application.round
+    if round_.is_open(today):
+        return ""
+    return (f"{round_.name} closed on {round_.closes_on:%-d %B %Y}. Contact the SEND and inclusion team if you "
+            "still want to apply.")
+
+
+def _sign_off_window(application: Application, today) -> str:
+    """The round closes for everyone: after the closing day the head or chair may sign off only an application
+    sent for sign-off on or before it, and only for the round's sign-off working days."""
+    round_ = application.round
+    if today <= round_.closes_on:
+        return ""
+    sent_on = timezone.localdate(application.sent_for_sign_off_at) if application.sent_for_sign_off_at else None
+    if sent_on is None or sent_on > round_.closes_on:
+        return (f"{round_.name} closed on {round_.closes_on:%-d %B %Y}, before this application was sent for "
+                "sign-off, so it cannot be submitted. Contact the SEND and inclusion team.")
+    if today > round_.sign_off_until:
+        return (f"{round_.name} closed on {round_.closes_on:%-d %B %Y} and sign-off ended on "
+                f"{round_.sign_off_until:%-d %B %Y}, so this application can no longer be submitted. Contact the "
+                "SEND and inclusion team.")
+    return ""
+
+
 @dataclass(frozen=True)
 class Move:
     verb: str
     allowed: object  # a permission function (user, application) -> bool
     refusal: str
+    guard: object = _nothing  # (application, today) -> the reason it cannot happen now, or ""
 
 
 def _certifier_or_writer(user, application) -> bool:
@@ -271,10 +360,10 @@ def _certifier_or_writer(user, application) -> bool:
 TRANSITIONS: dict[tuple[str, str], Move] = {
     (Status.DRAFT, Status.AWAITING_SIGN_OFF): Move(
         "sign_off_requested", permissions.can_request_sign_off,
-        "Only the cluster host or SEND lead can send the application for sign-off"),
+        "Only the cluster host or SEND lead can send the application for sign-off", _round_open),
     (Status.AWAITING_SIGN_OFF, Status.SUBMITTED): Move(
         "submitted", permissions.can_sign_off_application,
-        "Only the cluster's head or chair (the certifier) can sign off the application"),
+        "Only the cluster's head or chair (the certifier) can sign off the application", _sign_off_window),
     (Status.AWAITING_SIGN_OFF, Status.DRAFT): Move(
         "sent_back", _certifier_or_writer,
         "Only the certifier, or the cluster host or SEND lead, can send the application back"),
@@ -330,9 +419,10 @@ def application_transition(*, application: Application, to: str, actor, reason: 
                           f"{Status(to).label.lower()}")
     if not move.allowed(actor, application):
         raise DomainError(move.refusal)
-    if to == Status.AWAITING_SIGN_OFF and not application.round.is_open():
-        raise DomainError(f"{application.round.name} closed on {application.round.closes_on:%-d %B %Y}. "
-                          "Contact the SEND and inclusion team if you still want to apply.")
+    today = timezone.localdate()
+    problem = move.guard(application, today)
+    if problem:
+        raise DomainError(problem)
     if to in (Status.AWAITING_SIGN_OFF, Status.SUBMITTED):
         incomplete = selectors.application_incomplete_sections(application=application)
         if incomplete:
@@ -348,7 +438,8 @@ def application_transition(*, application: Application, to: str, actor, reason: 
         application.submitted_at = timezone.now()
         application.signed_off_by = actor
         application.sent_back_reason = ""
-        fields += ["reference", "submitted_at", "signed_off_by", "sent_back_reason"]
+        application.submitted_late = today > application.round.closes_on
+        fields += ["reference", "submitted_at", "signed_off_by", "sent_back_reason", "submitted_late"]
         _email(application, "application_submitted", to=[*_writer_emails(application), actor.email],
                subject=f"Application {application.reference} submitted",
                body=(f"Your cluster's application {application.reference} has been submitted to "
@@ -356,7 +447,8 @@ def application_transition(*, application: Application, to: str, actor, reason: 
                      f"meeting.\n\nSign in to see it: {link}\n"))
     elif to == Status.AWAITING_SIGN_OFF:
         application.sent_back_reason = ""
-        fields.append("sent_back_reason")
+        application.sent_for_sign_off_at = timezone.now()
+        fields += ["sent_back_reason", "sent_for_sign_off_at"]
         _email(application, "application_ready_to_sign_off", to=_certifier_emails(application.cluster),
                subject="An application is ready for you to sign off",
                body=f"An application from your cluster is ready for you to check and sign off.\n\n"
@@ -370,7 +462,16 @@ def application_transition(*, application: Application, to: str, actor, reason: 
                     f"Sign in to see why: {link}\n")
     application.save(update_fields=fields)
     audit_record(actor=actor, verb=f"application.{move.verb}", target=application, label=str(application),
-                 before={"status": before}, after={"status": to, **({"reason": reason} if reason else {}),
-                                                   **({"reference": application.reference}
-                                                      if to == Status.SUBMITTED else {})})
+                 before={"status": before}, after={"status": to, **_transition_details(application, to, reason)})
     return application
+
+
+def _transition_details(application: Application, to: str, reason: str) -> dict:
+    """What each move of an application carries in its audit event besides the status."""
+    round_ = application.round
+    if to == Status.AWAITING_SIGN_OFF:
+        return {"round_closes_on": round_.closes_on, "sign_off_until": round_.sign_off_until}
+    if to == Status.SUBMITTED:
+        return {"reference": application.reference, "late": application.submitted_late,
+                "round_closes_on": round_.closes_on}
+    return {"reason": reason.strip()}

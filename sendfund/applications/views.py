@@ -14,10 +14,11 @@ from django.views.decorators.http import require_POST
 
 from sendfund.accounts.decorators import requires
 from sendfund.accounts.permissions import roles_of
-from sendfund.accounts.scoping import clusters_of
+from sendfund.accounts.scoping import cluster_user_ids, clusters_of
 from sendfund.core.audit import audit_timeline
 from sendfund.core.errors import DomainError
 from sendfund.core.fields import whole_number
+from sendfund.core.history import history
 from sendfund.core.navigation import ENTRIES
 from sendfund.funds.models import Round
 
@@ -84,7 +85,7 @@ def _warn_identity(request, application, key):
 def rounds(request):
     today = timezone.localdate()
     open_rounds = list(Round.objects.open_on(today).select_related("fund").prefetch_related("streams")
-                       .order_by("closes_on"))
+                       .order_by("closes_on", "id"))
     return render(request, "applications/rounds.html", {
         "rounds": open_rounds, "can_start": can_start_application(request.user)})
 
@@ -106,9 +107,20 @@ def start(request, round_pk):
         except DomainError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:
-            messages.success(request, "Your application has been started. It is saved as you go.")
+            if application.opened_existing:
+                messages.info(request, f"Your cluster already has an application in progress for "
+                                       f"{application.streams_label.lower()} funding in {round_.name}. Here it is: "
+                                       "carry on with this one.")
+            else:
+                messages.success(request, "Your application has been started. It is saved as you go.")
             return redirect("applications:detail", pk=application.pk)
     return render(request, "applications/start.html", {"round": round_, "form": form, "streams": round_.streams.all()})
+
+
+def _cluster_history(application):
+    """The application's history as its cluster reads it: names of the cluster's own people, in plain English."""
+    return history(audit_timeline(target=application)[:50], for_cluster=True,
+                   own_user_ids=cluster_user_ids(cluster_id=application.cluster_id))
 
 
 def _casework_links(user) -> list[dict]:
@@ -143,11 +155,11 @@ def detail(request, pk):
         return render(request, "applications/task_list.html", {
             "application": application, "groups": selectors.application_tasks(loaded=loaded),
             "incomplete": selectors.application_incomplete_sections(application=application, loaded=loaded),
-            "events": audit_timeline(target=application)[:50]})
+            "history": _cluster_history(application)})
     return render(request, "applications/overview.html", {
         "application": application, "area": "apply",
         "cards": application_summary(loaded=loaded, editable=False),
-        "events": audit_timeline(target=application)[:50],
+        "history": _cluster_history(application),
         "can_sign_off": can_sign_off_application(request.user, application),
         "can_withdraw": can_withdraw_sign_off_request(request.user, application)})
 
@@ -288,7 +300,8 @@ def _item_form(request, pk, kind, item_pk=None):
                 data["amounts"] = form.amounts()
             try:
                 item = services.item_save(application=application, kind=kind, data=data, item=item,
-                                          expected_version=_version(request), actor=request.user)
+                                          expected_version=_version(request), actor=request.user,
+                                          form_token=request.POST.get("form_token", ""))
             except services.StaleSection as exc:
                 stale = exc.section
             except DomainError as exc:
@@ -310,7 +323,16 @@ def _item_form(request, pk, kind, item_pk=None):
     return render(request, "applications/item_form.html", {
         "application": application, "spec": BY_KEY[kind], "kind": kind, "name": ITEM_NAMES[kind], "item": item,
         "form": form, "stale": stale, "version": stale.version if stale else loaded.version(kind),
-        "return_check": request.GET.get("return") == "check"})
+        "return_check": request.GET.get("return") == "check",
+        "form_token": _form_token(request) if item_pk is None else ""})
+
+
+def _form_token(request) -> str:
+    """The "add" form's one-off token: kept across an error so the same form never adds twice."""
+    import secrets
+
+    posted = request.POST.get("form_token", "") if request.method == "POST" else ""
+    return posted if posted.isalnum() and len(posted) <= 64 else secrets.token_hex(16)
 
 
 @requires(can_use_applications)
@@ -357,6 +379,7 @@ def check(request, pk):
         "application": application, "cards": application_summary(loaded=loaded, editable=editable),
         "incomplete": selectors.application_incomplete_sections(application=application, loaded=loaded),
         "findings": selectors.application_identity_findings(application=application, loaded=loaded),
+        "bid_warnings": selectors.application_bid_warnings(application=application),
         "can_request": can_request_sign_off(request.user, application),
         "can_sign_off": can_sign_off_application(request.user, application)})
 
@@ -414,7 +437,8 @@ def sign_off(request, pk):
             form.add_error("decision", exc.message)
     return render(request, "applications/sign_off.html", {
         "application": application, "form": form, "cards": application_summary(loaded=loaded, editable=False),
-        "findings": selectors.application_identity_findings(application=application, loaded=loaded)})
+        "findings": selectors.application_identity_findings(application=application, loaded=loaded),
+        "today": timezone.localdate()})
 
 
 @requires(can_use_applications)
@@ -453,7 +477,7 @@ def manage_detail(request, pk):
     return render(request, "applications/overview.html", {
         "application": application, "area": "manage",
         "cards": application_summary(loaded=loaded, editable=False, area="manage"),
-        "events": audit_timeline(target=application)[:50]})
+        "history": history(audit_timeline(target=application)[:50])})
 
 
 @requires(can_list_submitted_applications)

@@ -41,6 +41,7 @@ RULES = [
     Rule("casework:email-retry", OFFICER, kwargs=lambda w: {"pk": _any_email()}, method="post",
          note="an email already sent is refused with a message, not an error"),
     Rule("casework:invite", OFFICER, kwargs=lambda w: {"code": w.cluster.code}, method="post"),
+    Rule("casework:cluster-contact", OFFICER, kwargs=lambda w: {"code": w.cluster.code}),
     Rule("casework:acknowledge", OFFICER, kwargs=lambda w: {"pk": w.application_submitted.pk}),
     Rule("casework:case-detail", READERS, kwargs=_c),
     Rule("casework:case-detail", READERS - SPECIALISTS, kwargs=_o, note="not assigned: specialists get 404"),

@@ -177,6 +177,14 @@ class DecideForm(AmountsForm):
                        hint="For example, a monitoring return each term. Leave blank if none.")
 
 
+class ClusterContactForm(Form):
+    host_name = forms.CharField(label="Cluster host's name", max_length=150, required=False)
+    host_email = forms.EmailField(label="Cluster host's email address", max_length=254,
+                                  error_messages={"required": "Enter the cluster host's email address",
+                                                  "invalid": "Enter an email address in the correct format, like "
+                                                             "name@example.com"})
+
+
 class WithdrawForm(Form):
     reason = _text("Why is the application being withdrawn?", "Give the reason for withdrawing", rows=3)
 

@@ -31,7 +31,10 @@ def _utc(moment: dt.datetime) -> str:
     return moment.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
 
 
-def meeting_ics(*, meeting, organiser_email: str, attendee_emails: list[str], now: dt.datetime) -> str:
+def meeting_ics(*, meeting, organiser_email: str, attendee_emails: list[str], now: dt.datetime,
+                cancel: bool = False) -> str:
+    """The invitation (METHOD:REQUEST), or with `cancel` the cancellation (METHOD:CANCEL, STATUS:CANCELLED) that
+    calendar programs match to the invitation by its UID and a higher SEQUENCE."""
     case = meeting.case
     location = meeting.place or meeting.online_link or "To be confirmed"
     description = (f"Meeting about application {case.reference} from {case.cluster.name} to the Cluster SEN-D "
@@ -39,7 +42,8 @@ def meeting_ics(*, meeting, organiser_email: str, attendee_emails: list[str], no
     if meeting.online_link:
         description += f"\nJoin online: {meeting.online_link}"
     lines = [
-        "BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:{PRODID}", "CALSCALE:GREGORIAN", "METHOD:REQUEST",
+        "BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:{PRODID}", "CALSCALE:GREGORIAN",
+        f"METHOD:{'CANCEL' if cancel else 'REQUEST'}",
         "BEGIN:VEVENT",
         f"UID:case-{case.pk}-meeting@{settings.SENDFUND_SITE_URL.split('//')[-1].split('/')[0].split(':')[0]}",
         f"SEQUENCE:{meeting.sequence}",
@@ -51,7 +55,7 @@ def meeting_ics(*, meeting, organiser_email: str, attendee_emails: list[str], no
         f"DESCRIPTION:{_escape(description)}",
         f"ORGANIZER;CN={council_name()}:mailto:{organiser_email}",
         *[f"ATTENDEE;ROLE=REQ-PARTICIPANT;RSVP=TRUE:mailto:{email}" for email in attendee_emails],
-        "STATUS:CONFIRMED",
+        f"STATUS:{'CANCELLED' if cancel else 'CONFIRMED'}",
         "END:VEVENT", "END:VCALENDAR",
     ]
     return "\r\n".join(_fold(line) for line in lines) + "\r\n"

@@ -112,6 +112,8 @@ class Meeting(models.Model):
     la_attendees = models.ManyToManyField(USER, related_name="+", blank=True)
     sequence = models.PositiveSmallIntegerField(default=0, help_text="iCalendar SEQUENCE: goes up when it changes")
     invited_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True,
+                                        help_text="When the meeting was cancelled (the case was withdrawn)")
     notes = models.TextField(blank=True)
     actions = models.TextField(blank=True, help_text="Agreed actions, one a line")
     notes_recorded_at = models.DateTimeField(null=True, blank=True)

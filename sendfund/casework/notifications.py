@@ -61,22 +61,37 @@ def acknowledged(case) -> None:
 
 def meeting_attendees(case) -> tuple[list[str], list[str]]:
     """Who the meeting's invitation goes to: the cluster's people, and the LA's attendees not among them.
-    The emailed calendar file and the downloaded one list both."""
+    The emailed calendar file, the cancellation and the downloaded one list both."""
     cluster_emails = _cluster_emails(case)
     la_emails = sorted({u.email for u in case.meeting.la_attendees.all() if u.email} - set(cluster_emails))
     return cluster_emails, la_emails
 
 
+def meeting_attendee_emails(meeting) -> list[str]:
+    """Everyone invited to a case's meeting, in one list: the invitation, the cancellation and the .ics
+    download all list exactly these."""
+    cluster_emails, la_emails = meeting_attendees(meeting.case)
+    return sorted({*cluster_emails, *la_emails})
+
+
+def meeting_ics_text(meeting, *, cancel: bool = False) -> str:
+    from .ics import meeting_ics
+
+    return meeting_ics(meeting=meeting, organiser_email=settings.DEFAULT_FROM_EMAIL,
+                       attendee_emails=meeting_attendee_emails(meeting), now=timezone.now(), cancel=cancel)
+
+
+def _when(meeting) -> str:
+    return timezone.localtime(meeting.starts_at).strftime("%-d %B %Y at %-I:%M%p").replace("AM", "am").replace("PM", "pm")
+
+
 def meeting_invitation(case) -> None:
     """One invitation for the cluster's people (linking to the cluster's case page) and one for the LA's
     attendees (linking to the LA's case page), with the same calendar attachment listing everyone."""
-    from .ics import meeting_ics
-
     meeting = case.meeting
     cluster_emails, la_emails = meeting_attendees(case)
-    ics = meeting_ics(meeting=meeting, organiser_email=settings.DEFAULT_FROM_EMAIL,
-                      attendee_emails=sorted({*cluster_emails, *la_emails}), now=timezone.now())
-    when = timezone.localtime(meeting.starts_at).strftime("%-d %B %Y at %-I:%M%p").replace("AM", "am").replace("PM", "pm")
+    ics = meeting_ics_text(meeting)
+    when = _when(meeting)
     subject = f"Meeting about application {case.reference}: {when}"
     attachments = [["meeting.ics", ics, "text/calendar; method=REQUEST"]]
 
@@ -141,3 +156,22 @@ def withdrawn(case) -> None:
     _to_cluster(case, "case_withdrawn", f"Application {case.reference} has been withdrawn", [
         f"{case.cluster.name}'s application {case.reference} has been withdrawn.",
         f"Reason: {case.withdrawn_reason or 'not given'}"])
+
+
+def meeting_cancelled(case, meeting, *, why: str) -> None:
+    """Everyone invited hears the meeting is off, with a METHOD:CANCEL calendar update that removes it."""
+    _send(meeting_attendee_emails(meeting), f"Cancelled: meeting about application {case.reference}", [
+        f"The meeting about {case.cluster.name}'s application {case.reference} on {_when(meeting)} is cancelled: "
+        f"{why}.",
+        "The attached calendar update removes it from your calendar."],
+        attachments=[["meeting-cancelled.ics", meeting_ics_text(meeting, cancel=True),
+                      "text/calendar; method=CANCEL"]])
+
+
+def conflict_declared(case, declaration) -> None:
+    """The officer hears at once that a specialist cannot score, so someone else can be assigned."""
+    emails = [case.officer.email] if case.officer else []
+    _send(emails, f"Conflict of interest declared on {case.reference}", [
+        f"{declaration.user.full_name} declared a conflict of interest on {case.cluster.name}'s application "
+        f"{case.reference}, so they will not score it.",
+        "Assign another specialist to the case.", f"Open the case: {_manage_link(case)}"])

@@ -16,6 +16,7 @@ from sendfund.accounts.scoping import get_in_scope_or_404, scope_for_user
 from sendfund.applications.models import Application
 from sendfund.applications.models import Status as ApplicationStatus
 from sendfund.core.audit import audit_timeline
+from sendfund.core.history import Entry, history
 from sendfund.funds.models import Round
 from sendfund.registry.models import Cluster
 
@@ -69,6 +70,12 @@ class QueueRow:
     officer: str
     case: Case | None
     application_pk: int
+    late: bool = False  # signed off after the round closed (within its sign-off days)
+
+    @property
+    def beyond_calendar(self) -> bool:
+        """The deadline is past the bank-holiday calendar's last date, so it may be a day early."""
+        return workdays.beyond_calendar(self.due_on)
 
 
 def _deadline(case_state: str, submitted_on: dt.date, open_requests: list) -> tuple[dt.date | None, str]:
@@ -204,13 +211,15 @@ def case_queue_page(*, user, filters: QueueFilters | None = None, page: int = 1,
     app_ids = [pk for kind, pk, _ in window if kind == 0]
     case_ids = [pk for kind, pk, _ in window if kind == 1]
     found_apps = ({a.pk: a for a in Application.objects.filter(pk__in=app_ids).select_related("cluster")
-                   .only("id", "reference", "submitted_at", "wants_capacity", "wants_development", "cluster__name")}
+                   .only("id", "reference", "submitted_at", "submitted_late", "wants_capacity", "wants_development",
+                         "cluster__name")}
                   if app_ids else {})
     found_cases = ({c.pk: c for c in Case.objects.filter(pk__in=case_ids)
                     .select_related("cluster", "officer", "application")
                     .only("id", "reference", "status", "outcome", "submitted_at", "cluster__name", "cluster__host_email",
                           "cluster__send_lead_email", "officer__full_name",
-                          "application__id", "application__wants_capacity", "application__wants_development")
+                          "application__id", "application__wants_capacity", "application__wants_development",
+                          "application__submitted_late")
                     .prefetch_related(Prefetch("information_requests",
                                                queryset=InformationRequest.objects.filter(answered_at__isnull=True)
                                                .only("id", "case_id", "due_on"),
@@ -227,7 +236,7 @@ def _app_row(app, today: dt.date) -> QueueRow:
     submitted_on = timezone.localdate(app.submitted_at)
     due, what = _deadline(State.SUBMITTED, submitted_on, [])
     return QueueRow(app.reference, app.cluster.name, app.streams_label, State.SUBMITTED, State.SUBMITTED.label,
-                    "officer", submitted_on, due, what, bool(due and due < today), "", None, app.pk)
+                    "officer", submitted_on, due, what, bool(due and due < today), "", None, app.pk, app.submitted_late)
 
 
 def _case_row(case: Case, today: dt.date) -> QueueRow:
@@ -236,7 +245,8 @@ def _case_row(case: Case, today: dt.date) -> QueueRow:
     label = case.get_status_display() + (f": {case.get_outcome_display().lower()}" if case.outcome else "")
     return QueueRow(case.reference, case.cluster.name, case.application.streams_label, case.status, label,
                     WAITING_FOR[case.status], submitted_on, due, what, bool(due and due < today),
-                    case.officer.full_name if case.officer else "", case, case.application.pk)
+                    case.officer.full_name if case.officer else "", case, case.application.pk,
+                    case.application.submitted_late)
 
 
 def case_queue(*, user, state: str = "", waiting_for: str = "", overdue_only: bool = False,
@@ -359,7 +369,7 @@ class CaseDetail:
     requests: list
     instalments: list[Instalment]
     moderation: Moderation
-    events: list
+    history: list[Entry]
     deadline: tuple
 
     @property
@@ -371,6 +381,23 @@ class CaseDetail:
     @property
     def paid(self) -> Decimal:
         return sum((i.amount for i in self.instalments if i.paid_on), Decimal(0))
+
+    @property
+    def calendar_ends_on(self) -> dt.date:
+        return workdays.calendar_ends_on()
+
+    @property
+    def dates_beyond_calendar(self) -> bool:
+        """A deadline or payment date past the bank-holiday calendar's last date may be a day early: warn."""
+        dates = [self.deadline[0], *(r.due_on for r in self.requests if not r.answered_at),
+                 *(i.due_on for i in self.instalments if not i.paid_on)]
+        return any(workdays.beyond_calendar(d) for d in dates if d)
+
+    @property
+    def conflicts_to_resolve(self) -> list:
+        """Declared conflicts of specialists still assigned: the officer must assign someone else."""
+        assigned = {self.case.education_specialist_id, self.case.business_specialist_id}
+        return [d for d in self.declarations if d.has_conflict and d.user_id in assigned]
 
 
 def case_detail(*, case: Case) -> CaseDetail:
@@ -394,9 +421,18 @@ def case_detail(*, case: Case) -> CaseDetail:
         requests=requests,
         instalments=list(case.instalments.all()),
         moderation=case_moderation(case=case),
-        events=list(audit_timeline(target=case)[:100]),
+        history=history(audit_timeline(target=case)[:100]),
         deadline=_deadline(case.status, timezone.localdate(case.submitted_at), open_requests),
     )
+
+
+def case_history_for_cluster(*, case: Case) -> list[Entry]:
+    """The case's history as its cluster reads it: what concerns the cluster only (no scores, notes or
+    recommendations), the council's people as "The council", in plain English. Two queries."""
+    from sendfund.accounts.scoping import cluster_user_ids
+
+    return history(audit_timeline(target=case)[:100], for_cluster=True,
+                   own_user_ids=cluster_user_ids(cluster_id=case.cluster_id))
 
 
 def cluster_cases(*, user) -> QuerySet:
@@ -458,6 +494,59 @@ def review_kind_for(*, case: Case, user) -> str:
     if case.business_specialist_id == user.pk:
         return "business"
     return ""
+
+
+@dataclass
+class Action:
+    """Something the user may do on the case page: offered when `reason` is empty, otherwise shown with why it
+    waits. `url_name` takes the case's reference; `post` actions are buttons."""
+
+    label: str
+    url_name: str
+    reason: str = ""
+    post: bool = False
+    move: str = ""
+
+
+def case_actions(*, case: Case, user, detail: "CaseDetail") -> list[Action]:
+    """The case page's actions for this user: only what they may do from the case's state, each either
+    offered (its guard passes) or with the reason it waits. A specialist who declared a conflict is not
+    offered scoring. No queries beyond the case page's own reads."""
+    from .workflow import moves_for, waiting_reason
+
+    actions: list[Action] = []
+    manage = permissions.can_manage_cases(user)
+    meeting = detail.meeting
+    live_meeting = meeting is not None and meeting.cancelled_at is None
+    if manage and case.status in (State.ACKNOWLEDGED, State.MEETING_ARRANGED):
+        actions.append(Action("Rearrange the meeting" if live_meeting else "Arrange the meeting", "casework:meeting"))
+    if manage and case.status == State.MEETING_ARRANGED:
+        actions.append(Action("Record the meeting's notes", "casework:meeting-notes",
+                              "" if live_meeting else "Arrange the meeting first."))
+    kind = review_kind_for(case=case, user=user)
+    if kind and case.status == State.UNDER_ASSESSMENT:
+        mine = next((d for d in detail.declarations if d.user_id == user.pk), None)
+        review = detail.moderation.reviews.get(kind)
+        if mine is not None and mine.has_conflict:
+            actions.append(Action("Score this application", "", "You declared a conflict of interest in this case, "
+                                  "so you do not score it. The officer will assign another specialist."))
+        elif review is not None and review.completed_at:
+            actions.append(Action("Score this application", "", "You have finished your review."))
+        else:
+            actions.append(Action("Score this application", "casework:review"))
+    moves = {m.name: m for m in moves_for(case, user)}
+    offered = [("start_assessment", "Start the assessment", "casework:move", True),
+               ("request_information", "Ask the cluster for more information", "casework:request-information", False),
+               ("recommend", "Recommend an award", "casework:recommend", False),
+               ("decide", "Decide", "casework:decide", False),
+               ("close", "Close the case", "casework:move", True),
+               ("withdraw", "Withdraw the application", "casework:withdraw", False)]
+    for name, label, url_name, post in offered:
+        if name in moves:
+            actions.append(Action(label, url_name, waiting_reason(moves[name], case), post=post, move=name))
+    if permissions.can_record_payments(user) and detail.instalments:
+        actions.append(Action("Payments", "casework:payments"))
+    return actions
 
 
 def queue_filter_choices(*, user) -> dict[str, list[tuple[int, str]]]:

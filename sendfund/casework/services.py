@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from sendfund.accounts.permissions import roles_of
 from sendfund.accounts.roles import Role
-from sendfund.core.audit import audit_record
+from sendfund.core.audit import audit_record, person
 from sendfund.core.errors import DomainError
 from sendfund.core.money import format_pounds, from_pence, largest_remainder, to_pence
 from sendfund.core.years import fy_bounds, fy_label
@@ -38,6 +38,26 @@ def _require(ok: bool, message: str) -> None:
         raise DomainError(message)
 
 
+def _lines_values(case: Case) -> list[dict]:
+    """The money of a case by stream and financial year, as its audit events carry it."""
+    return [{"stream": line.stream.kind, "financial_year": line.financial_year, "requested": line.requested,
+             "recommended": line.recommended, "decided": line.decided}
+            for line in AwardLine.objects.filter(case=case).select_related("stream")]
+
+
+def decision_values(case: Case) -> dict:
+    """The whole recommendation and decision of a case, for the before and after of its audit events."""
+    case = Case.objects.select_related("recommended_by", "decided_by").get(pk=case.pk)
+    return {"status": case.status, "outcome": case.outcome, "lines": _lines_values(case),
+            "recommendation": case.recommendation, "recommended_by": person(case.recommended_by),
+            "reasons": case.reasons, "conditions": case.conditions, "decided_by": person(case.decided_by)}
+
+
+def _people(case: Case) -> dict:
+    return {"officer": person(case.officer), "education_specialist": person(case.education_specialist),
+            "business_specialist": person(case.business_specialist)}
+
+
 @transaction.atomic
 def case_acknowledge(*, application, actor, note: str = "") -> Case:
     """Turn a submitted application into a case and acknowledge it (LA officers). One case per application."""
@@ -57,7 +77,7 @@ def case_acknowledge(*, application, actor, note: str = "") -> Case:
             if kind in streams and amount:
                 AwardLine.objects.create(case=case, stream=streams[kind], financial_year=year, requested=amount)
         audit_record(actor=actor, verb="case.opened", target=case, label=case.reference,
-                     after={"application": application.pk, "status": case.status})
+                     after={"application": application.pk, "status": case.status, "lines": _lines_values(case)})
     return case_transition(case=case, move="acknowledge", actor=actor, note=note)
 
 
@@ -71,15 +91,13 @@ def case_assign(*, case: Case, officer=None, education_specialist=None, business
     for user, role, name in checks:
         if user is not None and not roles_of(user).has_la_role(role):
             raise DomainError(f"{user} is not an {role.label.lower()}.", field=name)
-    before = {"officer": case.officer_id, "education_specialist": case.education_specialist_id,
-              "business_specialist": case.business_specialist_id}
+    before = _people(case)
     case.officer = officer or case.officer
     case.education_specialist = education_specialist or case.education_specialist
     case.business_specialist = business_specialist or case.business_specialist
     case.save(update_fields=["officer", "education_specialist", "business_specialist", "updated_at"])
     audit_record(actor=actor, verb="case.assigned", target=case, label=case.reference, before=before,
-                 after={"officer": case.officer_id, "education_specialist": case.education_specialist_id,
-                        "business_specialist": case.business_specialist_id})
+                 after=_people(case))
     return case
 
 
@@ -93,6 +111,7 @@ def meeting_arrange(*, case: Case, starts_at: dt.datetime, duration_minutes: int
     _require(bool(place.strip() or online_link.strip()), "Enter a place or an online meeting link.")
     _require(bool(cluster_attendees.strip()), "Enter who is coming from the cluster.")
     meeting = Meeting.objects.filter(case=case).first()
+    before = _meeting_values(meeting) if meeting is not None else None
     values = {"starts_at": starts_at, "duration_minutes": duration_minutes, "place": place.strip(),
               "online_link": online_link.strip(), "cluster_attendees": cluster_attendees.strip()}
     if meeting is None:
@@ -105,8 +124,8 @@ def meeting_arrange(*, case: Case, starts_at: dt.datetime, duration_minutes: int
     meeting.la_attendees.set(la_attendees)
     meeting.invited_at = timezone.now()
     meeting.save(update_fields=["invited_at"])
-    audit_record(actor=actor, verb="meeting.arranged", target=case, label=case.reference,
-                 after={**values, "la_attendees": [u.pk for u in la_attendees], "sequence": meeting.sequence})
+    audit_record(actor=actor, verb="meeting.arranged", target=case, label=case.reference, before=before,
+                 after=_meeting_values(meeting))
     case.meeting = meeting
     if case.status == State.ACKNOWLEDGED:
         case_transition(case=case, move="arrange_meeting", actor=actor)
@@ -117,6 +136,13 @@ def meeting_arrange(*, case: Case, starts_at: dt.datetime, duration_minutes: int
     return meeting
 
 
+def _meeting_values(meeting: Meeting) -> dict:
+    return {"starts_at": meeting.starts_at, "duration_minutes": meeting.duration_minutes, "place": meeting.place,
+            "online_link": meeting.online_link, "cluster_attendees": meeting.cluster_attendees,
+            "la_attendees": [person(u) for u in meeting.la_attendees.order_by("full_name")],
+            "sequence": meeting.sequence}
+
+
 @transaction.atomic
 def meeting_record_notes(*, case: Case, notes: str, actions: str, actor) -> Meeting:
     """Record what the meeting discussed and agreed (LA officers), once it has happened."""
@@ -124,10 +150,11 @@ def meeting_record_notes(*, case: Case, notes: str, actions: str, actor) -> Meet
     meeting = Meeting.objects.select_for_update().filter(case=case).first()
     _require(meeting is not None, "Arrange the meeting first.")
     _require(bool(notes.strip()), "Enter the notes of the meeting.")
+    before = {"notes": meeting.notes, "actions": meeting.actions}
     meeting.notes, meeting.actions = notes.strip(), actions.strip()
     meeting.notes_recorded_at, meeting.notes_recorded_by = timezone.now(), actor
     meeting.save()
-    audit_record(actor=actor, verb="meeting.notes_recorded", target=case, label=case.reference,
+    audit_record(actor=actor, verb="meeting.notes_recorded", target=case, label=case.reference, before=before,
                  after={"notes": meeting.notes, "actions": meeting.actions})
     return meeting
 
@@ -148,7 +175,12 @@ def conflict_declare(*, case: Case, user, has_conflict: bool, details: str) -> C
     declaration = ConflictDeclaration.objects.create(case=case, user=user, has_conflict=has_conflict,
                                                      details=details.strip())
     audit_record(actor=user, verb="case.conflict_declared", target=case, label=case.reference,
-                 after={"has_conflict": has_conflict, "details": details.strip()})
+                 after={"specialist": person(user), "kind": _review_kind_for(case, user), "has_conflict": has_conflict,
+                        "details": details.strip()})
+    if has_conflict:
+        from . import notifications
+
+        notifications.conflict_declared(case, declaration)
     return declaration
 
 
@@ -167,6 +199,7 @@ def review_save(*, case: Case, reviewer, scores: dict[str, tuple[int, str]], sum
     _require(review.reviewer_id == reviewer.pk, "Another specialist has started this review.")
     _require(review.completed_at is None, "You have finished this review; it can no longer be changed.")
     criteria = {c.code: c for c in Criterion.objects.filter(is_active=True)}
+    before = _review_values(review, kind)
     for code, (value, justification) in scores.items():
         _require(code in criteria, f"There is no criterion called {code}.")
         if value is None:
@@ -183,8 +216,16 @@ def review_save(*, case: Case, reviewer, scores: dict[str, tuple[int, str]], sum
         review.completed_at = timezone.now()
     review.save()
     audit_record(actor=reviewer, verb="review.finished" if finish else "review.saved", target=case,
-                 label=case.reference, after={"kind": kind, "scores": {k: v[0] for k, v in scores.items()}})
+                 label=case.reference, before=before, after=_review_values(review, kind))
     return review
+
+
+def _review_values(review: Review, kind: str) -> dict:
+    """A review as its audit events carry it: each criterion's score and justification (a list, in the criteria's
+    order, which a JSON object would not keep on PostgreSQL), and the summary."""
+    return {"kind": kind, "summary": review.summary, "completed": review.completed_at is not None,
+            "scores": [{"criterion": s.criterion.name, "score": s.score, "justification": s.justification}
+                       for s in review.scores.select_related("criterion").order_by("criterion__order")]}
 
 
 @transaction.atomic
@@ -234,12 +275,13 @@ def case_recommend(*, case: Case, amounts: dict[int, Decimal], recommendation: s
     _require(permissions.can_manage_cases(actor), "Only an LA officer can recommend.")
     _require(case.status == State.UNDER_ASSESSMENT, "You can recommend once the case is under assessment.")
     _require(bool(recommendation.strip()), "Give the reasons for your recommendation.")
+    before = decision_values(case)
     for line in _check_amounts(case, amounts, "recommended"):
         line.recommended = amounts[line.pk]
         line.save(update_fields=["recommended"])
     Case.objects.filter(pk=case.pk).update(recommendation=recommendation.strip(), recommended_by=actor)
     case.recommendation, case.recommended_by = recommendation.strip(), actor
-    return case_transition(case=case, move="recommend", actor=actor)
+    return case_transition(case=case, move="recommend", actor=actor, content_before=before)
 
 
 @transaction.atomic
@@ -253,13 +295,14 @@ def case_decide(*, case: Case, outcome: str, amounts: dict[int, Decimal], reason
     _require(permissions.can_decide(actor), "Only a decision maker can decide.")
     _require(case.status == State.RECOMMENDED, "A decision follows the officer's recommendation.")
     _require(outcome in Outcome.values, "Choose the outcome.")
+    before = decision_values(case)
     for line in _check_amounts(case, amounts, "decided"):
         line.decided = amounts[line.pk]
         line.save(update_fields=["decided"])
     Case.objects.filter(pk=case.pk).update(outcome=outcome, reasons=reasons.strip(), conditions=conditions.strip(),
                                            decided_by=actor)
     case.refresh_from_db()
-    case = case_transition(case=case, move="decide", actor=actor)
+    case = case_transition(case=case, move="decide", actor=actor, content_before=before)
     letters.letter_issue_after_commit(case=case, kind=LetterKind.DECISION)
     return case
 
@@ -340,7 +383,10 @@ def instalment_pay(*, instalment: Instalment, paid_on: dt.date, actor) -> Instal
     instalment.paid_on, instalment.paid_by, instalment.ledger_entry = paid_on, actor, entry
     instalment.save(update_fields=["paid_on", "paid_by", "ledger_entry"])
     audit_record(actor=actor, verb="case.payment_recorded", target=case, label=case.reference,
-                 after={"instalment": instalment.number, "amount": instalment.amount, "paid_on": paid_on})
+                 before={"paid_on": None},
+                 after={"instalment": instalment.number, "stream": instalment.stream.kind,
+                        "financial_year": instalment.financial_year, "amount": instalment.amount,
+                        "due_on": instalment.due_on, "paid_on": paid_on, "ledger_entry": entry.pk})
     if case.status == State.OFFER_ACCEPTED:
         case_transition(case=case, move="start_delivery", actor=actor)
     return instalment
@@ -351,6 +397,25 @@ def case_withdraw(*, case: Case, reason: str, actor) -> Case:
     """Withdraw a case (LA officer), with a reason; money committed but not paid goes back to the pot."""
     _require(bool(reason.strip()), "Give the reason for withdrawing.")
     return case_transition(case=case, move="withdraw", actor=actor, note=reason.strip())
+
+
+def meeting_cancel(*, case: Case, actor, why: str) -> bool:
+    """Cancel the case's meeting if it is still to come: everyone invited gets a cancellation (METHOD:CANCEL).
+    Returns whether a meeting was cancelled. Call inside the transaction of the change that cancels it."""
+    from . import notifications
+
+    meeting = Meeting.objects.select_for_update().filter(case=case).first()
+    if meeting is None or meeting.cancelled_at is not None or meeting.starts_at <= timezone.now():
+        return False
+    before = {"starts_at": meeting.starts_at, "sequence": meeting.sequence}
+    meeting.sequence += 1
+    meeting.cancelled_at = timezone.now()
+    meeting.save(update_fields=["sequence", "cancelled_at"])
+    attendees = notifications.meeting_attendee_emails(meeting)
+    audit_record(actor=actor, verb="meeting.cancelled", target=case, label=case.reference, before=before,
+                 after={"cancelled": True, "why": why, "attendees": attendees, "sequence": meeting.sequence})
+    notifications.meeting_cancelled(case, meeting, why=why)
+    return True
 
 
 @transaction.atomic
@@ -379,9 +444,10 @@ def invitation_send(*, cluster, round_, actor):
     text = "\n".join(evidence.sentences)
     invitation = Invitation.objects.create(cluster=cluster, round=round_, stream_kind="capacity", evidence=text,
                                            invited_by=actor)
-    audit_record(actor=actor, verb="cluster.invited", target=cluster, after={"round": round_.name,
-                                                                              "stream": "capacity"})
-    email_on_commit(to=cluster_recipients(cluster=cluster), template="cluster_invited", cluster_id=cluster.pk,
+    emailed = cluster_recipients(cluster=cluster)
+    audit_record(actor=actor, verb="cluster.invited", target=cluster,
+                 after={"round": round_.name, "stream": "capacity", "emailed": emailed})
+    email_on_commit(to=emailed, template="cluster_invited", cluster_id=cluster.pk,
                     about=cluster.name, event=f"cluster.invited:{invitation.pk}",
                     subject=f"{cluster.name} is invited to apply for capacity funding",
                     body="\n\n".join([

@@ -10,6 +10,7 @@ urlpatterns = [
     path("manage/emails/", views.emails, name="emails"),
     path("manage/emails/<int:pk>/retry/", views.email_retry, name="email-retry"),
     path("manage/casework/invitations/<slug:code>/", views.invite, name="invite"),
+    path("manage/casework/invitations/<slug:code>/contact/", views.cluster_contact, name="cluster-contact"),
     path("manage/casework/applications/<int:pk>/acknowledge/", views.acknowledge, name="acknowledge"),
     path(C, views.case_detail, name="case-detail"),
     path(C + "assign/", views.assign, name="assign"),

@@ -16,7 +16,7 @@ from sendfund.funds.permissions import can_view_pot
 
 from . import forms, letters, permissions, selectors, services
 from .models import Instalment, State
-from .workflow import TRANSITIONS, moves_for
+from .workflow import TRANSITIONS
 
 SIMPLE_MOVES = {"start_assessment", "close"}
 
@@ -101,7 +101,7 @@ def acknowledge(request, pk):
         except DomainError as exc:
             error = exc.message
         else:
-            messages.success(request, f"{case.reference} acknowledged. We have emailed the cluster host.")
+            messages.success(request, f"{case.reference} acknowledged. {_emailed_sentence(case.cluster)}")
             return _back(case.reference)
     requested = sorted(application_requested_amounts(application=application).items())
     return render(request, "casework/acknowledge.html", {"application": application, "requested": requested,
@@ -112,12 +112,11 @@ def acknowledge(request, pk):
 def case_detail(request, reference):
     case = selectors.case_for_user(user=request.user, reference=reference)
     detail = selectors.case_detail(case=case)
-    moves = moves_for(case, request.user)
+    actions = selectors.case_actions(case=case, user=request.user, detail=detail)
     return render(request, "casework/case_detail.html", {
-        "case": case, "nobody_to_email": bool(clusters_nobody_can_email(clusters=[case.cluster])), "d": detail, "moves": {m.name: m for m in moves}, "simple_moves": [m for m in moves if m.name in SIMPLE_MOVES and not m.guard(case)],
-        "may_manage": permissions.can_manage_cases(request.user), "may_decide": permissions.can_decide(request.user),
-        "may_pay": permissions.can_record_payments(request.user),
-        "my_review": selectors.review_kind_for(case=case, user=request.user),
+        "case": case, "nobody_to_email": bool(clusters_nobody_can_email(clusters=[case.cluster])), "d": detail,
+        "offered": [a for a in actions if not a.reason], "waiting": [a for a in actions if a.reason],
+        "may_manage": permissions.can_manage_cases(request.user),
     })
 
 
@@ -164,7 +163,8 @@ def meeting(request, reference):
         except DomainError as exc:
             _error(form, exc)
         else:
-            messages.success(request, "Meeting arranged. Everyone has been emailed a calendar invitation.")
+            messages.success(request, "Meeting arranged. The council's attendees have been emailed a calendar "
+                                      "invitation. " + _emailed_sentence(case.cluster))
             for warning in form.warnings:
                 messages.warning(request, warning)
             return _back(reference)
@@ -195,17 +195,12 @@ def meeting_notes(request, reference):
 
 @requires(permissions.can_view_cases)
 def meeting_ics(request, reference):
-    from .ics import meeting_ics as build
+    from .notifications import meeting_ics_text
 
     case = selectors.case_for_user(user=request.user, reference=reference)
     if not hasattr(case, "meeting"):
         raise Http404("No meeting")
-    from django.conf import settings
-
-    from .notifications import meeting_attendees
-
-    body = build(meeting=case.meeting, organiser_email=settings.DEFAULT_FROM_EMAIL,
-                 attendee_emails=sorted({e for group in meeting_attendees(case) for e in group}), now=timezone.now())
+    body = meeting_ics_text(case.meeting, cancel=case.meeting.cancelled_at is not None)
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{case.reference}-meeting.ics"'
     return response
@@ -255,6 +250,9 @@ def review(request, reference):
     declaration = case.declarations.filter(user=request.user).first()
     if declaration is None:
         return redirect("casework:declare", reference=reference)
+    if declaration.has_conflict:
+        messages.info(request, "You declared a conflict of interest in this case, so you do not score it.")
+        return _back(reference)
     existing_review = case.reviews.filter(kind=kind).prefetch_related("scores").first()
     existing = {s.criterion_id: s for s in existing_review.scores.all()} if existing_review else {}
     form = _form(forms.ReviewForm, request, criteria=selectors.criteria(), existing=existing,
@@ -422,6 +420,7 @@ def apply_case(request, reference):
     return render(request, "casework/apply_case.html", {
         **_letter_context(case), "meeting": getattr(case, "meeting", None) if hasattr(case, "meeting") else None,
         "requests": list(case.information_requests.all()),
+        "history": selectors.case_history_for_cluster(case=case),
         "may_accept": case.status == State.DECIDED and selectors.is_offer(case)
         and permissions.can_accept_offer(request.user, case)})
 
@@ -497,5 +496,43 @@ def invite(request, code):
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, f"{cluster.name} has been invited to apply. We emailed the cluster host.")
+        messages.success(request, f"{cluster.name} has been invited to apply. {_emailed_sentence(cluster)}")
     return redirect("casework:invitations")
+
+
+def _emailed_sentence(cluster) -> str:
+    """Say who was emailed (the cluster's people and contact addresses), and never that we emailed when
+    nobody at the cluster can be emailed."""
+    from sendfund.accounts.selectors import cluster_recipients
+
+    emails = cluster_recipients(cluster=cluster)
+    if emails:
+        return f"We emailed the cluster at {', '.join(emails)}."
+    return (f"Nobody at {cluster.name} was emailed: the cluster has no people who can sign in and no email address "
+            "for its host or SEND lead. Tell them yourself, and add the host's address on the invitations page.")
+
+
+@requires(permissions.can_manage_cases)
+def cluster_contact(request, code):
+    """Add or correct the cluster host's email address, so invitations and letters reach someone."""
+    from django.shortcuts import get_object_or_404
+
+    from sendfund.registry.models import Cluster
+    from sendfund.registry.services import cluster_update
+
+    cluster = get_object_or_404(Cluster, code=code)
+    form = _form(forms.ClusterContactForm, request, initial={"host_name": cluster.host_name,
+                                                             "host_email": cluster.host_email})
+    if request.method == "POST" and form.is_valid():
+        try:
+            cluster_update(cluster=cluster, actor=request.user, host_email=form.cleaned_data["host_email"],
+                           host_name=form.cleaned_data["host_name"] or cluster.host_name)
+        except DomainError as exc:
+            _error(form, exc)
+        else:
+            messages.success(request, f"{cluster.name}'s host email address is now {cluster.host_email}.")
+            return redirect("casework:invitations")
+    return render(request, "casework/form.html", {
+        "case": None, "form": form, "title": f"Add the cluster host's email address: {cluster.name}",
+        "button": "Save", "back": "casework:invitations",
+        "intro": "Invitations, meeting invitations and decisions are emailed to the cluster host and SEND lead."})

@@ -46,10 +46,17 @@ def _ready_to_assess(case: Case) -> str:
     return ""
 
 
-def _ready_to_recommend(case: Case) -> str:
+def _reviews_finished(case: Case) -> str:
     done = {r.kind for r in case.reviews.all() if r.completed_at}
     if done != {"education", "business"}:
         return "Both the education review and the business review must be finished first."
+    return ""
+
+
+def _ready_to_recommend(case: Case) -> str:
+    problem = _reviews_finished(case)
+    if problem:
+        return problem
     lines = list(case.lines.all())
     if not lines or any(line.recommended is None for line in lines):
         return "Enter a recommended amount for every stream and year."
@@ -114,10 +121,35 @@ def _commit_award(case: Case, actor) -> None:
                          if line.decided], source="award", reference=case.reference, actor=actor)
 
 
-def _release_award(case: Case, actor) -> None:
+def _withdraw(case: Case, actor) -> None:
+    """Money committed and not paid goes back to the pot; a meeting still to come is cancelled for everyone."""
     from sendfund.funds.services import ledger_release
 
+    from .services import meeting_cancel
+
     ledger_release(reference=case.reference, source="withdrawn", actor=actor, note="Case withdrawn")
+    meeting_cancel(case=case, actor=actor, why="the application has been withdrawn")
+
+
+# --- content: what a move's audit event carries besides the status, read before and after the move ------
+
+def _decision(case: Case) -> dict:
+    from .services import decision_values
+
+    return decision_values(case)
+
+
+def _schedule_values(case: Case) -> dict:
+    return {"instalments": [{"number": i.number, "stream": i.stream.kind, "financial_year": i.financial_year,
+                             "due_on": i.due_on, "amount": i.amount}
+                            for i in case.instalments.select_related("stream").order_by("number")]}
+
+
+def _withdrawal(case: Case) -> dict:
+    from .models import Meeting
+
+    meeting = Meeting.objects.filter(case=case).first()
+    return {**_decision(case), "meeting_cancelled": bool(meeting and meeting.cancelled_at)}
 
 
 # Steps that apps above casework run when an offer is accepted (monitoring creates the returns the award
@@ -152,6 +184,9 @@ class Move:
     stamp: str = ""  # a Case field set to now
     notify: Callable | None = None
     cluster_side: bool = False
+    content: Callable[[Case], dict] | None = None  # the move's content for its audit event, before and after
+    ready: Callable[[Case], str] | None = None  # what must be true to offer the move (its form supplies the rest);
+    # None: the guard itself
 
 
 TRANSITIONS: dict[str, Move] = {m.name: m for m in [
@@ -162,22 +197,26 @@ TRANSITIONS: dict[str, Move] = {m.name: m for m in [
     Move("start_assessment", "Start the assessment", frozenset({S.MEETING_ARRANGED}), S.UNDER_ASSESSMENT,
          LA_OFFICER, guard=_ready_to_assess, notify=notifications.assessment_started),
     Move("recommend", "Send the recommendation for decision", frozenset({S.UNDER_ASSESSMENT}), S.RECOMMENDED,
-         LA_OFFICER, guard=_ready_to_recommend, stamp="recommended_at", notify=notifications.recommended),
+         LA_OFFICER, guard=_ready_to_recommend, stamp="recommended_at", notify=notifications.recommended,
+         content=_decision, ready=_reviews_finished),
     Move("decide", "Record the decision", frozenset({S.RECOMMENDED}), S.DECIDED, DECISION_MAKER,
-         guard=_ready_to_decide, effect=_commit_award, stamp="decided_at", notify=notifications.decided),
+         guard=_ready_to_decide, effect=_commit_award, stamp="decided_at", notify=notifications.decided,
+         content=_decision, ready=_nothing),
     Move("accept_offer", "Accept the offer", frozenset({S.DECIDED}), S.OFFER_ACCEPTED, CLUSTER_HOST_OR_CERTIFIER,
-         guard=_an_offer, effect=_schedule, stamp="accepted_at", notify=notifications.accepted, cluster_side=True),
+         guard=_an_offer, effect=_schedule, stamp="accepted_at", notify=notifications.accepted, cluster_side=True,
+         content=_schedule_values),
     Move("start_delivery", "Start delivery", frozenset({S.OFFER_ACCEPTED}), S.IN_DELIVERY, FINANCE,
          guard=_a_payment_made),
     Move("close", "Close the case", frozenset({S.IN_DELIVERY, S.DECIDED}), S.CLOSED, LA_OFFICER, guard=_closable,
          stamp="closed_at"),
     Move("request_information", "Ask the cluster", ASKABLE, S.INFORMATION_REQUESTED, LA_OFFICER,
-         guard=_an_open_request, notify=notifications.information_requested),
+         guard=_an_open_request, notify=notifications.information_requested, ready=_nothing),
     Move("answer_information", "Send your answers", frozenset({S.INFORMATION_REQUESTED}), RESUME, CLUSTER_WRITERS,
          guard=_all_answered, notify=notifications.information_answered, cluster_side=True),
     Move("withdraw", "Withdraw", frozenset({*ASKABLE, S.SUBMITTED, S.INFORMATION_REQUESTED, S.DECIDED,
                                             S.OFFER_ACCEPTED}),
-         S.WITHDRAWN, LA_OFFICER, effect=_release_award, stamp="closed_at", notify=notifications.withdrawn),
+         S.WITHDRAWN, LA_OFFICER, effect=_withdraw, stamp="closed_at", notify=notifications.withdrawn,
+         content=_withdrawal),
 ]}
 
 
@@ -194,9 +233,18 @@ def moves_for(case: Case, actor) -> list[Move]:
     return [m for m in TRANSITIONS.values() if case.status in m.sources and may_make(m, actor, case)]
 
 
+def waiting_reason(move: Move, case: Case) -> str:
+    """Why a move cannot be offered yet ("" when it can): its `ready` check, or else its guard."""
+    return (move.ready or move.guard)(case)
+
+
 @transaction.atomic
-def case_transition(*, case: Case, move: str, actor, note: str = "") -> Case:
-    """Make one move of the transition table. Raises DomainError, in words for the user, if it may not happen."""
+def case_transition(*, case: Case, move: str, actor, note: str = "", content_before: dict | None = None) -> Case:
+    """Make one move of the transition table. Raises DomainError, in words for the user, if it may not happen.
+
+    The audit event carries the status before and after, the note, and the move's content (a decision's
+    outcome, amounts per stream and year, reasons and conditions, for example) read before and after; a service
+    that changed the content just before the move passes what it was as `content_before`."""
     spec = TRANSITIONS.get(move)
     if spec is None:
         raise DomainError(f"There is no step called {move}.")
@@ -209,14 +257,16 @@ def case_transition(*, case: Case, move: str, actor, note: str = "") -> Case:
     problem = spec.guard(locked)
     if problem:
         raise DomainError(problem)
+    if content_before is None:
+        content_before = spec.content(locked) if spec.content else {}
     if spec.effect is not None:
         spec.effect(locked, actor)
-    before = locked.status
+    status_before = locked.status
     if spec.target == RESUME:
         locked.status, locked.resume_status = locked.resume_status or S.ACKNOWLEDGED, ""
     else:
         if spec.target == S.INFORMATION_REQUESTED:
-            locked.resume_status = before
+            locked.resume_status = status_before
         locked.status = spec.target
     fields = ["status", "resume_status", "updated_at"]
     if spec.stamp:
@@ -230,7 +280,8 @@ def case_transition(*, case: Case, move: str, actor, note: str = "") -> Case:
         fields.append("withdrawn_reason")
     locked.save(update_fields=fields)
     audit_record(actor=actor, verb=f"case.{move}", target=locked, label=locked.reference,
-                 before={"status": before}, after={"status": locked.status, **({"note": note} if note else {})})
+                 before={**content_before, "status": status_before},
+                 after={**(spec.content(locked) if spec.content else {}), "status": locked.status, "note": note})
     if spec.notify is not None:
         with announcing(f"case.{move}:{locked.reference}:{locked.updated_at.isoformat()}"):
             spec.notify(locked)

@@ -120,3 +120,19 @@ class Notification(models.Model):
 
     def __str__(self):
         return f"{self.template} to {self.recipient or 'nobody'} ({self.get_status_display().lower()})"
+
+
+class BankHoliday(models.Model):
+    """A bank holiday in England and Wales loaded from a GOV.UK bank-holidays file (`load_bank_holidays`),
+    added to the calendar bundled with govuk-bank-holidays (which ends in December 2028)."""
+
+    date = models.DateField(unique=True)
+    title = models.CharField(max_length=150)
+    source = models.CharField(max_length=255, blank=True, help_text="The file it was loaded from")
+    loaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["date"]
+
+    def __str__(self):
+        return f"{self.date:%Y-%m-%d} {self.title}"

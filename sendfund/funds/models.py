@@ -62,6 +62,9 @@ class Round(TimeStampedModel):
     name = models.CharField(max_length=150)
     opens_on = models.DateField()
     closes_on = models.DateField()
+    sign_off_working_days = models.PositiveSmallIntegerField(
+        default=5, help_text="Working days after the close in which the head or chair may still sign off an "
+                             "application that was sent for sign-off on or before the closing day")
     streams = models.ManyToManyField(Stream, related_name="rounds")
 
     objects = RoundQuerySet.as_manager()
@@ -77,6 +80,13 @@ class Round(TimeStampedModel):
     def is_open(self, day=None) -> bool:
         day = day or timezone.localdate()
         return self.opens_on <= day <= self.closes_on
+
+    @property
+    def sign_off_until(self):
+        """The last day a certifier may sign off an application sent for sign-off by the close."""
+        from sendfund.core.workdays import add_working_days
+
+        return add_working_days(self.closes_on, self.sign_off_working_days)
 
 
 # --- The pot and its append-only ledger (issue 5; docs/adr/0020-ledger-and-casework.md) ------------

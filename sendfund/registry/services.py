@@ -14,6 +14,12 @@ from .models import Cluster, ClusterMembership, Phase, School
 CLUSTER_FIELDS = ["name", "host_school_id", "host_name", "host_email", "send_lead_name", "send_lead_email"]
 
 
+def _cluster_values(cluster: Cluster) -> dict:
+    """A cluster as its audit events carry it: the fields, and the host school's name for the history."""
+    return {**model_values(cluster, CLUSTER_FIELDS),
+            "host_school": cluster.host_school.name if cluster.host_school_id else ""}
+
+
 @transaction.atomic
 def cluster_create(*, name: str, host_school: School | None = None, actor=None, is_illustrative: bool = False,
                    **contacts) -> Cluster:
@@ -25,7 +31,7 @@ def cluster_create(*, name: str, host_school: School | None = None, actor=None, 
         raise DomainError(f"There is already a cluster called {name}", field="name")
     cluster = Cluster.objects.create(code=slugify(name)[:60], name=name, host_school=host_school,
                                      is_illustrative=is_illustrative, **contacts)
-    audit_record(actor=actor, verb="cluster.created", target=cluster, after=model_values(cluster, CLUSTER_FIELDS))
+    audit_record(actor=actor, verb="cluster.created", target=cluster, after=_cluster_values(cluster))
     return cluster
 
 
@@ -35,11 +41,11 @@ def cluster_update(*, cluster: Cluster, actor=None, **changes) -> Cluster:
     unknown = set(changes) - {"name", "host_school", "host_name", "host_email", "send_lead_name", "send_lead_email"}
     if unknown:
         raise DomainError(f"Cannot change {', '.join(sorted(unknown))} here")
-    before = model_values(cluster, CLUSTER_FIELDS)
+    before = _cluster_values(cluster)
     for key, value in changes.items():
         setattr(cluster, key, value)
     cluster.save()
-    after = model_values(cluster, CLUSTER_FIELDS)
+    after = _cluster_values(cluster)
     if before != after:
         audit_record(actor=actor, verb="cluster.updated", target=cluster, before=before, after=after)
     return cluster

@@ -12,6 +12,7 @@ from sendfund.accounts.scoping import clusters_of, get_in_scope_or_404
 from sendfund.core.audit import audit_timeline
 from sendfund.core.errors import DomainError
 from sendfund.core.fields import search_text, whole_number
+from sendfund.core.history import history
 from sendfund.core.paging import query_without_page
 from sendfund.core.years import ay_label
 
@@ -86,14 +87,14 @@ def school_detail(request, urn):
 @requires(can_view_audit)
 def cluster_history(request, code):
     cluster = get_object_or_404(Cluster, code=code)
-    return render(request, "registry/history.html", {"subject": cluster, "events": audit_timeline(target=cluster)[:200],
+    return render(request, "registry/history.html", {"subject": cluster, "history": history(audit_timeline(target=cluster)[:200]),
                                                      "back": ("registry:cluster-detail", cluster.code)})
 
 
 @requires(can_view_audit)
 def school_history(request, urn):
     school = get_object_or_404(School, urn=urn)
-    return render(request, "registry/history.html", {"subject": school, "events": audit_timeline(target=school)[:200],
+    return render(request, "registry/history.html", {"subject": school, "history": history(audit_timeline(target=school)[:200]),
                                                      "back": ("registry:school-detail", school.urn)})
 
 

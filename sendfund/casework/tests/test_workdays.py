@@ -6,6 +6,8 @@ import pytest
 
 from sendfund.casework import workdays
 
+pytestmark = pytest.mark.django_db  # the calendar reads the bank holidays loaded into the database
+
 D = dt.date
 
 
