@@ -15,4 +15,5 @@ DESCRIBE = {
                                     f"{e.after.get('organisation', '')}",
     "membership.revoked": lambda e: f"{e.who} removed the role {_role(e.before.get('role'))} in "
                                     f"{e.before.get('organisation', '')}",
+    "organisation.renamed": lambda e: f"{e.who} renamed the council to {e.after.get('name', '')}",
 }

@@ -153,4 +153,9 @@ DESCRIBE = {
     "case.answer_information": _move("sent the cluster's answers"),
     "case.withdraw": _withdraw,
     "cluster.invited": _invited,
+    "letter.issued": lambda e: ("The decision letter was issued" if e.after.get("kind") == "decision"
+                                else "The decision letter was issued again with the payment schedule"),
+    "case.instalment_reduced": lambda e: (
+        f"{e.who} reduced instalment {e.after.get('instalment', '')} to {money(e.after.get('amount'))} "
+        f"(it was {money(e.before.get('amount'))})", [e.after["note"]] if e.after.get("note") else []),
 }

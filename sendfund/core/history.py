@@ -152,4 +152,10 @@ DESCRIBE = {
         f"{e.who} loaded bank holidays from {e.after.get('file', 'a file')}",
         [f"{e.after.get('added', 0)} added and {e.after.get('updated', 0)} updated, from {day(e.after.get('first'))} "
          f"to {day(e.after.get('last'))}."]),
+    "notification.retried": lambda e: f"{e.who} sent the email {e.target_label} again",
+    "notification.readdressed": lambda e: (f"{e.who} sent the email {e.target_label} to the cluster's people",
+                                           [f"To: {listing(list(e.after.get('to') or []))}."]),
+    "notifications.held_after_restore": lambda e: (
+        f"{e.who} held the emails written before {moment(e.after.get('before'))} after a restore",
+        [f"{e.after.get('held', 0)} emails held, so none is sent twice."]),
 }

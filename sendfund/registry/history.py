@@ -34,4 +34,15 @@ DESCRIBE = {
     "registry.census_imported": _imported("school census"),
     "registry.spine_imported": _imported("performance tables"),
     "registry.links_imported": _imported("school links"),
+    "registry.council_set": lambda e: (
+        f"{e.who} set the site up for {e.after.get('name', 'a council')} (LA {e.after.get('la_code', '')})",
+        [f"Area code {e.after.get('area_code') or 'not known'}; open data identifier {e.after.get('org_id') or 'not set'}."]),
+    "registry.council_setup_started": lambda e: f"{e.who} started setting up {e.after.get('council', 'a council')}",
+    "registry.memberships_imported": lambda e: (f"{e.who} imported the cluster list {e.after.get('file', '')}",
+                                                [f"{e.after.get('rows', 0)} rows."]),
+    "registry.memberships_carried_forward": lambda e: (
+        f"{e.who} carried the clusters forward from {ay_label(int(e.after['from_year']))} to "
+        f"{ay_label(int(e.after['to_year']))}",
+        [f"{e.after.get('continuing', 0)} schools stayed; {len(e.after.get('converted') or [])} converted; "
+         f"{len(e.after.get('closed') or [])} closed."]),
 }
