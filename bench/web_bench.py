@@ -26,7 +26,6 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-PY = str(ROOT / ".venv" / "bin" / "python")
 PG = "postgres://postgres@127.0.0.1:5432"
 PASSWORD = "demo-password-2026"
 SINGLE_REQUESTS = 40
@@ -48,16 +47,22 @@ def _env(database: str, **extra) -> dict:
     return env
 
 
-def _run(args: list[str], env: dict) -> str:
-    done = subprocess.run(args, cwd=ROOT, env=env, capture_output=True, text=True)
+def _python(args: list[str], env: dict) -> str:
+    """Run this Python (the project's) with these arguments in the project; its output, or stop."""
+    done = subprocess.run([sys.executable, *args], cwd=ROOT, env=env, capture_output=True, text=True)
     if done.returncode:
-        raise SystemExit(f"{' '.join(args)} failed:\n{done.stdout}\n{done.stderr}")
+        raise SystemExit(f"python {' '.join(args[:2])} failed:\n{done.stdout}\n{done.stderr}")
     return done.stdout
 
 
-def _psql(sql: str) -> None:
-    subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-d", "postgres", "-qc", sql], check=True,
-                   capture_output=True)
+def _psql(sql: str) -> str:
+    """Run one statement on the server's postgres database (psycopg, autocommit); its first value, if any."""
+    import psycopg
+
+    with psycopg.connect(f"{PG}/postgres", autocommit=True) as connection:
+        cursor = connection.execute(sql)
+        row = cursor.fetchone() if cursor.description else None
+    return str(row[0]) if row else ""
 
 
 SEED_AND_COUNT = r'''
@@ -121,7 +126,7 @@ def seed_database(database: str, applications: int) -> dict:
     _psql(f"DROP DATABASE IF EXISTS {database}")
     _psql(f"CREATE DATABASE {database}")
     env = _env(database, DJANGO_SETTINGS_MODULE="config.settings.dev")
-    out = _run([PY, "-c", SEED_AND_COUNT, str(applications)], env)
+    out = _python(["-c", SEED_AND_COUNT, str(applications)], env)
     return json.loads(out.strip().splitlines()[-1])
 
 
@@ -169,8 +174,8 @@ def _p95(values: list[float]) -> float:
 def measure(database: str, seeded: dict) -> dict:
     port = _free_port()
     env = _env(database, DJANGO_SETTINGS_MODULE="config.settings.production")
-    _run([PY, "manage.py", "collectstatic", "--noinput", "-v0"], env)
-    server = subprocess.Popen([str(ROOT / ".venv" / "bin" / "gunicorn"), "config.wsgi", "--workers", "2",
+    _python(["manage.py", "collectstatic", "--noinput", "-v0"], env)
+    server = subprocess.Popen([sys.executable, "-m", "gunicorn", "config.wsgi", "--workers", "2",
                                "--bind", f"127.0.0.1:{port}", "--log-level", "warning"], cwd=ROOT, env=env)
     base = f"http://127.0.0.1:{port}"
     try:
@@ -252,9 +257,7 @@ def machine() -> dict:
         if key.strip() == "Model name":
             info["cpu"] = value.strip()
     info["load average at start (1, 5, 15 min)"] = ", ".join(f"{x:.2f}" for x in os.getloadavg())
-    pg = subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-tAc", "show server_version"],
-                        capture_output=True, text=True, check=False).stdout.strip()
-    info["PostgreSQL"] = pg
+    info["PostgreSQL"] = _psql("show server_version")
     return info
 
 
