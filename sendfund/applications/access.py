@@ -65,9 +65,11 @@ def _round(world):
     fund = Fund.objects.create(name="Applications test fund", starts_on=dt.date(2014, 9, 1))
     streams = [Stream.objects.create(fund=fund, kind=k, full_year_amount=800000, purpose=f"{k} purpose")
                for k in (StreamKind.CAPACITY, StreamKind.DEVELOPMENT)]
+    from sendfund.core.years import round_close_within_financial_year
+
     today = timezone.localdate()
     world.round = Round.objects.create(fund=fund, name="Test round", opens_on=today - dt.timedelta(days=30),
-                                       closes_on=today + dt.timedelta(days=60))
+                                       closes_on=round_close_within_financial_year(today))
     world.round.streams.set(streams)
     return world.round
 

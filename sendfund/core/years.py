@@ -29,3 +29,10 @@ def fy_bounds(start_year: int) -> tuple[dt.date, dt.date]:
 
 def ay_bounds(start_year: int) -> tuple[dt.date, dt.date]:
     return dt.date(start_year, 9, 1), dt.date(start_year + 1, 8, 31)
+
+
+def round_close_within_financial_year(today: dt.date, *, days: int = 60) -> dt.date:
+    """A close date `days` after `today`, but no later than the end of today's financial year, so a round
+    opened now funds a financial year that has started (payments can be made in it today). Used by the
+    demo and the test worlds, which would otherwise fund next year's money from February to March."""
+    return min(today + dt.timedelta(days=days), fy_bounds(financial_year_of(today))[1])

@@ -28,9 +28,11 @@ def build_world(world) -> None:
     fund = Fund.objects.create(name="Test fund", starts_on=dt.date(2014, 9, 1))
     streams = [Stream.objects.create(fund=fund, kind=kind, full_year_amount=Decimal("800000.00"), purpose=f"{kind}")
                for kind in (StreamKind.CAPACITY, StreamKind.DEVELOPMENT)]
+    from sendfund.core.years import round_close_within_financial_year
+
     today = timezone.localdate()
     world.round = Round.objects.create(fund=fund, name="Test round", opens_on=today - dt.timedelta(days=30),
-                                       closes_on=today + dt.timedelta(days=60))
+                                       closes_on=round_close_within_financial_year(today))
     world.round.streams.set(streams)
     world.fund = fund
     world.capacity, world.development = streams

@@ -22,9 +22,11 @@ def load(context) -> None:
                                      purpose=CAPACITY_PURPOSE)
     development = Stream.objects.create(fund=fund, kind=StreamKind.DEVELOPMENT, full_year_amount=Decimal("800000.00"),
                                         purpose=DEVELOPMENT_PURPOSE)
+    from sendfund.core.years import round_close_within_financial_year
+
     today = timezone.localdate()
     current = Round.objects.create(fund=fund, name=f"Round {today.year}: autumn", opens_on=today - dt.timedelta(days=30),
-                                   closes_on=today + dt.timedelta(days=60))
+                                   closes_on=round_close_within_financial_year(today))
     current.streams.set([capacity, development])
     context.fund, context.capacity, context.development, context.round = fund, capacity, development, current
     allocate_round_years(context)

@@ -1,3 +1,4 @@
+import datetime as dt
 from decimal import Decimal
 
 import pytest
@@ -131,3 +132,12 @@ def test_a_signed_in_session_is_written_only_when_its_last_write_is_old(world, c
     assert len(_session_writes(client, url)) == 1
     page = client.get(url).content.decode()
     assert f'data-session-seconds="{settings.SESSION_COOKIE_AGE}"' in page
+
+
+@given(st.dates(min_value=dt.date(2015, 1, 1), max_value=dt.date(2035, 12, 31)))
+def test_a_round_opened_today_closes_in_a_financial_year_that_has_started(today):
+    from sendfund.core.years import round_close_within_financial_year
+
+    closes = round_close_within_financial_year(today)
+    assert today <= closes <= today + dt.timedelta(days=60)
+    assert financial_year_of(closes) == financial_year_of(today)
