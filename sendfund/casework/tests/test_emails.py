@@ -8,7 +8,7 @@ from django.urls import reverse
 from sendfund.accounts.models import User
 from sendfund.accounts.roles import Role
 from sendfund.casework import services
-from sendfund.casework.models import State
+from sendfund.casework.models import Case, State
 from sendfund.core.models import AuditEvent, Notification
 from sendfund.core.tests.fake_notify import fake_notify, template_id  # noqa: F401  (a fixture)
 
@@ -54,7 +54,12 @@ def test_a_cluster_nobody_can_email_is_flagged_until_fixed_and_the_email_then_re
     page = officer.get(reverse("casework:case-detail", kwargs={"reference": case.reference})).content.decode()
     assert "Nobody at Beta cluster can be emailed" in page
     queue = officer.get(reverse("casework:queue")).content.decode()
-    assert queue.count("Nobody at this cluster can be emailed") == 1
+    # Every row of the unreachable cluster carries the flag, and no row of a cluster that can be emailed does.
+    rows = queue.split('<tr class="govuk-table__row">')[1:]
+    beta = {c.reference for c in Case.objects.filter(cluster=world.other_cluster)}
+    flagged = {r for r in rows if "Nobody at this cluster can be emailed" in r}
+    assert case.reference in queue and flagged
+    assert flagged == {r for r in rows if any(f'/manage/casework/{ref}/"' in r for ref in beta)}
     emails = officer.get(reverse("casework:emails") + "?show=undelivered").content.decode()
     assert case.reference in emails and "Nobody at this cluster can be emailed" in emails
     home = officer.get(reverse("manage-home")).content.decode()
