@@ -12,6 +12,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from sendfund.accounts.roles import Role
+from sendfund.casework.notifications import meeting_attendee_emails
 
 from .conftest import assert_accessible, sign_in, sign_out
 
@@ -104,11 +105,14 @@ def test_double_start_late_sign_off_conflict_and_withdrawal_after_a_meeting(page
     assert_accessible(page, context="(withdrawn, meeting cancelled)")
     expect(page.locator("main")).to_contain_text("Cancelled")
     expect(page.locator("main")).to_contain_text("cancelled the meeting")
-    cancellation = next(m for m in mail.outbox if m.subject.startswith("Cancelled: meeting"))
-    assert "METHOD:CANCEL" in cancellation.attachments[0][1]
+    # One email per person (the outbox): together they reach exactly the people the download lists.
+    cancellations = [m for m in mail.outbox if m.subject.startswith("Cancelled: meeting")]
+    assert cancellations and all("METHOD:CANCEL" in m.attachments[0][1] for m in cancellations)
     download = page.request.get(f"{base}/manage/casework/{meeting_case.reference}/meeting.ics").text()
     attendees = sorted(re.findall(r"ATTENDEE;[^:]*:mailto:(\S+)", download.replace("\r\n ", "")))
-    assert "METHOD:CANCEL" in download and attendees == sorted(cancellation.to)
+    assert "METHOD:CANCEL" in download
+    assert attendees == sorted(address for m in cancellations for address in m.to)
+    assert attendees == meeting_attendee_emails(Case.objects.get(pk=meeting_case.pk).meeting)
     assert Case.objects.get(pk=meeting_case.pk).status == State.WITHDRAWN
 
 
