@@ -165,7 +165,7 @@ def meeting_cancelled(case, meeting, *, why: str) -> None:
         f"{why}.",
         "The attached calendar update removes it from your calendar."],
         attachments=[["meeting-cancelled.ics", meeting_ics_text(meeting, cancel=True),
-                      "text/calendar; method=CANCEL"]])
+                      "text/calendar; method=CANCEL"]], case=case, template="case_meeting_cancelled")
 
 
 def conflict_declared(case, declaration) -> None:
