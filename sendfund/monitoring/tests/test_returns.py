@@ -139,7 +139,7 @@ def test_final_underspend_clawed_back_shows_in_the_pot(world, client_for):
 
     case = world.return_final.case
     for instalment in case.instalments.all():
-        instalment_pay(instalment=instalment, paid_on=timezone.localdate(), actor=dm)
+        instalment_pay(instalment=instalment, paid_on=timezone.localdate(), actor=world.users[Role.FINANCE])
     ret = fill_return(world.return_final, actor=host, spent_share=Decimal("0.3"))
     ret = submit_return(ret, writer=host, certifier=certifier)
     services.return_transition(monitoring_return=ret, to=S.ACCEPTED, actor=officer)
@@ -187,7 +187,7 @@ def test_reducing_the_next_instalment_releases_the_underspend_to_the_pot(world):
     first_fy = min(i.financial_year for i in case.instalments.all())
     for stream_id in {i.stream_id for i in case.instalments.all()}:
         first = case.instalments.filter(stream_id=stream_id, financial_year=first_fy).order_by("due_on", "number")[0]
-        instalment_pay(instalment=first, paid_on=timezone.localdate(), actor=dm)
+        instalment_pay(instalment=first, paid_on=timezone.localdate(), actor=world.users[Role.FINANCE])
     ret = submit_return(fill_return(world.return_final, actor=host, spent_share=Decimal("0.1")),
                         writer=host, certifier=certifier)
     services.return_transition(monitoring_return=ret, to=S.ACCEPTED, actor=officer)
