@@ -10,6 +10,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from sendfund.accounts.roles import Role
+from sendfund.core.years import financial_year_of
 
 from . import services
 from .models import MonitoringReturn, ReturnStatus
@@ -65,7 +66,7 @@ def load(context) -> None:
             MonitoringReturn.objects.filter(pk=interim.pk).update(due_on=today - dt.timedelta(days=12))
             MonitoringReturn.objects.filter(pk=final.pk).update(due_on=today + dt.timedelta(days=7))
             continue
-        for instalment in interim.case.instalments.filter(paid_on__isnull=True):
+        for instalment in interim.case.instalments.filter(paid_on__isnull=True, financial_year__lte=financial_year_of(today)):
             instalment_pay(instalment=instalment, paid_on=today, actor=finance)
         interim = submit_return(fill_return(interim, actor=host), writer=host, certifier=certifier)
         final = fill_return(final, actor=host, spent_share=Decimal("0.4"))
