@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 
 from sendfund.accounts.roles import Role
 from sendfund.core.tests import files
-from sendfund.core.years import financial_year_of
+from sendfund.core.years import financial_year_of, fy_label
 
 from .conftest import assert_accessible, sign_in, sign_out
 
@@ -177,7 +177,7 @@ def test_a_return_from_acceptance_to_review_and_the_underspend_back_in_the_pot(p
     body = page.locator("body").inner_text()
     for row, before in lines:
         after = before.remaining + row.unspent
-        label = f"{row.stream_kind.capitalize()}, FY {row.financial_year}-{(row.financial_year + 1) % 100:02d}"
+        label = f"{fy_label(row.financial_year)}, {row.stream_kind}"
         line = next(ln for ln in body.splitlines() if ln.startswith(label))
         assert f"£{after:,.2f}" in line, (label, line)
 
