@@ -13,6 +13,7 @@ from playwright.sync_api import expect
 
 from sendfund.accounts.roles import Role
 from sendfund.core.tests import files
+from sendfund.core.years import financial_year_of, fy_label
 
 from .conftest import assert_accessible, sign_in, sign_out
 
@@ -139,10 +140,11 @@ def test_a_return_from_acceptance_to_review_and_the_underspend_back_in_the_pot(p
     expect(page.locator("#return-status")).to_contain_text("Accepted")
     sign_out(page)
 
-    # The award is paid in full; the final return (filled by the cluster) shows money not spent.
-    dm = w.users[Role.DECISION_MAKER]
-    for instalment in case.instalments.all():
-        instalment_pay(instalment=instalment, paid_on=timezone.localdate(), actor=dm)
+    # Finance pays what is payable today (a later year's pot has not opened); the final return (filled
+    # by the cluster) shows money not spent.
+    dm, finance = w.users[Role.DECISION_MAKER], w.users[Role.FINANCE]
+    for instalment in case.instalments.filter(financial_year__lte=financial_year_of(timezone.localdate())):
+        instalment_pay(instalment=instalment, paid_on=timezone.localdate(), actor=finance)
     host, certifier = w.users[Role.CLUSTER_HOST], w.users[Role.CERTIFIER]
     final = submit_return(fill_return(final, actor=host, spent_share=Decimal("0.3")), writer=host, certifier=certifier)
     from sendfund.monitoring import selectors
@@ -175,7 +177,7 @@ def test_a_return_from_acceptance_to_review_and_the_underspend_back_in_the_pot(p
     body = page.locator("body").inner_text()
     for row, before in lines:
         after = before.remaining + row.unspent
-        label = f"{row.stream_kind.capitalize()}, FY {row.financial_year}-{(row.financial_year + 1) % 100:02d}"
+        label = f"{fy_label(row.financial_year)}, {row.stream_kind}"
         line = next(ln for ln in body.splitlines() if ln.startswith(label))
         assert f"£{after:,.2f}" in line, (label, line)
 

@@ -478,9 +478,10 @@ def invitation_send_development(*, cluster, round_, sentences: list[str], actor)
     text = "\n".join(sentences)
     invitation = Invitation.objects.create(cluster=cluster, round=round_, stream_kind="development", evidence=text,
                                            invited_by=actor)
-    audit_record(actor=actor, verb="cluster.invited", target=cluster, after={"round": round_.name,
-                                                                              "stream": "development"})
-    email_on_commit(to=cluster_recipients(cluster=cluster), template="cluster_invited", cluster_id=cluster.pk,
+    emailed = cluster_recipients(cluster=cluster)
+    audit_record(actor=actor, verb="cluster.invited", target=cluster,
+                 after={"round": round_.name, "stream": "development", "emailed": emailed})
+    email_on_commit(to=emailed, template="cluster_invited", cluster_id=cluster.pk,
                     about=cluster.name, event=f"cluster.invited_development:{invitation.pk}",
                     subject=f"{cluster.name} is invited to apply for development funding",
                     body="\n\n".join([

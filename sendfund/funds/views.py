@@ -91,8 +91,11 @@ class AdjustForm(forms.Form):
         self.helper.disable_csrf = True
 
     def clean_amount(self):
+        # parse_pounds reads amounts, never negative ones: a leading minus here means money taken away.
+        text = self.cleaned_data["amount"].replace("−", "-").strip()
+        sign = -1 if text.startswith("-") else 1
         try:
-            value = parse_pounds(self.cleaned_data["amount"].replace("−", "-"))
+            value = sign * parse_pounds(text.removeprefix("-"))
         except MoneyError as exc:
             raise forms.ValidationError("Enter an amount in pounds and pence, like 5000.00 or -5000.00") from exc
         if value == 0:

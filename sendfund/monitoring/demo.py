@@ -10,6 +10,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from sendfund.accounts.roles import Role
+from sendfund.core.years import financial_year_of
 
 from . import services
 from .models import MonitoringReturn, ReturnStatus
@@ -51,7 +52,7 @@ def _cluster_user(cluster, role):
 def load(context) -> None:
     from sendfund.casework.services import instalment_pay
 
-    officer, dm = context.users[Role.LA_OFFICER], context.users[Role.DECISION_MAKER]
+    officer, finance = context.users[Role.LA_OFFICER], context.users[Role.FINANCE]
     by_case: dict = {}
     for ret in MonitoringReturn.objects.select_related("case", "cluster").order_by("case_id", "kind"):
         by_case.setdefault(ret.case_id, {})[ret.kind] = ret
@@ -65,8 +66,8 @@ def load(context) -> None:
             MonitoringReturn.objects.filter(pk=interim.pk).update(due_on=today - dt.timedelta(days=12))
             MonitoringReturn.objects.filter(pk=final.pk).update(due_on=today + dt.timedelta(days=7))
             continue
-        for instalment in interim.case.instalments.filter(paid_on__isnull=True):
-            instalment_pay(instalment=instalment, paid_on=today, actor=dm)
+        for instalment in interim.case.instalments.filter(paid_on__isnull=True, financial_year__lte=financial_year_of(today)):
+            instalment_pay(instalment=instalment, paid_on=today, actor=finance)
         interim = submit_return(fill_return(interim, actor=host), writer=host, certifier=certifier)
         final = fill_return(final, actor=host, spent_share=Decimal("0.4"))
         if n == 1:  # the interim waits for the council; the final waits for the head's sign-off

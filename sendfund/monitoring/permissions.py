@@ -4,7 +4,7 @@ from sendfund.accounts.permissions import roles_of
 from sendfund.accounts.roles import Role
 
 READERS = (Role.LA_OFFICER, Role.EDUCATION_SPECIALIST, Role.BUSINESS_SPECIALIST, Role.DECISION_MAKER,
-           Role.ADMINISTRATOR)
+           Role.ADMINISTRATOR, Role.FINANCE)
 WRITERS = (Role.CLUSTER_HOST, Role.CLUSTER_SEND_LEAD)
 
 

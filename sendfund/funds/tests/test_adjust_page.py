@@ -26,7 +26,7 @@ def test_an_adjustment_is_recorded_and_shown_and_cannot_take_committed_money(wor
     entry = LedgerEntry.objects.filter(kind="adjustment").get()
     assert entry.amount == Decimal("1234.56") and entry.note == "Schools' Forum added money"
     page = client.get(reverse("funds:pot")).content.decode()
-    label = f"{row.stream_label}, {row.year_label}"
+    label = f"{row.year_label}, {row.stream_label.lower()}"
     cells = re.search(rf"{re.escape(htmllib.escape(label))}</th>(.*?)</tr>", page, re.S).group(1)
     allocated = htmllib.unescape(re.findall(r">([^<]+)</td>", cells)[0])
     assert allocated == f"£{row.balance.allocated + Decimal('1234.56'):,.2f}"

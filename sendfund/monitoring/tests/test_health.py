@@ -106,6 +106,10 @@ def test_sign_off_moderation_heatmap_trend_and_candidates(world, client_for):
     invitation = Invitation.objects.get(cluster=world.cluster, stream_kind="development")
     assert invitation.evidence.startswith("Average level 2.4 across 7 areas")
     assert f"- {areas[0].title}: Emerging" in invitation.evidence  # moderated from 3 to 2
+    from sendfund.accounts.selectors import cluster_recipients
+
+    audit = AuditEvent.objects.get(verb="cluster.invited", after__stream="development")
+    assert audit.after["emailed"] == cluster_recipients(cluster=world.cluster) != []
     client_for(Role.LA_OFFICER).post(url, {"year": hc.academic_year})
     assert Invitation.objects.filter(cluster=world.cluster, stream_kind="development").count() == 1
 
