@@ -16,8 +16,8 @@ EXEMPT_PREFIXES = ("admin:",)
 # Pinned so they cannot grow; remove a line when its page is fixed (the test then holds it to 15).
 OVER_BUDGET = {
     # Raised from 21/19/21 when the school-membership and council work added each member school's latest
-    # census and the council's details to these pages (measured 23, 27, 22); to be brought down in selectors.
-    "applications:detail": 23, "applications:check": 27, "applications:items": 19, "applications:manage-detail": 22,
+    # census and the council's details to these pages (measured 22, 26, 21); to be brought down in selectors.
+    "applications:detail": 22, "applications:check": 26, "applications:items": 18, "applications:manage-detail": 21,
 }
 
 
