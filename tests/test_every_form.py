@@ -14,6 +14,7 @@ The number of generated examples per form is SENDFUND_FORM_WALK_EXAMPLES (defaul
 from __future__ import annotations
 
 import copy
+import functools
 import inspect
 import os
 from dataclasses import dataclass, field
@@ -124,7 +125,10 @@ def _views_that_accept_post(resolver=None, namespace=""):
                 if hasattr(view, "post"):
                     yield f"{namespace}{item.name}"
                 continue
-            if "POST" in inspect.getsource(inspect.unwrap(item.callback)):  # the source includes decorators
+            callback = inspect.unwrap(item.callback)
+            while isinstance(callback, functools.partial):  # a view bound to its arguments: read the view itself
+                callback = inspect.unwrap(callback.func)
+            if "POST" in inspect.getsource(callback):  # the source includes decorators
                 yield f"{namespace}{item.name}"
 
 
@@ -152,16 +156,16 @@ def _more_cases(world):
 
     from sendfund.accounts.roles import Role
     from sendfund.applications import services as application_services
-    from sendfund.applications.access import PDF
     from sendfund.applications.forms import DocumentField
     from sendfund.casework import services
     from sendfund.casework.models import State
     from sendfund.casework.tests.factories import advance, submitted_application
+    from sendfund.core.tests.files import pdf
 
     scoring = advance(world, submitted_application(world, streams=("capacity",)), State.UNDER_ASSESSMENT)
     for role in (Role.EDUCATION_SPECIALIST, Role.BUSINESS_SPECIALIST):
         services.conflict_declare(case=scoring, user=world.users[role], has_conflict=False, details="")
-    upload = DocumentField().clean(SimpleUploadedFile("plan.pdf", PDF, content_type="application/pdf"))
+    upload = DocumentField().clean(SimpleUploadedFile("plan.pdf", pdf(), content_type="application/pdf"))
     application_services.document_attach(application=world.application_draft, kind="development_plan", upload=upload,
                                          actor=world.users[Role.CLUSTER_HOST])
     return [scoring,

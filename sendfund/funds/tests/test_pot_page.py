@@ -89,4 +89,6 @@ def test_the_page_shows_committed_and_paid_by_both_kinds_of_year(world, client_f
 def test_every_table_sits_in_a_scrolling_box(world, client_for):
     html = client_for(Role.DECISION_MAKER).get(reverse("funds:pot")).content.decode()
     assert len(tables(html)) == 4
-    assert len(re.findall(r'<div class="sf-table-scroll">\s*<table', html)) == 4
+    # the project's one scroll container (the scroll_region tag): a labelled region a keyboard can focus
+    assert len(re.findall(r'<div class="sf-table-scroll" role="region" aria-label="[^"]+" tabindex="0">\s*<table',
+                          html)) == 4
