@@ -1,7 +1,9 @@
 from django import forms
 
+from sendfund.core.forms import PrivacyScreen
 
-class TokenForm(forms.Form):
+
+class TokenForm(PrivacyScreen, forms.Form):
     name = forms.CharField(label="Name", max_length=100, help_text="So you can tell your tokens apart, for example Finance system",
                            error_messages={"required": "Enter a name for the token, for example Finance system"})
     days = forms.TypedChoiceField(label="How long should it work?", coerce=int, initial=90,

@@ -74,3 +74,42 @@ class CheckedFileField(forms.FileField):
             except UploadRefused as exc:
                 raise forms.ValidationError(str(exc)) from exc
         return upload
+
+
+CSV_MAX_BYTES = 5 * 1024 * 1024
+
+
+class CsvFileField(forms.FileField):
+    """A data file (CSV) a council uploads to import, judged before any importer reads it: at most 5 MB,
+    text (UTF-8, with or without a BOM, or Windows-1252 as DfE's GIAS files are), no NUL bytes, not a
+    PDF, ZIP or other binary renamed .csv, and no pupil data (the privacy screen reads every cell). The
+    documents people attach go through CheckedFileField; data files go through this."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.widget.attrs["accept"] = ".csv,text/csv"
+
+    def clean(self, data, initial=None):
+        upload = super().clean(data, initial)
+        if not upload:
+            return upload
+        name = (upload.name or "").lower()
+        if not name.endswith(".csv"):
+            raise forms.ValidationError("The selected file must be a CSV file")
+        if upload.size > CSV_MAX_BYTES:
+            raise forms.ValidationError("The selected file must be smaller than 5MB")
+        raw = upload.read()
+        upload.seek(0)
+        if b"\x00" in raw or raw.startswith((b"%PDF", b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):
+            raise forms.ValidationError("The selected file is not a CSV file. Save it as CSV and upload it again")
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            text = raw.decode("cp1252", errors="replace")
+        from .privacy import identity_problems
+
+        problems = identity_problems(text)
+        if problems:
+            raise forms.ValidationError("The selected file has pupil data in it: " + "; ".join(problems[:3]) +
+                                        ". Remove it and upload the file again")
+        return upload

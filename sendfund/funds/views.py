@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from sendfund.accounts.decorators import requires
 from sendfund.core.errors import DomainError
 from sendfund.core.fields import whole_number
+from sendfund.core.forms import PrivacyScreen
 from sendfund.core.money import MoneyError, format_pounds, parse_pounds
 from sendfund.core.years import fy_label
 
@@ -70,7 +71,7 @@ def allocate(request):
     return redirect("funds:pot")
 
 
-class AdjustForm(forms.Form):
+class AdjustForm(PrivacyScreen, forms.Form):
     """A budget change to one pot: a positive amount adds money, a negative one takes it away."""
 
     pot = forms.ChoiceField(label="Which stream and year?", widget=forms.RadioSelect,

@@ -6,22 +6,27 @@ started keep the version they were started on.
 
 from django.contrib import admin, messages
 
+from sendfund.core.forms import ScreenedModelForm
+
 from . import health
 from .models import Area, Framework, Level, ScheduleItem
 
 
 class LevelInline(admin.TabularInline):
     model = Level
+    form = ScreenedModelForm
     extra = 0
 
 
 class AreaInline(admin.StackedInline):
     model = Area
+    form = ScreenedModelForm
     extra = 0
 
 
 @admin.register(Framework)
 class FrameworkAdmin(admin.ModelAdmin):
+    form = ScreenedModelForm
     list_display = ["title", "version", "is_current", "created_at"]
     inlines = [LevelInline, AreaInline]
     actions = ["new_version"]

@@ -9,6 +9,7 @@ from crispy_forms_gds.helper import FormHelper
 from django import forms
 
 from sendfund.applications.forms import NO_CHILD, DocumentField
+from sendfund.core.forms import PrivacyScreen
 from sendfund.core.money import MoneyError, parse_pounds
 from sendfund.core.years import fy_label
 
@@ -18,7 +19,7 @@ YES_NO = [("yes", "Yes"), ("no", "No")]
 MONEY_ATTRS = {"inputmode": "decimal", "spellcheck": "false", "class": "govuk-input--width-10"}
 
 
-class PlainForm(forms.Form):
+class PlainForm(PrivacyScreen, forms.Form):
     """A form rendered by crispy inside the page's own <form> (no tag, no second CSRF field)."""
 
     def __init__(self, *args, **kwargs):

@@ -1,6 +1,5 @@
 """Pages for all SEND money per cluster and for impact over the years (thin: selectors and services only)."""
 
-from django import forms
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -8,6 +7,7 @@ from django.utils import timezone
 from sendfund.accounts.decorators import requires
 from sendfund.accounts.scoping import clusters_of
 from sendfund.core.errors import DomainError
+from sendfund.core.forms import CsvFileField
 from sendfund.core.years import financial_year_of
 from sendfund.registry.models import Cluster
 
@@ -16,7 +16,7 @@ from .forms import PlainForm
 
 
 class ImportForm(PlainForm):
-    file = forms.FileField(label="Upload the funding lines (CSV)",
+    file = CsvFileField(label="Upload the funding lines (CSV)",
                            help_text="Columns: urn or cluster, line, financial_year (like 2026-27), amount (pounds).",
                            error_messages={"required": "Select a CSV file"})
 

@@ -5,12 +5,13 @@ from crispy_forms_gds.layout import Field, Layout, Submit
 from django import forms
 from django.core.validators import RegexValidator
 
+from sendfund.core.forms import CsvFileField, PrivacyScreen
 from sendfund.core.years import ay_label
 
 MAX_MEMBERSHIP_FILE = 2 * 1024 * 1024
 
 
-class CouncilSetupForm(forms.Form):
+class CouncilSetupForm(PrivacyScreen, forms.Form):
     la_code = forms.CharField(
         label="Local authority code", max_length=3,
         help_text="The DfE's 3-digit code for the council, for example 926 for Norfolk or 873 for Cambridgeshire",
@@ -33,7 +34,7 @@ class CouncilSetupForm(forms.Form):
 
 
 class MembershipUploadForm(forms.Form):
-    file = forms.FileField(label="Cluster membership file (CSV)",
+    file = CsvFileField(label="Cluster membership file (CSV)",
                            help_text="Columns urn (or laestab), cluster, academic_year; optionally host_urn, "
                                      "host_email, send_lead_email",
                            error_messages={"required": "Choose the CSV file of your cluster lists"})
