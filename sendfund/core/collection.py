@@ -1,6 +1,6 @@
 """The collection engine: what an application, a monitoring return and a Health Check share.
 
-To a cluster all three are the same thing (docs/adr/0030-one-collection-engine.md): a task list of
+To a cluster all three are the same thing (docs/adr/0032-one-collection-engine.md): a task list of
 sections, each saved on every Continue with a version number so that two people never overwrite each
 other unknowingly, a screen for anything that could identify a child, sign-off by the cluster's head or
 host, then review by the council. This module holds the parts that do not depend on what is collected:

@@ -1,4 +1,4 @@
-"""Every CSV and Excel file SendFund gives out is written here (docs/adr/0030-typed-input-and-safe-downloads.md).
+"""Every CSV and Excel file SendFund gives out is written here (docs/adr/0033-typed-input-and-safe-downloads.md).
 
 Text from people (cluster and school names, reasons) must not run as a formula when the file is opened in a
 spreadsheet: a text cell beginning with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return is prefixed with a

@@ -19,7 +19,7 @@ class MonitoringConfig(AppConfig):
         )
 
         # Casework sits below monitoring, so it cannot import it: the accept step calls the steps
-        # registered here, explicitly and in its own transaction (docs/adr/0030-one-collection-engine.md).
+        # registered here, explicitly and in its own transaction (docs/adr/0032-one-collection-engine.md).
         after_offer_accepted(services.returns_create_for_case)
         register(order=60, text="Monitoring", url_name="monitoring:manage-returns", check=can_view_returns,
                  area="manage", description="Monitoring returns: what is due, overdue and waiting for review; "
