@@ -111,7 +111,7 @@ def adjust(request):
     rows = selectors.pot_rows(fund=fund)
     choices = [(f"{r.stream_id}-{r.financial_year}", f"{r.stream_label}, {r.year_label} "
                 f"({format_pounds(r.balance.remaining)} not committed)") for r in rows]
-    form = AdjustForm(request.POST or None, choices=choices)
+    form = AdjustForm(request.POST if request.method == "POST" else None, choices=choices)
     if request.method == "POST" and form.is_valid():
         stream_id, year = (int(x) for x in form.cleaned_data["pot"].split("-"))
         try:

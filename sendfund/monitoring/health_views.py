@@ -128,7 +128,7 @@ def health_check_sign_off(request, pk):
     hc = health.health_check_for_user(user=request.user, pk=pk)
     if not can_sign_off_health_check(request.user, hc):
         raise PermissionDenied
-    form = forms.SignOffForm(request.POST or None)
+    form = forms.SignOffForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         send_back = form.cleaned_data["decision"] == "send_back"
         try:
@@ -190,7 +190,7 @@ def moderate_area(request, pk, code):
     rating = next((r for r in health.health_check_ratings(health_check=hc) if r.area.code == code), None)
     if rating is None:
         raise Http404("No such area")
-    form = forms.ModerateForm(request.POST or None, levels=_levels(hc), initial={
+    form = forms.ModerateForm(request.POST if request.method == "POST" else None, levels=_levels(hc), initial={
         "agreed": {True: "yes", False: "no"}.get(rating.agreed), "level": rating.moderated_level,
         "reason": rating.moderation_reason})
     if request.method == "POST" and form.is_valid():

@@ -44,7 +44,8 @@ def all_money(request):
 
 @requires(money.can_import_funding)
 def import_lines(request):
-    form = ImportForm(request.POST or None, request.FILES or None)
+    posted = request.method == "POST"  # an empty POST must bind too, so it shows its errors
+    form = ImportForm(request.POST if posted else None, request.FILES if posted else None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:

@@ -163,7 +163,7 @@ def sign_off(request, pk):
     ret = selectors.return_for_user(user=request.user, pk=pk)
     if not can_sign_off_return(request.user, ret):
         raise PermissionDenied
-    form = forms.SignOffForm(request.POST or None)
+    form = forms.SignOffForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         send_back = form.cleaned_data["decision"] == "send_back"
         try:
@@ -196,7 +196,7 @@ def manage_returns(request):
 def manage_return(request, pk):
     ret = selectors.return_for_user(user=request.user, pk=pk)
     context = _detail_context(request, ret, area="manage")
-    form = forms.ReviewForm(request.POST or None)
+    form = forms.ReviewForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
         if not can_review_return(request.user, ret):
             raise PermissionDenied
@@ -226,7 +226,7 @@ def manage_evidence(request, pk, doc):
 def underspend_propose(request, pk):
     ret = selectors.return_for_user(user=request.user, pk=pk)
     money = selectors.return_money(monitoring_return=ret)
-    form = forms.UnderspendForm(request.POST or None)
+    form = forms.UnderspendForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.underspend_propose(monitoring_return=ret, action=form.cleaned_data["action"],
@@ -263,7 +263,7 @@ def schedule(request, round_pk):
     kinds = [(i.kind, i.get_kind_display()) for i in items]
     initial = {**{f"months_{i.kind}": i.months_after_acceptance for i in items},
                **{f"days_{i.kind}": i.working_days_to_submit for i in items}}
-    form = forms.ScheduleForm(request.POST or None, kinds=kinds, initial=initial)
+    form = forms.ScheduleForm(request.POST if request.method == "POST" else None, kinds=kinds, initial=initial)
     if request.method == "POST" and form.is_valid():
         values = {k: (form.cleaned_data.get(f"months_{k}"), form.cleaned_data[f"days_{k}"]) for k, _ in kinds}
         try:

@@ -188,7 +188,7 @@ def carry_forward(request):
             problem = exc.message
     if plan is not None:
         clusters = list(Cluster.objects.filter(memberships__academic_year=from_year).distinct().order_by("name"))
-        form = CarryForwardForm(request.POST or None, plan=plan, clusters=clusters)
+        form = CarryForwardForm(request.POST if request.method == "POST" else None, plan=plan, clusters=clusters)
         if request.method == "POST" and form.is_valid():
             by_code = {c.code: c for c in clusters}
             chosen = {school.urn: by_code.get(form.cleaned_data[f"school_{school.urn}"]) for school, _s in plan.new}
@@ -201,4 +201,5 @@ def carry_forward(request):
                 messages.success(request, f"Clusters carried forward to {ay_label(to_year)}")
                 return redirect(f"{reverse('registry:cluster-list')}?year={to_year}")
     return render(request, "registry/carry_forward.html", {"plan": plan, "form": form, "problem": problem,
+                                                           "posted": request.method == "POST",
                                                            "from_year": from_year, "to_year": to_year})
