@@ -151,13 +151,15 @@ def load_funding_lines(context) -> None:
     fy = financial_year_of(timezone.localdate())
     label = f"{fy}-{(fy + 1) % 100:02d}"
     figures: dict[int, dict[str, int]] = {}
-    for urn, code, value in (SchoolFigure.objects.filter(school__memberships__isnull=False,
+    # Each school's latest published figures (a figure the DfE did not publish is None and is skipped).
+    for urn, code, value in (SchoolFigure.objects.filter(school__memberships__isnull=False, value__isnull=False,
                                                          indicator__code__in=["pupils", "sen_support", "ehc_plans"])
+                             .order_by("academic_year", "school__urn")
                              .values_list("school__urn", "indicator__code", "value").distinct()):
         figures.setdefault(urn, {})[code] = value
     rows = ["urn,cluster,line,financial_year,amount"]
     for urn, f in sorted(figures.items()):
-        notional = Decimal(f.get("pupils", 0)) * 130 + Decimal(f.get("sen_support", 0)) * 600
+        notional = Decimal(f.get("pupils") or 0) * 130 + Decimal(f.get("sen_support") or 0) * 600
         rows.append(f"{urn},,Notional SEN budget (illustrative),{label},{notional:.2f}")
         if f.get("ehc_plans"):
             rows.append(f"{urn},,High-needs top-up (illustrative),{label},{Decimal(f["ehc_plans"]) * 3900:.2f}")
