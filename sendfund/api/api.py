@@ -10,7 +10,7 @@ selectors and services only.
 import datetime as dt
 
 from django.http import HttpRequest
-from ninja import Header, NinjaAPI, Schema
+from ninja import Field, Header, NinjaAPI, Path, Query, Schema
 from ninja.errors import HttpError
 from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.responses import Status
@@ -33,6 +33,24 @@ api = NinjaAPI(
                  "Money is a string of pounds with two decimals."),
     auth=PersonalToken(), throttle=[AuthRateThrottle("600/m")], docs_url=None,  # our own page: views.docs
 )
+
+
+# Every number a client sends is bounded before it reaches the database: an id or an offset past what a
+# 64-bit column holds made SQLite fail with "datatype mismatch" (a 500) instead of an empty answer.
+MAX_RECORD_ID = 2**53
+MAX_OFFSET = 10_000_000
+MAX_LIMIT = 500
+
+
+class Paging(LimitOffsetPagination):
+    """Limit and offset, both bounded: at most 500 rows a page (100 by default)."""
+
+    class Input(Schema):
+        limit: int = Field(100, ge=1, le=MAX_LIMIT)
+        offset: int = Field(0, ge=0, le=MAX_OFFSET)
+
+    def __init__(self, **kwargs):
+        super().__init__(max_limit=MAX_LIMIT, **kwargs)
 
 
 class Problem(Schema):
@@ -174,14 +192,14 @@ def _money(value) -> str | None:
 
 
 @api.get("/schools", response={200: list[SchoolOut], **DENIED}, tags=["registry"])
-@paginate(LimitOffsetPagination)
+@paginate(Paging)
 def list_schools(request):
     """Schools: every school for LA staff; the schools of their own clusters for a cluster's users."""
     return selectors.schools_for_user(user=request.user)
 
 
 @api.get("/clusters", response={200: list[ClusterOut], **DENIED}, tags=["registry"])
-@paginate(LimitOffsetPagination)
+@paginate(Paging)
 def list_clusters(request):
     """Clusters: all for LA staff, their own for a cluster's users."""
     return [{"code": c.code, "name": c.name, "host_school_urn": c.host_school.urn if c.host_school else None,
@@ -190,7 +208,7 @@ def list_clusters(request):
 
 
 @api.get("/cluster-memberships", response={200: list[MembershipOut], **DENIED}, tags=["registry"])
-@paginate(LimitOffsetPagination)
+@paginate(Paging)
 def list_memberships(request):
     """Which school was in which cluster in each academic year."""
     return [{"cluster": m.cluster.code, "school_urn": m.school.urn, "academic_year": ay_label(m.academic_year)}
@@ -198,8 +216,8 @@ def list_memberships(request):
 
 
 @api.get("/census-figures", response={200: list[FigureOut], **DENIED}, tags=["registry"])
-@paginate(LimitOffsetPagination)
-def list_figures(request, urn: int | None = None):
+@paginate(Paging)
+def list_figures(request, urn: int | None = Query(None, ge=1, le=2_147_483_647)):
     """Census figures per school, indicator and academic year (the schools the user may see)."""
     figures = selectors.figures_for_user(user=request.user)
     if urn is not None:
@@ -209,7 +227,7 @@ def list_figures(request, urn: int | None = None):
 
 
 @api.get("/formula/versions", response={200: list[VersionOut], **DENIED}, tags=["formula"])
-@paginate(LimitOffsetPagination)
+@paginate(Paging)
 def list_versions(request):
     """Formula versions (LA staff)."""
     _require(request, can_view_formula)
@@ -219,7 +237,7 @@ def list_versions(request):
 
 
 @api.get("/formula/runs", response={200: list[RunOut], **DENIED}, tags=["formula"])
-@paginate(LimitOffsetPagination)
+@paginate(Paging)
 def list_runs(request):
     """Formula runs (LA staff)."""
     _require(request, can_view_formula)
@@ -230,8 +248,8 @@ def list_runs(request):
 
 @api.get("/formula/runs/{run_id}/allocations", response={200: list[AllocationOut], **DENIED, 404: Problem},
          tags=["formula"])
-@paginate(LimitOffsetPagination)
-def list_allocations(request, run_id: int):
+@paginate(Paging)
+def list_allocations(request, run_id: int = Path(..., ge=1, le=MAX_RECORD_ID)):
     """Each cluster's allocation in a run, with its need and capacity gap (LA staff)."""
     _require(request, can_view_formula)
     run = formula_selectors.run_list().filter(pk=run_id).first()
@@ -244,7 +262,7 @@ def list_allocations(request, run_id: int):
 
 
 @api.get("/rounds", response={200: list[RoundOut], **DENIED}, tags=["fund"])
-@paginate(LimitOffsetPagination)
+@paginate(Paging)
 def list_rounds(request):
     """The fund's rounds and the streams each takes."""
     return [{"id": r.pk, "name": r.name, "opens_on": r.opens_on, "closes_on": r.closes_on,
@@ -252,7 +270,7 @@ def list_rounds(request):
 
 
 @api.get("/applications", response={200: list[ApplicationOut], **DENIED}, tags=["applications"])
-@paginate(LimitOffsetPagination)
+@paginate(Paging)
 def list_applications(request):
     """Applications: a cluster's own (any status); submitted ones for LA staff."""
     return [{"id": a.pk, "reference": a.reference, "cluster": a.cluster.code, "round_id": a.round_id,
@@ -261,7 +279,7 @@ def list_applications(request):
 
 
 @api.get("/cases", response={200: list[CaseOut], **DENIED}, tags=["casework"])
-@paginate(LimitOffsetPagination)
+@paginate(Paging)
 def list_cases(request):
     """Cases the user may see (a specialist: those assigned to them; a cluster: its own)."""
     from sendfund.casework.selectors import cases_for_user
@@ -273,7 +291,7 @@ def list_cases(request):
 
 
 @api.get("/awards", response={200: list[AwardOut], **DENIED}, tags=["casework"])
-@paginate(LimitOffsetPagination)
+@paginate(Paging)
 def list_awards(request):
     """What was decided per case, stream and financial year."""
     return [{"case": a.case.reference, "cluster": a.case.cluster.code, "stream": a.stream.kind,
@@ -282,7 +300,7 @@ def list_awards(request):
 
 
 @api.get("/payments", response={200: list[PaymentOut], **DENIED}, tags=["casework"])
-@paginate(LimitOffsetPagination)
+@paginate(Paging)
 def list_payments(request):
     """Instalments of awards, with when each was paid."""
     return [selectors.payment_out(i) for i in selectors.instalments_for_user(user=request.user)]
@@ -290,7 +308,7 @@ def list_payments(request):
 
 @api.post("/payments/{payment_id}/record", response={201: PaymentOut, 400: Problem, 404: Problem, 409: Problem,
                                                      422: Problem, **DENIED}, tags=["casework"])
-def record_payment(request, payment_id: int, payload: PaymentIn,
+def record_payment(request, payload: PaymentIn, payment_id: int = Path(..., ge=1, le=MAX_RECORD_ID),
                    idempotency_key: str = Header(..., alias="Idempotency-Key", min_length=1, max_length=100,
                                                  pattern=r"^[A-Za-z0-9._:-]+$")):
     """Finance records that an instalment was paid. Send an `Idempotency-Key` header: the same key with the
@@ -303,7 +321,7 @@ def record_payment(request, payment_id: int, payload: PaymentIn,
 
 
 @api.get("/pots", response={200: list[PotOut], **DENIED}, tags=["fund"])
-@paginate(LimitOffsetPagination)
+@paginate(Paging)
 def list_pots(request):
     """Each stream's pot per financial year: allocated, committed, paid and remaining."""
     _require(request, can_view_pot)

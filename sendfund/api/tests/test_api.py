@@ -79,6 +79,23 @@ def test_money_is_a_string_of_pounds_and_lists_page_in_a_stable_order(world):
     assert [s["urn"] for page in pages for s in page] == [s["urn"] for s in every]
 
 
+@pytest.mark.parametrize("number", [-1, 0, 2**31, 2**53 + 1, 2**63, 2**64, 47848408159541985686847488])
+def test_no_number_a_client_sends_makes_a_server_error(world, number):
+    """Offsets, limits, ids and URNs past what a database column holds are refused (422) or find nothing
+    (404, an empty page): never a 500, on SQLite or PostgreSQL."""
+    token = _tokens(world)[Role.FINANCE]
+    answers = [
+        _get(token, "/api/v1/schools", offset=number),
+        _get(token, "/api/v1/schools", limit=number),
+        _get(token, "/api/v1/census-figures", urn=number),
+        _get(token, f"/api/v1/formula/runs/{number}/allocations"),
+        Client().post(f"/api/v1/payments/{number}/record", json.dumps({"paid_on": "2026-04-01"}),
+                      content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {token}",
+                      HTTP_IDEMPOTENCY_KEY=f"big-{number}"),
+    ]
+    assert all(a.status_code in (200, 404, 422) for a in answers), [a.status_code for a in answers]
+
+
 def test_a_token_stops_working_when_revoked_or_expired(world, client_for):
     user = world.users[Role.LA_OFFICER]
     record, token = services.api_token_create(user=user, name="Finance system", days=30)
