@@ -133,6 +133,10 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
 DEFAULT_FROM_EMAIL = env_str("SENDFUND_FROM_EMAIL", "send-cluster-funding@norfolk.example")
+# Where people get help: shown on the help, accessibility, privacy and error pages (each council sets its own).
+SENDFUND_HELP_EMAIL = env_str("SENDFUND_HELP_EMAIL", DEFAULT_FROM_EMAIL)
+SENDFUND_HELP_PHONE = env_str("SENDFUND_HELP_PHONE", "")
+SENDFUND_DPO_EMAIL = env_str("SENDFUND_DPO_EMAIL", "")
 SENDFUND_SITE_URL = env_str("SENDFUND_SITE_URL", "http://127.0.0.1:8000")
 # The prefix of grant ids in the 360Giving open data; register your own with 360Giving before publishing.
 SENDFUND_360G_PREFIX = env_str("SENDFUND_360G_PREFIX", "360G-SENDFUND")

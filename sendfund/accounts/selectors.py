@@ -6,6 +6,15 @@ from .models import Membership, User
 from .roles import CLUSTER_ROLES, Role
 
 
+def local_authority_name() -> str:
+    """The council's name as its organisation records it (set by the council's setup), or "the council"."""
+    from .models import Organisation
+
+    name = (Organisation.objects.filter(kind=Organisation.Kind.LOCAL_AUTHORITY)
+            .values_list("name", flat=True).first())
+    return name or "the council"
+
+
 def _contact_addresses(cluster, roles) -> list[str]:
     contacts = []
     if Role.CLUSTER_HOST in roles:

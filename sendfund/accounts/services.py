@@ -14,7 +14,7 @@ def organisation_for_la(*, name: str | None = None) -> Organisation:
     """The one local authority organisation (created on first use); given a name, it takes that name (the council
     the site is set up for)."""
     org, _ = Organisation.objects.get_or_create(kind=Organisation.Kind.LOCAL_AUTHORITY,
-                                                defaults={"name": name or "Norfolk County Council"})
+                                                defaults={"name": name or "The council"})
     if name and org.name != name:
         before = {"name": org.name}
         org.name = name

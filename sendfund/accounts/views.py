@@ -7,6 +7,7 @@ from django.views.decorators.http import require_POST
 from sendfund.core.navigation import home_links
 from sendfund.core.selectors import notifications_undelivered_count
 
+from . import selectors
 from .decorators import requires
 from .forms import NewPasswordForm, ResetRequestForm, SignInForm
 from .permissions import can_use_apply, can_use_manage, roles_of
@@ -42,6 +43,10 @@ class ResetRequestView(auth_views.PasswordResetView):
     subject_template_name = "accounts/email/password_reset_subject.txt"
     form_class = ResetRequestForm
     success_url = reverse_lazy("accounts:password-reset-sent")
+
+    @property
+    def extra_email_context(self):
+        return {"council_name": selectors.local_authority_name()}
 
 
 class ResetSentView(auth_views.PasswordResetDoneView):

@@ -4,6 +4,8 @@ from django.shortcuts import redirect, render
 from django.template import loader
 from django.views.decorators.cache import never_cache
 
+from .context_processors import contact
+
 
 def start(request):
     """The start page; signed-in users go on to their own home page."""
@@ -51,4 +53,4 @@ def error_404(request, exception=None):
 
 def error_500(request):
     """Rendered without context processors: the database may be the thing that failed."""
-    return HttpResponseServerError(loader.get_template("500.html").render())
+    return HttpResponseServerError(loader.get_template("500.html").render({"contact": contact()}))

@@ -59,6 +59,15 @@ def test_password_reset_sends_a_link_that_works(client, world):
     assert sign_in(client, "certifier@test.example", "correct horse battery staple").status_code == 302
 
 
+def test_the_reset_email_is_signed_by_the_council_the_site_is_set_up_for(client, world):
+    from sendfund.accounts.services import organisation_for_la
+
+    organisation_for_la(name="Cambridgeshire County Council")
+    client.post(reverse("accounts:password-reset"), {"email": "certifier@test.example"})
+    assert "Cambridgeshire County Council, SEND cluster funding" in mail.outbox[0].body
+    assert "Norfolk" not in mail.outbox[0].body
+
+
 def test_password_reset_does_not_reveal_whether_an_account_exists(client, world):
     response = client.post(reverse("accounts:password-reset"), {"email": "nobody@test.example"})
     assert response.url == reverse("accounts:password-reset-sent")

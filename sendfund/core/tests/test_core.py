@@ -102,6 +102,22 @@ def test_error_pages_are_in_plain_english(client, db):
     assert "Sorry, there is a problem with the service" in response.content.decode()
 
 
+@pytest.mark.django_db
+def test_help_addresses_are_each_councils_own(client, settings):
+    """The help, accessibility, privacy and error pages give the addresses the council set, never another's."""
+    from sendfund.core.views import error_500
+
+    settings.SENDFUND_HELP_EMAIL = "send-help@cambs.example"
+    settings.SENDFUND_HELP_PHONE = "01223 000000"
+    settings.SENDFUND_DPO_EMAIL = "dpo@cambs.example"
+    pages = {name: client.get(f"/{name}/").content.decode() for name in ("help", "accessibility", "privacy")}
+    pages["500"] = error_500(None).content.decode()
+    assert "send-help@cambs.example" in pages["help"] and "01223 000000" in pages["help"]
+    assert "send-help@cambs.example" in pages["accessibility"] and "send-help@cambs.example" in pages["500"]
+    assert "dpo@cambs.example" in pages["privacy"]
+    assert not [name for name, page in pages.items() if "norfolk" in page.lower() or "0344 800 8020" in page]
+
+
 def _session_writes(client, url):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
