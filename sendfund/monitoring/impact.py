@@ -211,6 +211,7 @@ class Impact:
     after_year: int | None
     comparable: list[Cluster]
     rows: list[BeforeAfter]
+    years: list[YearRow] = field(default_factory=list)  # the cluster's figures in every year loaded
 
     @property
     def not_loaded_after(self) -> list[str]:
@@ -249,11 +250,12 @@ def _comparable(cluster: Cluster, base: ClusterYear | None, year: int | None, fi
     return list(Cluster.objects.filter(pk__in=ids).order_by("name"))
 
 
-def cluster_impact(*, cluster: Cluster, hide_small: bool = False) -> Impact:
+def cluster_impact(*, cluster: Cluster, hide_small: bool = False, measures_: list[Measure] | None = None) -> Impact:
     """Each measure in the loaded year before the cluster's first award and in the latest loaded year, and the
     same change for comparable unfunded clusters (similar pupils and SEN support share in the year before),
     pooled over those clusters (their counts and pupil weights are added, so a big cluster counts for more).
-    `hide_small`: a share resting on a count of 1 to 4 pupils is not given (the row says so instead)."""
+    `hide_small`: a share resting on a count of 1 to 4 pupils is not given (the row says so instead).
+    `measures_`: the measures, when the caller has read them already."""
     funded = _funded_years()
     award_year = funded.get(cluster.pk)
     figures = cluster_figures()
@@ -282,7 +284,7 @@ def cluster_impact(*, cluster: Cluster, hide_small: bool = False) -> Impact:
         return all(figures.get((c.pk, year), ClusterYear()).has(m) for c in comparable)
 
     rows = []
-    for m in measures():
+    for m in measures() if measures_ is None else measures_:
         hidden = any(small(f, m) for f in (mine_before, mine_after, pooled_before, pooled_after))
         if hidden:
             rows.append(BeforeAfter(m, None, None, None, None, hidden=True))
@@ -291,4 +293,5 @@ def cluster_impact(*, cluster: Cluster, hide_small: bool = False) -> Impact:
             m, mine_before.value(m) if mine_before else None, mine_after.value(m) if mine_after else None,
             pooled_before.value(m) if pooled_before and each_has(before_year, m) else None,
             pooled_after.value(m) if pooled_after and each_has(after_year, m) else None))
-    return Impact(cluster, award_year, before_year, after_year, comparable, rows)
+    return Impact(cluster, award_year, before_year, after_year, comparable, rows,
+                  [YearRow(year, mine[year]) for year in sorted(mine)])

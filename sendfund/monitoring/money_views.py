@@ -86,10 +86,11 @@ def _impact_page(request, cluster, *, area):
     from . import health, selectors
 
     measures = impact.measures()
-    result = impact.cluster_impact(cluster=cluster, hide_small=not impact.sees_small_numbers(request.user))
+    result = impact.cluster_impact(cluster=cluster, hide_small=not impact.sees_small_numbers(request.user),
+                                   measures_=measures)
     rows = [(y, impact.show_count(y.pupils, user=request.user),
              [impact.year_cell(m, y.figures, user=request.user) for m in measures])
-            for y in impact.cluster_years(cluster=cluster)]
+            for y in result.years]
     hc_years, hc_rows = health.trend(cluster=cluster)
     return render(request, "monitoring/impact.html", {
         "cluster": cluster, "impact": result, "rows": rows, "measures": measures, "area": area,
