@@ -232,3 +232,10 @@ def test_a_health_check_filled_signed_off_moderated_and_on_the_heatmap(page, liv
     _go(page, f"{live_server.url}/manage/health-checks/trend/{w.cluster.pk}/", "(trend)")
     first = page.locator("#trend tbody tr").first.locator("td").all_inner_texts()
     assert first[-1] == "2"
+    sign_out(page)
+
+    # The cluster's own trend shows the moderated level too.
+    sign_in(page, live_server, w.users[Role.CLUSTER_HOST].email, w.password)
+    _go(page, f"{live_server.url}/apply/health-checks/trend/{w.cluster.pk}/", "(cluster's trend)")
+    first = page.locator("#trend tbody tr").first.locator("td").all_inner_texts()
+    assert first[-1] == "2"

@@ -11,6 +11,7 @@ from pathlib import Path
 from django.conf import settings
 from django.db import models
 
+from sendfund.core.collection import VersionedRow
 from sendfund.core.filecheck import download_name
 from sendfund.core.models import TimeStampedModel
 from sendfund.core.years import financial_year_of
@@ -97,17 +98,12 @@ class Application(TimeStampedModel):
         return self.round.closes_on
 
 
-class Section(models.Model):
-    """The saved answers of one section of one application, and its version for concurrent editing."""
+class Section(VersionedRow):
+    """The saved answers of one section of one application, and its version for concurrent editing (the
+    collection engine's saved section: answers, completed, version, who and when)."""
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="sections")
     key = models.CharField(max_length=40)
-    answers = models.JSONField(default=dict, blank=True, help_text="Text answers only; never money")
-    completed = models.BooleanField(default=False)
-    version = models.PositiveIntegerField(default=0, help_text="Goes up by one on every save")
-    updated_at = models.DateTimeField(auto_now=True)
-    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["application", "key"], name="one_section_per_key")]

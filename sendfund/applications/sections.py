@@ -33,7 +33,7 @@ SECTIONS: list[SectionSpec] = [
     SectionSpec("outcomes", "Outcomes", BID),
     SectionSpec("sustainability", "Sustainability", BID, forms.SustainabilityForm),
     SectionSpec("governance", "Governance", SIGN, forms.GovernanceForm),
-    SectionSpec("declarations", "Declarations", SIGN, forms.DeclarationsForm),
+    SectionSpec("declarations", "Declarations", SIGN, forms.DeclarationsForm, after_others=True),
 ]
 BY_KEY = {s.key: s for s in SECTIONS}
 ITEM_FORMS = {"activities": forms.ActivityForm, "costs": forms.CostLineForm, "outcomes": forms.OutcomeForm}

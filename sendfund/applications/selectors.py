@@ -23,6 +23,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet, Subquery, Sum
 from django.urls import reverse
 
 from sendfund.accounts.scoping import get_in_scope_or_404, scope_for_user
+from sendfund.core import collection
 from sendfund.core.privacy import identity_problems
 from sendfund.registry.models import ClusterMembership, School
 
@@ -32,16 +33,15 @@ from .sections import (
     ITEM_FORMS,
     ITEM_NAMES,
     ITEM_SECTIONS,
-    LAST,
     SectionSpec,
     field_label,
     sections_for,
 )
 
-COMPLETED = "Completed"
-IN_PROGRESS = "In progress"
-NOT_STARTED = "Not yet started"
-CANNOT_START = "Cannot start yet"
+COMPLETED = collection.COMPLETED
+IN_PROGRESS = collection.IN_PROGRESS
+NOT_STARTED = collection.NOT_STARTED
+CANNOT_START = collection.CANNOT_START
 
 
 def application_queryset() -> QuerySet:
@@ -145,56 +145,44 @@ def item_section_problem(*, application: Application, kind: str) -> str:
     return _item_problem(application_load(application=application), kind)
 
 
-def section_status(loaded: Loaded, spec: SectionSpec) -> str:
-    if spec.key == LAST:
-        others = [s for s in loaded.specs if s.key != LAST]
-        if any(section_status(loaded, s) != COMPLETED for s in others):
-            return CANNOT_START
+def _own_status(loaded: Loaded, spec: SectionSpec) -> str:
+    """A section's status before the engine's after-others rule: a list section is started once it has an item
+    (or was saved) and complete when marked so with every item complete; an answers section is started once
+    something is typed and complete when saved with Continue."""
     section = loaded.sections.get(spec.key)
+    saved_complete = bool(section and section.completed)
     if spec.is_list:
-        items = loaded.items[spec.key]
-        if section and section.completed and not _item_problem(loaded, spec.key):
-            return COMPLETED
-        return IN_PROGRESS if items or (section and section.version) else NOT_STARTED
-    if section is None or (not section.completed and not any(v for v in section.answers.values())):
-        return NOT_STARTED
-    return COMPLETED if section.completed else IN_PROGRESS
+        return collection.status_of(section, started=bool(loaded.items[spec.key]) or bool(section and section.version),
+                                    complete=saved_complete and not _item_problem(loaded, spec.key))
+    return collection.status_of(section, started=bool(section and any(v for v in section.answers.values())),
+                                complete=saved_complete)
 
 
-@dataclass
-class TaskRow:
-    spec: SectionSpec
-    status: str
-    url: str
+def section_statuses(loaded: Loaded) -> dict[str, str]:
+    """Every section's task-list status (the declarations cannot start until the rest are completed)."""
+    return collection.section_statuses(loaded.specs, status=lambda spec: _own_status(loaded, spec))
 
 
-def application_tasks(*, loaded: Loaded) -> list[tuple[str, list[TaskRow]]]:
+def section_status(loaded: Loaded, spec: SectionSpec) -> str:
+    return section_statuses(loaded)[spec.key]
+
+
+def application_tasks(*, loaded: Loaded) -> list[tuple[str, list[collection.TaskRow]]]:
     """The task list, grouped, each with its status and where it leads."""
-    groups: dict[str, list[TaskRow]] = defaultdict(list)
     pk = loaded.application.pk
-    for spec in loaded.specs:
-        url = (reverse("applications:items", kwargs={"pk": pk, "kind": spec.key}) if spec.is_list
-               else reverse("applications:section", kwargs={"pk": pk, "key": spec.key}))
-        groups[spec.group].append(TaskRow(spec, section_status(loaded, spec), url))
-    return list(groups.items())
+    return collection.task_groups(
+        loaded.specs, status=lambda spec: _own_status(loaded, spec),
+        url=lambda spec: (reverse("applications:items", kwargs={"pk": pk, "kind": spec.key}) if spec.is_list
+                          else reverse("applications:section", kwargs={"pk": pk, "key": spec.key})))
 
 
 def application_incomplete_sections(*, application: Application, loaded: Loaded | None = None) -> list[SectionSpec]:
     loaded = loaded or application_load(application=application)
-    return [s for s in loaded.specs if section_status(loaded, s) != COMPLETED]
+    statuses = section_statuses(loaded)
+    return [s for s in loaded.specs if statuses[s.key] != COMPLETED]
 
 
-@dataclass(frozen=True)
-class Finding:
-    section: str
-    field: str
-    problem: str
-    url: str
-
-    @property
-    def message(self) -> str:
-        return f"{self.section}, '{self.field}': {self.problem}. Remove it before you submit."
-
+Finding = collection.Finding
 
 ITEM_TEXT = {"activities": ["what", "delivered_by"], "costs": ["description"],
              "outcomes": ["measure", "baseline", "target", "how_measured"]}
@@ -206,27 +194,27 @@ def _item_label(kind: str, name: str) -> str:
 
 def application_identity_findings(*, application: Application, loaded: Loaded | None = None,
                                   only: str | None = None) -> list[Finding]:
-    """Everything typed that looks like a pupil's UPN or date of birth, with where it is."""
+    """Everything typed that looks like a pupil's UPN or date of birth, with where it is (the engine's privacy
+    screen over the application's answers and items)."""
     loaded = loaded or application_load(application=application)
     pk = application.pk
-    findings = []
-    for spec in loaded.specs:
-        if only and spec.key != only:
-            continue
-        if spec.is_list:
-            for number, item in enumerate(loaded.items[spec.key], start=1):
-                for name in ITEM_TEXT[spec.key]:
-                    for problem in identity_problems(getattr(item, name) or ""):
-                        findings.append(Finding(
-                            f"{spec.title}, {ITEM_NAMES[spec.key]} {number}", _item_label(spec.key, name), problem,
-                            reverse("applications:item-edit", kwargs={"pk": pk, "kind": spec.key, "item": item.pk})))
-            continue
-        for name, value in loaded.answers(spec.key).items():
-            if isinstance(value, str):
-                for problem in identity_problems(value):
-                    findings.append(Finding(spec.title, field_label(spec.key, name), problem,
-                                            reverse("applications:section", kwargs={"pk": pk, "key": spec.key})))
-    return findings
+
+    def texts():
+        for spec in loaded.specs:
+            if only and spec.key != only:
+                continue
+            if spec.is_list:
+                for number, item in enumerate(loaded.items[spec.key], start=1):
+                    url = reverse("applications:item-edit", kwargs={"pk": pk, "kind": spec.key, "item": item.pk})
+                    for name in ITEM_TEXT[spec.key]:
+                        yield (f"{spec.title}, {ITEM_NAMES[spec.key]} {number}", _item_label(spec.key, name),
+                               getattr(item, name) or "", url)
+                continue
+            url = reverse("applications:section", kwargs={"pk": pk, "key": spec.key})
+            for name, value in loaded.answers(spec.key).items():
+                yield spec.title, field_label(spec.key, name), value, url
+
+    return collection.identity_findings(texts(), screen=identity_problems)
 
 
 def cost_totals(*, loaded: Loaded) -> dict:

@@ -55,7 +55,7 @@ def _section_for_update(application: Application, key: str) -> Section:
     return collection.section_lock(Section, application=application, key=key)
 
 
-_check_version = collection.version_check
+_check_version = collection.version_check  # raises StaleSection
 
 
 def _live_application(cluster: Cluster, round: Round, streams: set[str]) -> Application | None:
@@ -142,11 +142,7 @@ def section_save(*, application: Application, key: str, answers: dict, completed
             raise DomainError("Your cluster already has an application in progress for that funding in "
                               f"{application.round.name}. Add to that one instead.", field="streams") from None
         answers = {"streams": sorted(streams)}
-    section.answers = answers
-    section.completed = completed
-    section.version += 1
-    section.updated_by = actor
-    section.save()
+    collection.version_bump(section, actor, answers=answers, completed=completed)
     Application.objects.filter(pk=application.pk).update(updated_at=timezone.now())
     audit_record(actor=actor, verb="application.section_saved", target=application, label=str(application),
                  before={"section": key, **before}, after={"section": key, "answers": answers, "completed": completed})
@@ -156,21 +152,14 @@ def section_save(*, application: Application, key: str, answers: dict, completed
 @transaction.atomic
 def document_attach(*, application: Application, kind: str, upload, actor) -> Document:
     """Attach a checked upload (forms.DocumentField ran core.filecheck over it), replacing one of the same kind.
-    The file is stored under a name the server makes, with the extension of its true kind."""
+    The file is stored by the collection engine under a name the server makes, with the extension of its true kind."""
     application = _locked(application)
     _require_editable(application, actor)
-    checked = getattr(upload, "checked", None)
-    if checked is None:
-        raise DomainError("The selected file must be a PDF, Word, Excel or OpenDocument file")
     replaced = list(application.documents.filter(kind=kind))
-    document = Document(application=application, kind=kind, original_name=checked.name[:255],
-                        content_type=checked.content_type, size_bytes=upload.size, uploaded_by=actor)
-    upload.name = "upload" + checked.extension
-    document.file.save(upload.name, upload, save=False)
-    document.save()
+    document = Document(application=application, kind=kind, uploaded_by=actor)
+    collection.upload_store(document, upload)
     for old in replaced:
-        transaction.on_commit(lambda f=old.file.name, s=old.file.storage: s.delete(f))
-        old.delete()
+        collection.upload_delete(old)
     audit_record(actor=actor, verb="application.document_attached", target=application, label=str(application),
                  after={"kind": kind, "name": document.original_name, "bytes": document.size_bytes},
                  before={"replaced": [d.original_name for d in replaced]} if replaced else None)
@@ -183,11 +172,9 @@ def document_remove(*, application: Application, document: Document, actor) -> N
     _require_editable(application, actor)
     if document.application_id != application.pk:
         raise DomainError("That document belongs to another application")
-    name, storage = document.file.name, document.file.storage
     audit_record(actor=actor, verb="application.document_removed", target=application, label=str(application),
                  before={"kind": document.kind, "name": document.original_name})
-    document.delete()
-    transaction.on_commit(lambda: storage.delete(name))
+    collection.upload_delete(document)
 
 
 # --- repeating items --------------------------------------------------------------------------------
@@ -266,9 +253,7 @@ def item_save(*, application: Application, kind: str, data: dict, item=None, exp
                 CostAmount.objects.filter(cost_line=item, financial_year=year).delete()
             else:
                 CostAmount.objects.update_or_create(cost_line=item, financial_year=year, defaults={"amount": amount})
-    section.version += 1
-    section.updated_by = actor
-    section.save()
+    collection.version_bump(section, actor)
     Application.objects.filter(pk=application.pk).update(updated_at=timezone.now())
     audit_record(actor=actor, verb=f"application.{kind}_saved", target=application, label=str(application),
                  before=before, after=_item_values(kind, item))
@@ -285,9 +270,7 @@ def item_remove(*, application: Application, kind: str, item, expected_version: 
     audit_record(actor=actor, verb=f"application.{kind}_removed", target=application, label=str(application),
                  before=_item_values(kind, item))
     item.delete()
-    section.version += 1
-    section.updated_by = actor
-    section.save()
+    collection.version_bump(section, actor)
 
 
 @transaction.atomic
@@ -304,10 +287,7 @@ def section_finish(*, application: Application, kind: str, finished: bool, expec
         if problem:
             raise DomainError(problem, field="finished")
     before = section.completed
-    section.completed = finished
-    section.version += 1
-    section.updated_by = actor
-    section.save()
+    collection.version_bump(section, actor, completed=finished)
     audit_record(actor=actor, verb="application.section_saved", target=application, label=str(application),
                  before={"section": kind, "completed": before}, after={"section": kind, "completed": finished})
     return section

@@ -9,9 +9,11 @@ host, then review by the council. This module holds the parts that do not depend
 - `VersionedRow`: the abstract columns of a saved section (answers, completed, version, who and when),
   with `section_lock`, `version_check` and `version_bump` for the save-with-version rule, and
   `StaleSection` when a save carries an older version.
-- `task_groups`: the task list's rows and their statuses.
+- `status_of`, `section_statuses` and `task_groups`: the task list's rows and their statuses (a section may wait
+  for all the others, as an application's declarations do).
 - `Move` and `transition`: one transition function over a table kept as data (house rule 2).
-- `identity_findings`: the privacy screen over any answers.
+- `identity_findings`: the privacy screen over any answers, each finding with where to change it.
+- `upload_store` and `upload_delete`: keeping an upload the one checker passed, and removing it.
 
 Apps keep what is theirs: the models that hold money and dates in real columns, their forms, and the
 rules each move checks.
@@ -40,6 +42,7 @@ class SectionSpec:
     form_class: type | None = None  # None for sections that are lists of items
     applies: Callable[[object], bool] = field(default=lambda record: True)
     labels: dict = field(default_factory=dict)  # field name -> question, for the check page
+    after_others: bool = False  # cannot start until every other section is completed (the declarations)
 
     @property
     def is_list(self) -> bool:
@@ -90,11 +93,26 @@ def version_bump(section, actor, **changes) -> None:
     section.save()
 
 
-def status_of(section) -> str:
-    """A saved section's task-list status."""
-    if section is None or section.version == 0:
-        return NOT_STARTED
-    return COMPLETED if section.completed else IN_PROGRESS
+def status_of(section, *, started: bool | None = None, complete: bool | None = None) -> str:
+    """A section's task-list status. By default a section is started once saved (version above 0) and complete
+    when saved as completed; a collection whose sections hold more than their row (a list of items, answers
+    that may be saved empty) says `started` and `complete` itself."""
+    if started is None:
+        started = section is not None and section.version > 0
+    if complete is None:
+        complete = bool(started and section is not None and section.completed)
+    if complete:
+        return COMPLETED
+    return IN_PROGRESS if started else NOT_STARTED
+
+
+def section_statuses(specs: Iterable[SectionSpec], *, status: Callable[[SectionSpec], str]) -> dict[str, str]:
+    """Each section's status by key: its own (`status`), except that a section that comes `after_others` cannot
+    start until every other section is completed."""
+    specs = list(specs)
+    own = {spec.key: status(spec) for spec in specs}
+    others_done = all(own[spec.key] == COMPLETED for spec in specs if not spec.after_others)
+    return {spec.key: CANNOT_START if spec.after_others and not others_done else own[spec.key] for spec in specs}
 
 
 @dataclass(frozen=True)
@@ -106,10 +124,12 @@ class TaskRow:
 
 def task_groups(specs: Iterable[SectionSpec], *, status: Callable[[SectionSpec], str],
                 url: Callable[[SectionSpec], str]) -> list[tuple[str, list[TaskRow]]]:
-    """The task list: sections grouped in order, each with its status and address."""
+    """The task list: sections grouped in order, each with its status (section_statuses) and address."""
+    specs = list(specs)
+    statuses = section_statuses(specs, status=status)
     groups: dict[str, list[TaskRow]] = {}
     for spec in specs:
-        groups.setdefault(spec.group, []).append(TaskRow(spec, status(spec), url(spec)))
+        groups.setdefault(spec.group, []).append(TaskRow(spec, statuses[spec.key], url(spec)))
     return list(groups.items())
 
 
@@ -118,17 +138,42 @@ class Finding:
     section: str
     field: str
     problem: str
+    url: str = ""  # where to change it, when the page lists findings as links
 
     @property
     def message(self) -> str:
-        return f"In '{self.section}', '{self.field}' has {self.problem}."
+        return f"{self.section}, '{self.field}': {self.problem}. Remove it before you submit."
 
 
-def identity_findings(texts: Iterable[tuple[str, str, str]], *, screen: Callable[[str], list[str]]) -> list[Finding]:
-    """What looks like a child's identity in (section title, question, text) triples."""
-    return [Finding(section, question, problem)
-            for section, question, text in texts if isinstance(text, str)
+def identity_findings(texts: Iterable[tuple], *, screen: Callable[[str], list[str]]) -> list[Finding]:
+    """What looks like a child's identity in (section title, question, text) or (section title, question, text,
+    address to change it) tuples, in their order."""
+    return [Finding(section, question, problem, *where)
+            for section, question, text, *where in texts if isinstance(text, str)
             for problem in screen(text)]
+
+
+def upload_store(document: models.Model, upload) -> None:
+    """Save a document row for an upload the one checker passed (core.filecheck, through
+    core.forms.CheckedFileField, leaves its verdict on `upload.checked`): the name the user gave, the true kind and
+    size, and the file stored under a name the server makes with the extension of its true kind. Raises
+    DomainError for an upload that did not go through the checker."""
+    checked = getattr(upload, "checked", None)
+    if checked is None:
+        raise DomainError("The selected file must be a PDF, Word, Excel or OpenDocument file")
+    document.original_name = checked.name[:255]
+    document.content_type = checked.content_type
+    document.size_bytes = upload.size
+    upload.name = "upload" + checked.extension
+    document.file.save(upload.name, upload, save=False)
+    document.save()
+
+
+def upload_delete(document: models.Model) -> None:
+    """Delete a document row now and its file once the transaction commits (a rollback keeps both)."""
+    name, storage = document.file.name, document.file.storage
+    document.delete()
+    transaction.on_commit(lambda: storage.delete(name))
 
 
 @dataclass(frozen=True)

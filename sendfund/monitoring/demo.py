@@ -1,5 +1,6 @@
-"""Demo returns in every state (one overdue) and Health Checks for two academic years. Also drives returns
-for tests (tests/factories.py), through the real services.
+"""Demo returns in every state (one overdue), Health Checks for two academic years, illustrative other SEND
+funding lines, and one award dated between the two census years so that impact has a before and an after.
+Also drives returns for tests (tests/factories.py), through the real services.
 
 `load(context)` runs after casework's demo (INSTALLED_APPS order), whose accepted offers created returns.
 """
@@ -84,6 +85,26 @@ def load(context) -> None:
                                     reason="The cluster did not need all the supply cover it planned.")
     load_health_checks(context)
     load_funding_lines(context)
+    date_an_earlier_award(context)
+
+
+def date_an_earlier_award(context) -> None:
+    """Impact compares a funded cluster's measures in the census year before its first award with the latest
+    census year. The demo's awards are all accepted today, after the latest census loaded (January 2023), so the
+    award whose returns are all accepted is dated 15 January 2021 (AY 2020/21, illustrative): between the January
+    2019 and January 2023 censuses, so its cluster's impact page shows before and after from the real files."""
+    from sendfund.casework.models import Case
+
+    from . import impact
+
+    case = (Case.objects.filter(accepted_at__isnull=False, monitoring_returns__status=S.ACCEPTED)
+            .select_related("cluster").order_by("id").first())
+    if case is None:
+        return
+    Case.objects.filter(pk=case.pk).update(accepted_at=timezone.make_aware(dt.datetime(2021, 1, 15, 12)))
+    result = impact.cluster_impact(cluster=case.cluster)
+    context.stdout.write(f"Impact: {case.reference} ({case.cluster.name}) dated AY 2020/21 (illustrative); "
+                         f"compared with {len(result.comparable)} unfunded clusters of similar size and need.")
 
 
 def fill_health_check(hc, *, actor, levels: list[int]):

@@ -245,12 +245,12 @@ def per_pupil(*, year: YearMoney) -> PerPupil:
     from the latest census loaded."""
     from sendfund.registry.selectors import latest_year
 
-    from .impact import cluster_counts
+    from .impact import cluster_figures
 
     census = latest_year()
-    counts = cluster_counts(academic_years=[census]) if census is not None else {}
+    figures = cluster_figures(academic_years=[census]) if census is not None else {}
     ids = {c.cluster.pk for c in year.clusters}
-    rows = [c for (cid, _), c in counts.items() if cid in ids]
+    rows = [f.counts for (cid, _), f in figures.items() if cid in ids]
     return PerPupil(census, sum(r.get("pupils", 0) for r in rows),
                     sum(r.get("sen_support", 0) + r.get("ehc_plans", 0) for r in rows), year.total)
 

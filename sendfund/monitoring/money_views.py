@@ -83,13 +83,18 @@ def apply_cluster_money(request, cluster_pk):
 
 
 def _impact_page(request, cluster, *, area):
-    result = impact.cluster_impact(cluster=cluster)
-    years = impact.cluster_years(cluster=cluster)
+    from . import health, selectors
+
+    measures = impact.measures()
+    result = impact.cluster_impact(cluster=cluster, hide_small=not impact.sees_small_numbers(request.user),
+                                   measures_=measures)
     rows = [(y, impact.show_count(y.pupils, user=request.user),
-             [(m, y.share(m.code), impact.show_count(y.counts.get(m.code), user=request.user))
-              for m in impact.measures()]) for y in years]
+             [impact.year_cell(m, y.figures, user=request.user) for m in measures])
+            for y in result.years]
+    hc_years, hc_rows = health.trend(cluster=cluster)
     return render(request, "monitoring/impact.html", {
-        "cluster": cluster, "impact": result, "rows": rows, "measures": impact.measures(), "area": area})
+        "cluster": cluster, "impact": result, "rows": rows, "measures": measures, "area": area,
+        "hc_years": hc_years, "hc_rows": hc_rows, "outcomes": selectors.cluster_outcomes(cluster=cluster)})
 
 
 @requires(money.can_view_all_money)

@@ -215,6 +215,34 @@ def return_money(*, monitoring_return: MonitoringReturn) -> ReturnMoney:
     return ReturnMoney(rows)
 
 
+@dataclass
+class OutcomeRow:
+    reference: str
+    measure: str
+    baseline: str
+    target: str
+    latest: str = ""
+    reported_in: str = ""
+
+
+def cluster_outcomes(*, cluster) -> list[OutcomeRow]:
+    """Each outcome measure of the cluster's awards: baseline and target from the application, and the latest
+    value from the newest return the council has (submitted or accepted). Two queries."""
+    from .models import OutcomeProgress
+
+    rows: dict[int, OutcomeRow] = {}
+    progress = (OutcomeProgress.objects.filter(monitoring_return__cluster=cluster)
+                .select_related("outcome", "monitoring_return__case")
+                .order_by("monitoring_return__case_id", "outcome_id", "monitoring_return__due_on"))
+    for p in progress:
+        ret = p.monitoring_return
+        row = rows.setdefault(p.outcome_id, OutcomeRow(ret.case.reference, p.outcome.measure, p.outcome.baseline,
+                                                        p.outcome.target))
+        if p.latest and ret.status in (S.SUBMITTED, S.ACCEPTED):
+            row.latest, row.reported_in = p.latest, ret.get_kind_display()
+    return list(rows.values())
+
+
 def returns_waiting(*, user, state: str = "") -> QuerySet:
     qs = returns_for_user(user=user)
     if state == "overdue":

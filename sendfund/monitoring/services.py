@@ -201,14 +201,8 @@ def evidence_attach(*, monitoring_return: MonitoringReturn, upload, actor) -> Ev
     with the extension of its true kind."""
     ret = _locked(monitoring_return)
     _require_editable(ret, actor)
-    checked = getattr(upload, "checked", None)
-    if checked is None:
-        raise DomainError("The selected file must be a PDF, Word, Excel or OpenDocument file")
-    document = Evidence(monitoring_return=ret, original_name=checked.name[:255], content_type=checked.content_type,
-                        size_bytes=upload.size, uploaded_by=actor)
-    upload.name = "upload" + checked.extension
-    document.file.save(upload.name, upload, save=False)
-    document.save()
+    document = Evidence(monitoring_return=ret, uploaded_by=actor)
+    collection.upload_store(document, upload)
     audit_record(actor=actor, verb="return.evidence_attached", target=ret, label=str(ret),
                  after={"name": document.original_name, "bytes": document.size_bytes})
     return document
@@ -220,11 +214,9 @@ def evidence_remove(*, monitoring_return: MonitoringReturn, evidence: Evidence, 
     _require_editable(ret, actor)
     if evidence.monitoring_return_id != ret.pk:
         raise DomainError("That file belongs to another return")
-    name, storage = evidence.file.name, evidence.file.storage
     audit_record(actor=actor, verb="return.evidence_removed", target=ret, label=str(ret),
                  before={"name": evidence.original_name})
-    evidence.delete()
-    transaction.on_commit(lambda: storage.delete(name))
+    collection.upload_delete(evidence)
 
 
 # --- status -------------------------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from sendfund.accounts.decorators import requires
 from sendfund.core.audit import audit_timeline
 from sendfund.core.collection import StaleSection
 from sendfund.core.errors import DomainError
+from sendfund.core.filecheck import download_name
 from sendfund.funds.models import Round
 
 from . import forms, selectors, services
@@ -103,8 +104,9 @@ def return_section(request, pk, key):
                 form.add_error(exc.field if exc.field in form.fields else None, exc.message)
             else:
                 for finding in selectors.return_identity_findings(monitoring_return=ret):
-                    messages.warning(request, f"{finding.message} Remove it before you send the return: this service "
-                                              "must not hold information that could identify a child.")
+                    messages.warning(request, f"{finding.section}, '{finding.field}': we found {finding.problem}. "
+                                              "Remove it before you send the return: this service must not hold "
+                                              "information that could identify a child.")
                 if key == "evidence" and data.get("file") and action != "save" and request.POST.get("another"):
                     return redirect(request.path)
                 if action == "save":
@@ -134,7 +136,8 @@ def evidence_remove(request, pk, doc):
 def _evidence_response(request, pk, doc):
     ret = selectors.return_for_user(user=request.user, pk=pk)
     document = get_object_or_404(Evidence, pk=doc, monitoring_return=ret)
-    return FileResponse(document.file.open("rb"), as_attachment=True, filename=document.original_name,
+    return FileResponse(document.file.open("rb"), as_attachment=True,
+                        filename=download_name(document.original_name, document.content_type),
                         content_type=document.content_type)
 
 

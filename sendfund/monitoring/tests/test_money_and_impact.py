@@ -121,8 +121,8 @@ def test_impact_before_and_after_against_a_comparable_cluster(world, client_for)
     text = re.sub(r"\s+", " ", htmllib.unescape(re.sub(r"<[^>]+>", " ", page.content.decode())))
     assert "Before: AY 2018/19. Latest: AY 2023/24. Compared with 1 unfunded cluster of similar size and need " \
            "( Gamma cluster )" in text.replace("(Gamma cluster)", "( Gamma cluster )")
-    sen = Indicator.objects.get(code="sen_support").name
-    ehc = Indicator.objects.get(code="ehc_plans").name
+    sen = Indicator.objects.get(code="sen_support").name + " (% of pupils)"
+    ehc = Indicator.objects.get(code="ehc_plans").name + " (% of pupils)"
     # SEN support: 60/450 = 13.3% -> 72/470 = 15.3% (+2.0); Gamma 55/420 = 13.1% -> 60/430 = 14.0% (+0.9).
     assert _row(page, "before-after", sen) == [sen, "13.3", "15.3", "2.0", "0.9", "1.1"]
     # EHC plans: 12/450 = 2.7% -> 16/470 = 3.4% (+0.7); Gamma 10/420 = 2.4% -> 12/430 = 2.8% (+0.4).
