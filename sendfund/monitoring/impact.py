@@ -13,6 +13,7 @@ from django.db.models import Sum
 
 from sendfund.accounts.permissions import roles_of
 from sendfund.accounts.roles import Role
+from sendfund.core import suppression
 from sendfund.registry.models import Cluster, ClusterMembership, Indicator, SchoolFigure
 
 PUPILS = "pupils"
@@ -26,12 +27,11 @@ def sees_small_numbers(user) -> bool:
 
 
 def show_count(value: int | None, *, user) -> str:
-    """A count for a page: 1 to 4 is "fewer than 5" except on the LA officer's pages."""
-    if value is None:
-        return "Not loaded"
-    if 1 <= value <= 4 and not sees_small_numbers(user):
-        return "fewer than 5"
-    return f"{value:,}"
+    """A count for a page: small counts read "fewer than 5" (sendfund.core.suppression, the one rule) except on
+    the LA officer's pages."""
+    if value is not None and sees_small_numbers(user):
+        return f"{value:,}"
+    return suppression.show_count(value)
 
 
 def _pct(part: int | None, whole: int | None) -> Decimal | None:
