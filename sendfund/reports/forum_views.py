@@ -46,7 +46,7 @@ def forum_report(request):
     figures = forum.report_figures(financial_year=year)
     context = services.report_context(figures=figures)
     context.update(years=years, today=timezone.localdate(), may_issue=can_issue_forum_report(request.user),
-                   error=error)
+                   error=error, page_has_errors=bool(error))
     return render(request, "reports/forum_report.html", context, status=400 if error else 200)
 
 
