@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from sendfund.core.fields import GovDateField
 from sendfund.core.forms import PrivacyScreen
-from sendfund.core.years import fy_label
+from sendfund.core.years import financial_year_of, fy_label
 
 
 class IssueForm(PrivacyScreen, forms.Form):
@@ -22,8 +22,9 @@ class IssueForm(PrivacyScreen, forms.Form):
                               earliest_message="The meeting must be within the last year",
                               latest_message="The meeting must be within the next year")
 
-    def __init__(self, *args, years: list[int], **kwargs):
+    def __init__(self, *args, years: list[int] | None = None, **kwargs):
         super().__init__(*args, **kwargs)
+        years = years or [financial_year_of(timezone.localdate())]
         self.fields["year"].choices = [(y, fy_label(y)) for y in years]
         self.helper = FormHelper()
         self.helper.form_tag = False

@@ -23,11 +23,11 @@ from sendfund.casework.selectors import clusters_by_reference, clusters_invited
 from sendfund.core import suppression
 from sendfund.core.money import format_pounds
 from sendfund.core.years import ay_label, fy_bounds, fy_label
-from sendfund.formula.selectors import latest_allocation_run, run_results
+from sendfund.formula.selectors import latest_allocation_run
 from sendfund.funds.selectors import fund_current, pot_position, reference_commitments
 from sendfund.monitoring import health
 from sendfund.monitoring.impact import cluster_counts
-from sendfund.monitoring.models import ReturnStatus
+from sendfund.monitoring.models import HealthCheck, HealthCheckStatus, Level, ReturnStatus
 from sendfund.monitoring.money import illustrative_years, money_for_year
 from sendfund.monitoring.selectors import return_money, returns_queryset
 from sendfund.registry.selectors import census_years
@@ -35,6 +35,7 @@ from sendfund.registry.selectors import census_years
 FORMAT = 1  # the shape of the figures; an issued report keeps the shape it was issued with
 ZERO = Decimal("0.00")
 TOP_SHOWN = 10
+SIGNED_OFF = (HealthCheckStatus.SUBMITTED, HealthCheckStatus.MODERATED)  # what the heat-map counts
 
 
 def academic_year_for(financial_year: int) -> int:
@@ -145,7 +146,7 @@ def _formula_section(fy: int) -> dict:
     if run is None:
         return {"key": "formula", "title": "What the formula's evidence showed", "chart": None, "tables": [],
                 "paragraphs": [f"No formula run covers {fy_label(fy)} yet."]}
-    results = run_results(run=run)
+    results = list(run.clusters.select_related("cluster").order_by("gap_rank", "cluster__name"))
     clear = [r for r in results if r.clear_evidence]
     top = [r for r in results if r.top][:TOP_SHOWN]
     paragraphs = [
@@ -242,14 +243,13 @@ def _monitoring_section(fy: int, today: dt.date) -> dict:
 # --- 5. the Health Check ------------------------------------------------------------------------------------
 
 def _health_section(ay: int, clusters_total: int) -> dict:
-    years = [y for y in health.health_years() if y <= ay]
-    year = next((y for y in years if health.heatmap(academic_year=y)[1]), years[0] if years else None)
+    year = (HealthCheck.objects.filter(academic_year__lte=ay, status__in=SIGNED_OFF)
+            .order_by("-academic_year").values_list("academic_year", flat=True).first())
     if year is None:
         return {"key": "health", "title": "The SEND Cluster Health Check", "chart": None, "tables": [],
                 "paragraphs": [f"No cluster has signed off a Health Check for {ay_label(ay)} or before."]}
     areas, rows = health.heatmap(academic_year=year)
-    framework = health.framework_ensure_default()
-    levels = list(framework.levels.all())
+    levels = list(Level.objects.filter(framework_id=areas[0].framework_id)) if areas else []
     table_rows, means = [], []
     for i, area in enumerate(areas):
         given = [r.levels[i] for r in rows if r.levels[i] is not None]
@@ -330,14 +330,14 @@ def _money_section(fy: int, year) -> dict:
             "tables": [table] if rows else []}
 
 
-def report_figures(*, financial_year: int, today: dt.date | None = None) -> dict:
+def report_figures(*, financial_year: int, today: dt.date | None = None, fund=None) -> dict:
     """Every figure of the Forum's report for one financial year (and the academic year that starts in it),
     as JSON: money as text, tables as the strings a reader sees."""
     from sendfund.registry.models import Cluster
 
     today = today or timezone.localdate()
     fy, ay = financial_year, academic_year_for(financial_year)
-    fund = fund_current()
+    fund = fund or fund_current()
     awards, funded_names, _ = _awards_section(fund, fy)
     year_money = money_for_year(financial_year=fy)
     funded = {c.cluster.pk: c.cluster.name for c in year_money.clusters if c.cluster.name in funded_names}

@@ -18,10 +18,9 @@ from .models import IssuedReport
 from .permissions import can_issue_forum_report, can_read_forum_reports
 
 
-def _years() -> list[int]:
+def _years(fund) -> list[int]:
     """The financial years a report can cover: from the fund's first to the next one, newest first."""
     this_year = financial_year_of(timezone.localdate())
-    fund = fund_current()
     years = fund_financial_years(fund=fund, until=this_year + 1) if fund else [this_year]
     return sorted({y for y in years if y <= this_year + 1} | {this_year}, reverse=True)
 
@@ -36,14 +35,15 @@ def forum_home(request):
 
 @requires(can_read_forum_reports)
 def forum_report(request):
-    years = _years()
+    fund = fund_current()
+    years = _years(fund)
     asked = request.GET.get("year")
     year = whole_number(asked, maximum=9999)
     error = ""
     if asked is not None and year not in years:
         error, year = "Select a financial year from the list", None
     year = year if year is not None else financial_year_of(timezone.localdate())
-    figures = forum.report_figures(financial_year=year)
+    figures = forum.report_figures(financial_year=year, fund=fund)
     context = services.report_context(figures=figures)
     context.update(years=years, today=timezone.localdate(), may_issue=can_issue_forum_report(request.user),
                    error=error, page_has_errors=bool(error))
@@ -52,7 +52,7 @@ def forum_report(request):
 
 @requires(can_issue_forum_report)
 def forum_issue(request):
-    years = _years()
+    years = _years(fund_current())
     if request.method == "POST":
         form = IssueForm(request.POST, years=years)
         if form.is_valid():
