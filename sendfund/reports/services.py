@@ -39,7 +39,7 @@ def report_context(*, figures: dict, issued: IssuedReport | None = None, for_pdf
         svg = charts.chart_svg(chart, title_id=f"chart-{n}") if chart else ""
         image = ("data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()) if svg and for_pdf else ""
         sections.append({**section, "svg": svg, "image": image, "chart_id": f"chart-{n}",
-                         "tables": [_laid_out(t) for t in section["tables"]]})
+                         "tables": [_laid_out(t) for t in section["tables"] if t["rows"]]})
     return {"figures": figures, "sections": sections, "issued": issued, "council_name": council_name()}
 
 

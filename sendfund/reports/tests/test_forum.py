@@ -282,3 +282,17 @@ def test_a_forum_member_lands_on_the_forum_page(client_for, world):
     assert client_for(Role.LA_OFFICER).get(reverse("manage-home")).status_code == 200
     assert not Instalment.objects.none().exists() and State.DECIDED  # the models the report reads are there
     assert len(tables(home)) == 0
+
+
+def test_the_report_of_an_empty_service_says_so_and_never_fails(client):
+    from sendfund.accounts.services import membership_grant, user_create
+
+    user = user_create(email="forum@empty.example", full_name="Forum member", password="a-long-test-password-2026")
+    membership_grant(user=user, role=Role.FORUM_MEMBER, cluster=None)
+    client.force_login(user, backend="sendfund.accounts.backends.EmailBackend")
+    response = client.get(reverse("reports:forum-report"))
+    html = response.content.decode()
+    assert response.status_code == 200 and "No award holds money in" in html
+    assert "No formula run covers" in html and "No cluster has signed off a Health Check" in html
+    assert all(t.rows for t in tables(html))  # no empty table
+    assert client.get(reverse("reports:forum-home")).status_code == 200
