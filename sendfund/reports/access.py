@@ -2,7 +2,7 @@
 Forum report is for every LA role, Forum members included, and only an LA officer issues it.
 
 A Forum member sees aggregates and clusters' public money only. FORUM_MEMBER_MAY_OPEN lists every page a Forum
-member may open; sendfund/reports/tests/test_forum_access.py fails when any app's rule lets a Forum member open
+member may open; sendfund/reports/tests/test_forum.py fails when any app's rule lets a Forum member open
 another page (a single application, case, return, Health Check, score or person)."""
 
 from sendfund.accounts.access import EVERYONE, LA, Role, Rule
