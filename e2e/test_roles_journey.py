@@ -40,7 +40,7 @@ def test_each_role_signs_in_and_every_page_it_is_offered_is_accessible(page, liv
     user = e2e_world.users[role]
     sign_in(page, live_server, user.email, e2e_world.password)
     home = page.url
-    assert re.search(r"/(manage|apply)/$", home), home
+    assert re.search(r"/(manage|apply|manage/forum)/$", home), home  # a Forum member lands on the Forum page
     assert_accessible(page, context=f"(home of {role})")
     links = [a.get_attribute("href") for a in page.locator("main a.govuk-link").all()]
     nav = [a.get_attribute("href") for a in page.locator(".govuk-service-navigation__list a").all()]

@@ -11,6 +11,7 @@ from . import selectors
 from .decorators import requires
 from .forms import NewPasswordForm, ResetRequestForm, SignInForm
 from .permissions import can_use_apply, can_use_manage, roles_of
+from .roles import Role
 from .scoping import clusters_of
 from .services import sign_in_record, sign_out_record
 
@@ -78,6 +79,8 @@ def home(request):
 @requires(can_use_manage)
 def manage_home(request):
     roles = roles_of(request.user)
+    if roles.la_roles == {Role.FORUM_MEMBER}:
+        return redirect("reports:forum-home")  # a Forum member's home: the reports and the aggregate pages
     links = home_links(request.user, area="manage")
     emails = next((link for link in links if link["href"] == "/manage/emails/"), None)
     return render(request, "accounts/manage_home.html", {

@@ -578,3 +578,21 @@ def published_awards() -> list[Case]:
                                   Prefetch("application__sections", queryset=Section.objects.filter(key="governance"),
                                            to_attr="governance_sections"))
                 .order_by("decided_at", "id"))
+
+
+def clusters_by_reference(*, references) -> dict[str, Cluster]:
+    """The cluster of each case, by its reference (the ledger names awards by reference). One query."""
+    return {case.reference: case.cluster for case in
+            Case.objects.filter(reference__in=list(references)).select_related("cluster").only("reference", "cluster")}
+
+
+def clusters_invited(*, stream_kind: str, since: dt.date, until: dt.date) -> dict[int, dt.date]:
+    """The clusters invited to apply to a stream between two days (inclusive), with the day of the first
+    invitation. One query."""
+    from .models import Invitation
+
+    out: dict[int, dt.date] = {}
+    for cluster_id, at in (Invitation.objects.filter(stream_kind=stream_kind, invited_at__date__range=(since, until))
+                           .values_list("cluster_id", "invited_at").order_by("invited_at")):
+        out.setdefault(cluster_id, timezone.localdate(at))
+    return out

@@ -126,6 +126,7 @@ AUDIT_VERBS: dict[str, Verb] = {
                                                                  "reason"), audience=CLUSTER),
     "api_token.created": Verb(after=("name", "prefix", "expires_on")),
     "api_token.revoked": Verb(before=("revoked",), after=("revoked",)),
+    "forum_report.issued": Verb(after=("financial_year", "version", "meeting_on", "sha256", "size_bytes")),
 }
 
 

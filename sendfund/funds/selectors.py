@@ -284,3 +284,35 @@ def reference_paid_and_changed(*, references: Iterable[str]) -> dict[str, tuple[
         totals.setdefault(row["reference"], {})[row["kind"]] = row["total"]
         latest[row["reference"]] = max(filter(None, (latest.get(row["reference"]), row["last"])))
     return {ref: (balance_from_totals(t).paid, latest[ref]) for ref, t in totals.items()}
+
+
+@dataclass(frozen=True)
+class PotPosition:
+    """One stream's pot in one financial year: its balance and what clusters returned to it (clawed back)."""
+
+    stream_kind: str
+    stream_label: str
+    balance: Balance
+    clawed_back: Decimal
+
+
+def pot_position(*, fund: Fund, financial_year: int) -> list[PotPosition]:
+    """Every stream of the fund in one financial year (£0.00 where a stream has no pot): two queries."""
+    totals: dict[int, dict[str, Decimal]] = {}
+    for row in (LedgerEntry.objects.filter(pot__stream__fund=fund, pot__financial_year=financial_year)
+                .values("pot__stream_id", "kind").annotate(total=Sum("amount")).order_by()):
+        totals.setdefault(row["pot__stream_id"], {})[row["kind"]] = row["total"]
+    return [PotPosition(s.kind, s.get_kind_display(), balance_from_totals(totals.get(s.pk, {})),
+                        Decimal(totals.get(s.pk, {}).get(EntryKind.CLAWBACK) or 0).quantize(ZERO))
+            for s in fund_streams(fund=fund)]
+
+
+def reference_commitments(*, fund: Fund, financial_year: int) -> dict[tuple[str, str], Balance]:
+    """What each award (by case reference) holds in each stream's pot of one financial year: committed (net of
+    money released or clawed back) and paid. The same ledger as the pot, so they add up to its figures. One query."""
+    totals: dict[tuple[str, str], dict[str, Decimal]] = {}
+    for row in (LedgerEntry.objects.filter(pot__stream__fund=fund, pot__financial_year=financial_year)
+                .exclude(reference="").values("reference", "pot__stream__kind", "kind")
+                .annotate(total=Sum("amount")).order_by()):
+        totals.setdefault((row["reference"], row["pot__stream__kind"]), {})[row["kind"]] = row["total"]
+    return {key: balance_from_totals(t) for key, t in totals.items()}

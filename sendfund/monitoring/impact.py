@@ -17,14 +17,13 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from sendfund.accounts.permissions import roles_of
 from sendfund.accounts.roles import Role
+from sendfund.core import suppression
 from sendfund.registry.models import Cluster, ClusterMembership, Indicator, SchoolFigure
 
 PUPILS = "pupils"
 COMPARABLE_SIZE = Decimal("0.35")  # pupils within 35% of the funded cluster's
 COMPARABLE_NEED = Decimal("3.0")  # SEN support share within 3 percentage points
 MAX_COMPARABLE = 5
-SMALL = range(1, 5)  # counts of 1 to 4 pupils
-HIDDEN = "fewer than 5"
 PLACES = {Indicator.Unit.COUNT: Decimal("0.1"), Indicator.Unit.PERCENT: Decimal("0.1"),
           Indicator.Unit.SCORE: Decimal("0.01")}
 
@@ -34,12 +33,11 @@ def sees_small_numbers(user) -> bool:
 
 
 def show_count(value: int | None, *, user) -> str:
-    """A count for a page: 1 to 4 is "fewer than 5" except on the LA officer's pages."""
-    if value is None:
-        return "Not loaded"
-    if value in SMALL and not sees_small_numbers(user):
-        return HIDDEN
-    return f"{value:,}"
+    """A count for a page: small counts read "fewer than 5" (sendfund.core.suppression, the one rule) except on
+    the LA officer's pages."""
+    if value is not None and sees_small_numbers(user):
+        return f"{value:,}"
+    return suppression.show_count(value)
 
 
 def _pct(part: int | None, whole: int | None) -> Decimal | None:
@@ -127,13 +125,21 @@ def cluster_figures(*, academic_years: list[int] | None = None, clusters=None) -
     return out
 
 
+def cluster_counts(*, academic_years: list[int] | None = None, clusters=None) -> dict[tuple[int, int], dict[str, int]]:
+    """(cluster id, academic year) -> indicator code -> count of pupils summed over the cluster's schools that
+    year (the counts of `cluster_figures`, for reports that show counts only)."""
+    return {key: figures.counts for key, figures in
+            cluster_figures(academic_years=academic_years, clusters=clusters).items()}
+
+
 def year_cell(m: Measure, figures: ClusterYear, *, user) -> str:
     """One cell of the every-year table: a count with its share of pupils, or a rate or score."""
     if m.is_count:
         count = figures.counts.get(m.code)
         shown = show_count(count, user=user)
         share = figures.value(m)
-        return shown if share is None or shown == HIDDEN else f"{shown} ({share}%)"
+        withheld = count is None or shown != f"{count:,}"  # a hidden count's share would give it away
+        return shown if share is None or withheld else f"{shown} ({share}%)"
     value = figures.value(m)
     if value is None:
         return "Not loaded"
@@ -275,7 +281,7 @@ def cluster_impact(*, cluster: Cluster, hide_small: bool = False, measures_: lis
         return total
 
     def small(f: ClusterYear | None, m: Measure) -> bool:
-        return hide_small and m.is_count and f is not None and f.counts.get(m.code) in SMALL
+        return hide_small and m.is_count and f is not None and suppression.is_small(f.counts.get(m.code))
 
     pooled_before, pooled_after = pooled(before_year), pooled(after_year)
     mine_before, mine_after = mine.get(before_year), mine.get(after_year)
