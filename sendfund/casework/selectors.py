@@ -578,3 +578,88 @@ def published_awards() -> list[Case]:
                                   Prefetch("application__sections", queryset=Section.objects.filter(key="governance"),
                                            to_attr="governance_sections"))
                 .order_by("decided_at", "id"))
+
+
+# --- the lists of awards and payments ----------------------------------------------------------------------------
+
+STREAM_NAMES = {"capacity": "Capacity", "development": "Development"}
+
+
+@dataclass(frozen=True)
+class MoneyFilters:
+    """What the awards or payments list is narrowed to. Empty strings and None mean "any"."""
+
+    stream: str = ""  # "capacity" or "development"
+    financial_year: int | None = None
+    round_id: int | None = None
+    cluster_id: int | None = None
+    status: str = ""  # payments only: "scheduled", "due", "paid"
+
+
+def _line_total(kind: str | None = None):
+    from django.db.models import DecimalField, OuterRef, Subquery, Sum
+
+    lines = AwardLine.objects.filter(case=OuterRef("pk"))
+    if kind:
+        lines = lines.filter(stream__kind=kind)
+    return Subquery(lines.order_by().values("case").annotate(t=Sum("decided")).values("t"),
+                    output_field=DecimalField(max_digits=14, decimal_places=2))
+
+
+def awards_for_user(*, user, filters: MoneyFilters | None = None) -> QuerySet:
+    """The awards the user may see: cases decided with an offer (approved or approved in part), whatever happened
+    after, with what was awarded per stream and in all, and what has been paid, newest decision first. One query."""
+    from django.db.models import DecimalField, Subquery, Sum
+
+    filters = filters or MoneyFilters()
+    qs = cases_for_user(user=user).filter(outcome__in=(Outcome.APPROVED, Outcome.APPROVED_IN_PART))
+    if filters.stream in STREAM_NAMES:
+        qs = qs.filter(Exists(AwardLine.objects.filter(case=OuterRef("pk"), stream__kind=filters.stream,
+                                                       decided__gt=0)))
+    if filters.financial_year is not None:
+        qs = qs.filter(Exists(AwardLine.objects.filter(case=OuterRef("pk"), financial_year=filters.financial_year,
+                                                       decided__gt=0)))
+    if filters.round_id:
+        qs = qs.filter(application__round_id=filters.round_id)
+    if filters.cluster_id:
+        qs = qs.filter(cluster_id=filters.cluster_id)
+    paid = (Instalment.objects.filter(case=OuterRef("pk"), paid_on__isnull=False).order_by().values("case")
+            .annotate(t=Sum("amount")).values("t"))
+    return qs.annotate(awarded=_line_total(), awarded_capacity=_line_total("capacity"),
+                       awarded_development=_line_total("development"),
+                       paid=Subquery(paid, output_field=DecimalField(max_digits=14, decimal_places=2))
+                       ).order_by("-decided_at", "-id")
+
+
+PAYMENT_STATUSES = {"scheduled": "Not due yet", "due": "Due, not paid", "paid": "Paid"}
+
+
+def payments_for_user(*, user, filters: MoneyFilters | None = None, today: dt.date | None = None) -> QuerySet:
+    """The instalments of the awards the user may see, by due date: scheduled (not due yet), due and not paid,
+    or paid. One query."""
+    filters = filters or MoneyFilters()
+    today = today or timezone.localdate()
+    qs = (Instalment.objects.filter(case__in=cases_for_user(user=user).values("pk"))
+          .select_related("case__cluster", "stream", "paid_by").order_by("due_on", "case__reference", "number"))
+    if filters.stream in STREAM_NAMES:
+        qs = qs.filter(stream__kind=filters.stream)
+    if filters.financial_year is not None:
+        qs = qs.filter(financial_year=filters.financial_year)
+    if filters.round_id:
+        qs = qs.filter(case__application__round_id=filters.round_id)
+    if filters.cluster_id:
+        qs = qs.filter(case__cluster_id=filters.cluster_id)
+    if filters.status == "paid":
+        qs = qs.filter(paid_on__isnull=False)
+    elif filters.status == "due":
+        qs = qs.filter(paid_on__isnull=True, due_on__lte=today)
+    elif filters.status == "scheduled":
+        qs = qs.filter(paid_on__isnull=True, due_on__gt=today)
+    return qs
+
+
+def payment_status(instalment: Instalment, today: dt.date | None = None) -> str:
+    """Which of PAYMENT_STATUSES an instalment is in."""
+    if instalment.paid_on:
+        return "paid"
+    return "due" if instalment.due_on <= (today or timezone.localdate()) else "scheduled"

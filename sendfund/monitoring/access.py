@@ -24,6 +24,8 @@ def _doc(w):
 
 RULES = [
     Rule("monitoring:returns", CLUSTER | {OTHER_CLUSTER_HOST}),
+    Rule("monitoring:returns-download", CLUSTER | {OTHER_CLUSTER_HOST}, kwargs=lambda w: {"fmt": "csv"},
+         note="each cluster downloads its own returns only"),
     Rule("monitoring:return", CLUSTER, kwargs=_draft, note="the host of another cluster gets 404"),
     Rule("monitoring:return", CLUSTER, kwargs=_sub),
     Rule("monitoring:return", frozenset({OTHER_CLUSTER_HOST}), kwargs=lambda w: {"pk": w.return_other.pk}),
@@ -37,6 +39,7 @@ RULES = [
          note="the return is incomplete, so writers are sent back to it with the reason"),
     Rule("monitoring:sign-off", frozenset({Role.CERTIFIER}), kwargs=_sub),
     Rule("monitoring:manage-returns", LA_STAFF),
+    Rule("monitoring:manage-returns-download", LA_STAFF, kwargs=lambda w: {"fmt": "xlsx"}),
     Rule("monitoring:manage-return", LA_STAFF, kwargs=_sub),
     Rule("monitoring:manage-return", LA_STAFF, kwargs=lambda w: {"pk": w.return_other.pk}),
     Rule("monitoring:manage-evidence", LA_STAFF, kwargs=_doc),
@@ -55,6 +58,7 @@ RULES = [
     Rule("monitoring:health-check-sign-off", frozenset({Role.CLUSTER_HOST}), kwargs=lambda w: {"pk": w.hc_submitted.pk}),
     Rule("monitoring:health-trend", CLUSTER, kwargs=lambda w: {"cluster_pk": w.cluster.pk}),
     Rule("monitoring:manage-health-checks", LA_STAFF),
+    Rule("monitoring:manage-health-checks-download", LA_STAFF, kwargs=lambda w: {"fmt": "csv"}),
     Rule("monitoring:manage-health-check", LA_STAFF, kwargs=lambda w: {"pk": w.hc_submitted.pk}),
     Rule("monitoring:moderate-area", MODERATORS, kwargs=lambda w: {"pk": w.hc_submitted.pk, "code": "provision"}),
     Rule("monitoring:moderation-finish", MODERATORS, kwargs=lambda w: {"pk": w.hc_submitted.pk}, method="post",
@@ -63,6 +67,7 @@ RULES = [
     Rule("monitoring:invite-development", OFFICER, kwargs=lambda w: {"cluster_pk": w.cluster.pk}, method="post",
          note="the cluster is no candidate, so the officer is sent back with the reason"),
     Rule("monitoring:all-money", LA_STAFF),
+    Rule("monitoring:all-money-download", LA_STAFF, kwargs=lambda w: {"fmt": "xlsx"}),
     Rule("monitoring:import-lines", frozenset({Role.LA_OFFICER, Role.DECISION_MAKER, Role.ADMINISTRATOR})),
     Rule("monitoring:cluster-money", LA_STAFF, kwargs=lambda w: {"cluster_pk": w.cluster.pk}),
     Rule("monitoring:apply-cluster-money", CLUSTER, kwargs=lambda w: {"cluster_pk": w.cluster.pk}),

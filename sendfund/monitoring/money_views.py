@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from sendfund.accounts.decorators import requires
 from sendfund.accounts.scoping import clusters_of
+from sendfund.core.downloads import Field, ListDownload
 from sendfund.core.errors import DomainError
 from sendfund.core.forms import CsvFileField
 from sendfund.core.years import financial_year_of
@@ -30,10 +31,17 @@ def _year(request, years):
 
 
 @requires(money.can_view_all_money)
-def all_money(request):
+def all_money(request, fmt=None):
     years = money.money_years()
     year = _year(request, years)
     year_money = money.money_for_year(financial_year=year)
+    if fmt:
+        return ListDownload(f"send-money-{year}", f"All SEND money per cluster, {year_money.label}", [
+            Field("Cluster", lambda c: c.cluster.name, width=30), Field("Formula allocation", lambda c: c.formula, "money"),
+            Field("Awards from this fund", lambda c: c.awards, "money"),
+            *[Field(name, lambda c, name=name: c.lines.get(name, 0), "money") for name in year_money.line_names],
+            Field("Total", lambda c: c.total, "money")]).response(
+                request, fmt, year_money.clusters, filters=[("Financial year", year_money.label)])
     code = money.la_code()
     return render(request, "monitoring/all_money.html", {
         "years": years, "year": year, "money": year_money, "per_pupil": money.per_pupil(year=year_money),
