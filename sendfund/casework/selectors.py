@@ -663,3 +663,47 @@ def payment_status(instalment: Instalment, today: dt.date | None = None) -> str:
     if instalment.paid_on:
         return "paid"
     return "due" if instalment.due_on <= (today or timezone.localdate()) else "scheduled"
+
+
+@dataclass(frozen=True)
+class QueueSummary:
+    """The whole work queue in figures (the LA's home): items per state, and how many are overdue in each."""
+
+    state_counts: dict[str, int]
+    overdue_counts: dict[str, int]
+
+    @property
+    def total(self) -> int:
+        return sum(self.state_counts.values())
+
+    @property
+    def overdue(self) -> int:
+        return sum(self.overdue_counts.values())
+
+    def waiting_counts(self) -> dict[str, int]:
+        """Items by who must act next (WAITING_FOR), in WAITING_LABELS' order; nobody's items are left out."""
+        counts = dict.fromkeys(WAITING_LABELS, 0)
+        for state, n in self.state_counts.items():
+            counts[WAITING_FOR[state]] += n
+        counts.pop("nobody")
+        return counts
+
+
+DEADLINE_STATES = (State.SUBMITTED, State.ACKNOWLEDGED, State.INFORMATION_REQUESTED)
+
+
+def queue_summary(*, user, today: dt.date | None = None) -> QueueSummary:
+    """Every item of the user's work queue counted by state, with the overdue ones (the rule of `_deadline`):
+    one aggregate query for cases and one for applications not yet acknowledged."""
+    today = today or timezone.localdate()
+    apps, cases = _queue_sources(user, QueueFilters(), today)
+    case_late, app_late = _overdue_q(today)
+    counts: dict[str, int] = {}
+    late: dict[str, int] = {}
+    for row in cases.order_by().values("status").annotate(n=Count("id"), late=Count("id", filter=case_late)):
+        counts[row["status"]], late[row["status"]] = row["n"], row["late"]
+    if apps is not None:
+        totals = apps.aggregate(n=Count("id"), late=Count("id", filter=app_late))
+        counts[State.SUBMITTED] = counts.get(State.SUBMITTED, 0) + totals["n"]
+        late[State.SUBMITTED] = late.get(State.SUBMITTED, 0) + totals["late"]
+    return QueueSummary({s: n for s, n in counts.items() if n}, {s: n for s, n in late.items() if n})
