@@ -8,10 +8,13 @@ import io
 import openpyxl
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from sendfund.accounts.access import OTHER_CLUSTER_HOST
 from sendfund.accounts.roles import Role
+from sendfund.applications import selectors as application_selectors
 from sendfund.core.exports import MONEY_FORMAT
+from sendfund.monitoring import selectors as monitoring_selectors
 from sendfund.registry.models import Cluster, Phase, School
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -89,14 +92,12 @@ LISTS = [
     (Role.FINANCE, "funds:ledger", "funds:ledger-download", "?stream=capacity", "Amount",
      lambda w, u: _ledger_amounts(w, u, "capacity")),
     (Role.LA_OFFICER, "applications:manage-list", "applications:manage-list-download", "", "Reference",
-     lambda w, u: [a.reference for a in __import__("sendfund.applications.selectors", fromlist=["x"])
-                   .submitted_applications(user=u)]),
+     lambda w, u: [a.reference for a in application_selectors.submitted_applications(user=u)]),
     (Role.LA_OFFICER, "monitoring:manage-returns", "monitoring:manage-returns-download", "", "Reference",
-     lambda w, u: [r.case.reference for r in __import__("sendfund.monitoring.selectors", fromlist=["x"])
-                   .returns_waiting(user=u)]),
+     lambda w, u: [r.case.reference for r in monitoring_selectors.returns_waiting(user=u)]),
     (Role.LA_OFFICER, "monitoring:manage-returns", "monitoring:manage-returns-download", "?state=submitted",
-     "Reference", lambda w, u: [r.case.reference for r in __import__("sendfund.monitoring.selectors", fromlist=["x"])
-                                .returns_waiting(user=u, state="submitted")]),
+     "Reference", lambda w, u: [r.case.reference for r in monitoring_selectors.returns_waiting(user=u,
+                                                                                               state="submitted")]),
     (Role.LA_OFFICER, "registry:cluster-list", "registry:cluster-list-download", "?q=alpha", "Cluster",
      lambda w, u: ["Alpha cluster"]),
     (Role.LA_OFFICER, "registry:school-list", "registry:school-list-download", f"?phase={Phase.SECONDARY}",
@@ -209,3 +210,37 @@ def test_a_name_that_starts_like_a_formula_is_inert(client_for, world, start):
 def test_an_unknown_format_is_not_found(client_for, world):
     response = client_for(Role.LA_OFFICER).get(reverse("casework:queue-download", args=["pdf"]))
     assert response.status_code == 404
+
+
+@pytest.mark.django_db
+def test_the_awards_and_payments_pages_show_the_records_figures_and_their_downloads_agree(client_for, world):
+    from django.db.models import Sum
+
+    from sendfund.casework.models import AwardLine, Case, Instalment, Outcome
+    from tests.html_tables import table
+
+    client = client_for(Role.FINANCE)
+    page = table(client.get(reverse("casework:awards")).content, "").rows_by_header()
+    downloaded = {r["Reference"]: r for r in _csv(client.get(reverse("casework:awards-download", args=["csv"])))}
+    awarded = Case.objects.filter(outcome__in=(Outcome.APPROVED, Outcome.APPROVED_IN_PART))
+    assert sorted(r["Reference"] for r in page) == sorted(awarded.values_list("reference", flat=True)) == sorted(
+        downloaded)
+    for row in page:
+        lines = AwardLine.objects.filter(case__reference=row["Reference"])
+        capacity = lines.filter(stream__kind="capacity").aggregate(t=Sum("decided"))["t"] or 0
+        development = lines.filter(stream__kind="development").aggregate(t=Sum("decided"))["t"] or 0
+        paid = Instalment.objects.filter(case__reference=row["Reference"], paid_on__isnull=False).aggregate(
+            t=Sum("amount"))["t"] or 0
+        assert row["Capacity"] == f"£{capacity:,.2f}" and row["Development"] == f"£{development:,.2f}"
+        assert row["Total awarded"] == f"£{capacity + development:,.2f}" and row["Paid"] == f"£{paid:,.2f}"
+        assert downloaded[row["Reference"]]["Total awarded"] == f"{capacity + development:.2f}"
+
+    today = timezone.localdate()
+    caption = table(client.get(reverse("casework:payments-list")).content, "")
+    instalments = Instalment.objects.order_by("due_on", "case__reference", "number")
+    assert caption.caption.startswith(f"{instalments.count()} instalment")
+    for row, instalment in zip(caption.rows_by_header(), instalments, strict=True):
+        assert row["Reference"] == instalment.case.reference
+        assert row["Amount"] == f"£{instalment.amount:,.2f}"
+        assert row["Status"] == ("Paid" if instalment.paid_on else "Not due yet" if instalment.due_on > today
+                                 else "Due, not paid")
