@@ -14,6 +14,8 @@ from sendfund.accounts.access import OTHER_CLUSTER_HOST
 from sendfund.accounts.roles import Role
 from sendfund.applications import selectors as application_selectors
 from sendfund.core.exports import MONEY_FORMAT
+from sendfund.formula import selectors as formula_selectors
+from sendfund.monitoring import health
 from sendfund.monitoring import selectors as monitoring_selectors
 from sendfund.registry.models import Cluster, Phase, School
 
@@ -108,15 +110,25 @@ LISTS = [
      lambda w, u: [w.cluster.name] * w.cluster.cases.count()),
     (Role.CLUSTER_HOST, "monitoring:returns", "monitoring:returns-download", "", "Cluster",
      lambda w, u: [w.cluster.name] * w.cluster.monitoring_returns.count()),
+    (Role.CLUSTER_HOST, "monitoring:health-checks", "monitoring:health-checks-download", "", "Cluster",
+     lambda w, u: [w.cluster.name] * w.cluster.health_checks.count()),
+    (Role.LA_OFFICER, "formula:index", "formula:index-download", "", "Run",
+     lambda w, u: [r.pk for r in formula_selectors.run_list()]),
+    (Role.LA_OFFICER, "monitoring:all-money", "monitoring:all-money-download", "", "Cluster",
+     lambda w, u: ["Alpha cluster", "Beta cluster"]),
+    (Role.LA_OFFICER, "monitoring:manage-health-checks", "monitoring:manage-health-checks-download",
+     lambda w: f"?year={w.hc_submitted.academic_year}", "Cluster",
+     lambda w, u: [r.cluster.name for r in health.heatmap(academic_year=w.hc_submitted.academic_year)[1]]),
 ]
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(("actor", "page", "download", "query", "column", "expected"), LISTS,
-                         ids=[f"{d}{q}-{a}" for a, _, d, q, *_ in LISTS])
+                         ids=[f"{d}{'?year' if callable(q) else q}-{a}" for a, _, d, q, *_ in LISTS])
 def test_a_download_holds_the_rows_the_filters_show(client_for, world, actor, page, download, query, column,
                                                     expected):
     client = client_for(actor)
+    query = query(world) if callable(query) else query
     want = [str(k) for k in expected(world, world.users[actor])]
     assert want, "the world must give this list rows to compare"
     html = client.get(reverse(page) + query).content.decode()
@@ -130,7 +142,8 @@ def test_a_download_holds_the_rows_the_filters_show(client_for, world, actor, pa
 
 @pytest.mark.django_db
 def test_a_cluster_downloads_only_its_own_rows(client_for, world):
-    for name in ("applications:dashboard-download", "casework:apply-cases-download", "monitoring:returns-download"):
+    for name in ("applications:dashboard-download", "casework:apply-cases-download", "monitoring:returns-download",
+                 "monitoring:health-checks-download"):
         mine = _csv(client_for(OTHER_CLUSTER_HOST).get(reverse(name, args=["csv"])))
         assert mine and {r["Cluster"] for r in mine} == {world.other_cluster.name}, name
         ours = _csv(client_for(Role.CLUSTER_HOST).get(reverse(name, args=["csv"])))

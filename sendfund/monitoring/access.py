@@ -47,6 +47,8 @@ RULES = [
     Rule("monitoring:underspend-confirm", frozenset({Role.DECISION_MAKER}), kwargs=_sub, method="post",
          note="nothing is proposed yet, so the decision maker is sent back with the reason"),
     Rule("monitoring:health-checks", CLUSTER | {OTHER_CLUSTER_HOST}),
+    Rule("monitoring:health-checks-download", CLUSTER | {OTHER_CLUSTER_HOST}, kwargs=lambda w: {"fmt": "csv"},
+         note="each cluster downloads its own Health Checks only"),
     Rule("monitoring:health-check", CLUSTER, kwargs=lambda w: {"pk": w.hc_draft.pk}),
     Rule("monitoring:health-check", CLUSTER, kwargs=lambda w: {"pk": w.hc_submitted.pk}),
     Rule("monitoring:health-check", frozenset({OTHER_CLUSTER_HOST}), kwargs=lambda w: {"pk": w.hc_other.pk}),

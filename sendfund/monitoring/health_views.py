@@ -38,10 +38,17 @@ def _version(request) -> int | None:
     return int(raw) if raw.isdigit() else None
 
 
+CLUSTER_CHECKS_DOWNLOAD = ListDownload("health-checks", "Your cluster's Health Checks", [
+    Field("Year", lambda hc: ay_label(hc.academic_year)), Field("Cluster", lambda hc: hc.cluster.name, width=30),
+    Field("Status", lambda hc: hc.get_status_display(), width=30)])
+
+
 @requires(can_use_health_checks)
-def health_checks(request):
+def health_checks(request, fmt=None):
     year = academic_year_of(timezone.localdate())
     checks = list(health.health_checks_for_user(user=request.user))
+    if fmt:
+        return CLUSTER_CHECKS_DOWNLOAD.response(request, fmt, checks)
     startable = [c for c in clusters_of(request.user) if can_start_health_check(request.user, c)
                  and not any(hc.cluster_id == c.pk and hc.academic_year == year for hc in checks)]
     if request.method == "POST":
