@@ -90,7 +90,8 @@ def filters_shown(params, labels: dict[str, tuple[str, dict | None]]) -> list[tu
         if not value:
             continue
         if names is not None:
-            value = str(names.get(value, names.get(int(value) if value.isdigit() else value, "")) or "")
+            number = int(value) if value.isascii() and value.isdigit() and len(value) < 10 else None
+            value = str(names.get(value, names.get(number, "")) or "")
             if not value:
                 continue
         shown.append((label, value))

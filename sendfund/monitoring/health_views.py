@@ -14,6 +14,7 @@ from sendfund.core import collection
 from sendfund.core.audit import audit_timeline
 from sendfund.core.downloads import Field, ListDownload
 from sendfund.core.errors import DomainError
+from sendfund.core.fields import whole_number
 from sendfund.core.years import academic_year_of, ay_label
 from sendfund.registry.models import Cluster
 
@@ -170,9 +171,8 @@ def health_trend(request, cluster_pk):
 @requires(can_view_health_checks)
 def manage_health_checks(request, fmt=None):
     years = health.health_years()
-    raw = request.GET.get("year", "")
-    year = int(raw) if raw.isdigit() and int(raw) in years else (years[0] if years else
-                                                                 academic_year_of(timezone.localdate()))
+    wanted = whole_number(request.GET.get("year"), maximum=9999)
+    year = wanted if wanted in years else (years[0] if years else academic_year_of(timezone.localdate()))
     areas, rows = health.heatmap(academic_year=year)
     if fmt:
         return ListDownload(f"health-checks-{year}", f"SEND Cluster Health Checks, {ay_label(year)}", [

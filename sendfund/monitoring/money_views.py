@@ -8,6 +8,7 @@ from sendfund.accounts.decorators import requires
 from sendfund.accounts.scoping import clusters_of
 from sendfund.core.downloads import Field, ListDownload
 from sendfund.core.errors import DomainError
+from sendfund.core.fields import whole_number
 from sendfund.core.forms import CsvFileField
 from sendfund.core.years import financial_year_of
 from sendfund.registry.models import Cluster
@@ -23,9 +24,9 @@ class ImportForm(PlainForm):
 
 
 def _year(request, years):
-    raw = request.GET.get("year", "")
-    if raw.isdigit() and int(raw) in years:
-        return int(raw)
+    wanted = whole_number(request.GET.get("year"), maximum=9999)
+    if wanted in years:
+        return wanted
     this_year = financial_year_of(timezone.localdate())
     return this_year if this_year in years or not years else years[0]
 
