@@ -71,8 +71,18 @@ def test_every_figure_is_counted_again_from_the_records(client_for, world):
 
 @pytest.mark.django_db
 def test_each_figure_links_to_the_list_behind_it(client_for, world):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    # one application waiting a month for its acknowledgement: overdue
+    Application.objects.filter(pk=world.application_submitted.pk).update(
+        submitted_at=timezone.now() - dt.timedelta(days=30))
     client = client_for(Role.LA_OFFICER)
     html = client.get(reverse("manage-home")).content.decode()
+    assert 'id="dash-overdue">1<' in html
+    deadlines = table(html, "Deadlines in working days").by_first_column()["Acknowledge"]
+    assert _n(deadlines["Of which overdue"]) == 1 and _n(deadlines["Due"]) >= 1
     checked = 0
     for table_id in ("dash-by-state", "dash-waiting", "dash-deadlines"):
         for href, figure in _links(html, table_id):

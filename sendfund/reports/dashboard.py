@@ -67,8 +67,8 @@ def _cases(user) -> dict:
                 for value, label in State.choices if summary.state_counts.get(value)]
     waiting = [Figure(case_selectors.WAITING_LABELS[who], n, _url("casework:queue", waiting=who))
                for who, n in summary.waiting_counts().items()]
-    deadlines = [(DEADLINE_WHAT[state], Figure("due", summary.state_counts.get(state, 0) - summary.overdue_counts.get(
-                  state, 0), _url("casework:queue", state=state)),
+    deadlines = [(DEADLINE_WHAT[state], Figure("items", summary.state_counts.get(state, 0),
+                                               _url("casework:queue", state=state)),
                   Figure("overdue", summary.overdue_counts.get(state, 0), _url("casework:queue", state=state,
                                                                                 overdue=1)))
                  for state in case_selectors.DEADLINE_STATES]
