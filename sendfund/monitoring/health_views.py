@@ -45,11 +45,15 @@ CLUSTER_CHECKS_DOWNLOAD = ListDownload("health-checks", "Your cluster's Health C
 
 
 @requires(can_use_health_checks)
-def health_checks(request, fmt=None):
+def health_checks_download(request, fmt):
+    """The cluster's Health Checks as CSV or Excel (a view of its own, as the page also starts a Health Check)."""
+    return CLUSTER_CHECKS_DOWNLOAD.response(request, fmt, health.health_checks_for_user(user=request.user))
+
+
+@requires(can_use_health_checks)
+def health_checks(request):
     year = academic_year_of(timezone.localdate())
     checks = list(health.health_checks_for_user(user=request.user))
-    if fmt:
-        return CLUSTER_CHECKS_DOWNLOAD.response(request, fmt, checks)
     startable = [c for c in clusters_of(request.user) if can_start_health_check(request.user, c)
                  and not any(hc.cluster_id == c.pk and hc.academic_year == year for hc in checks)]
     if request.method == "POST":

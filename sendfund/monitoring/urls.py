@@ -26,7 +26,8 @@ urlpatterns = [
 HC = "apply/health-checks/<int:pk>/"
 MHC = "manage/health-checks/<int:pk>/"
 urlpatterns += [
-    *list_paths("apply/health-checks/", health_views.health_checks, "health-checks"),
+    path("apply/health-checks/", health_views.health_checks, name="health-checks"),
+    path("apply/health-checks/download.<slug:fmt>", health_views.health_checks_download, name="health-checks-download"),
     path(HC, health_views.health_check, name="health-check"),
     path(HC + "area/<slug:code>/", health_views.health_check_area, name="health-check-area"),
     path(HC + "request-sign-off/", health_views.health_check_request_sign_off, name="health-check-request-sign-off"),
