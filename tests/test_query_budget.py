@@ -50,3 +50,18 @@ def test_every_page_runs_at_most_fifteen_queries_for_every_role(client_for, worl
 def test_the_pages_over_budget_are_real_rules():
     names = {rule.name for rule in all_rules()}
     assert set(OVER_BUDGET) <= names
+
+
+@pytest.mark.django_db
+def test_the_la_dashboard_runs_at_most_fifteen_queries(client_for, world):
+    """The LA's home with every part of its dashboard (cases, pot, returns, Health Checks) for the roles that see
+    the most of it; its charts are drawn on the first view, so the second is measured."""
+    from sendfund.accounts.roles import Role
+
+    for role in (Role.LA_OFFICER, Role.ADMINISTRATOR, Role.FINANCE):
+        client = client_for(role)
+        client.get(reverse("manage-home"))
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(reverse("manage-home"))
+        assert 'id="dashboard"' in response.content.decode()
+        assert len(ctx.captured_queries) <= BUDGET, f"{role}: {len(ctx.captured_queries)} queries"

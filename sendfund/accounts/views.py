@@ -4,7 +4,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.views.decorators.http import require_POST
 
-from sendfund.core.navigation import home_links
+from sendfund.core.navigation import home_links, home_panels
 from sendfund.core.selectors import notifications_undelivered_count
 
 from . import selectors
@@ -87,6 +87,7 @@ def manage_home(request):
         "links": links, "emails": emails,
         "undelivered": notifications_undelivered_count() if emails else 0,
         "role_names": sorted(r.label for r in roles.la_roles),
+        "panels": home_panels(request.user, area="manage"),
     })
 
 

@@ -1,5 +1,7 @@
 from django.urls import path
 
+from sendfund.core.downloads import list_paths
+
 from . import views
 
 app_name = "applications"
@@ -7,7 +9,7 @@ A = "apply/applications/<int:pk>/"
 urlpatterns = [
     path("apply/rounds/", views.rounds, name="rounds"),
     path("apply/rounds/<int:round_pk>/start/", views.start, name="start"),
-    path("apply/applications/", views.dashboard, name="dashboard"),
+    *list_paths("apply/applications/", views.dashboard, "dashboard"),
     path(A, views.detail, name="detail"),
     path(A + "section/<slug:key>/", views.section, name="section"),
     path(A + "documents/<int:doc>/", views.document, name="document"),
@@ -21,7 +23,7 @@ urlpatterns = [
     path(A + "list/<slug:kind>/add/", views.item_add, name="item-add"),
     path(A + "list/<slug:kind>/<int:item>/", views.item_edit, name="item-edit"),
     path(A + "list/<slug:kind>/<int:item>/remove/", views.item_remove, name="item-remove"),
-    path("manage/applications/", views.manage_list, name="manage-list"),
+    *list_paths("manage/applications/", views.manage_list, "manage-list"),
     path("manage/applications/<int:pk>/", views.manage_detail, name="manage-detail"),
     path("manage/applications/<int:pk>/documents/<int:doc>/", views.manage_document, name="manage-document"),
 ]

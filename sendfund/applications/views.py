@@ -16,6 +16,7 @@ from sendfund.accounts.decorators import requires
 from sendfund.accounts.permissions import roles_of
 from sendfund.accounts.scoping import cluster_user_ids, clusters_of
 from sendfund.core.audit import audit_timeline
+from sendfund.core.downloads import Field, ListDownload
 from sendfund.core.errors import DomainError
 from sendfund.core.fields import whole_number
 from sendfund.core.history import history
@@ -37,6 +38,7 @@ from .permissions import (
     can_withdraw_sign_off_request,
 )
 from .sections import BY_KEY, ITEM_FORMS, ITEM_NAMES, ITEM_SECTIONS, LAST
+from .status import status_for_cluster
 from .summary import application_summary
 
 PAGE_SIZE = 25
@@ -136,8 +138,17 @@ def _casework_links(user) -> list[dict]:
     return links
 
 
+CLUSTER_DOWNLOAD = ListDownload("applications", "Your cluster's applications", [
+    Field("Reference", lambda a: a.reference or "Not sent yet"), Field("Cluster", lambda a: a.cluster.name, width=30),
+    Field("Round", lambda a: a.round.name, width=24), Field("Funding", lambda a: a.streams_label),
+    Field("Status", lambda a: status_for_cluster(a).text, width=24),
+    Field("Last changed", lambda a: timezone.localtime(a.updated_at).replace(tzinfo=None), "datetime")])
+
+
 @requires(can_use_applications)
-def dashboard(request):
+def dashboard(request, fmt=None):
+    if fmt:
+        return CLUSTER_DOWNLOAD.response(request, fmt, selectors.cluster_applications(user=request.user))
     page = Paginator(selectors.cluster_applications(user=request.user), PAGE_SIZE).get_page(request.GET.get("page"))
     la_asks = _casework_links(request.user)
     return render(request, "applications/dashboard.html", {
@@ -463,8 +474,18 @@ def document(request, pk, doc):
 
 # --- the LA's read-only view ----------------------------------------------------------------------
 
+SUBMITTED_DOWNLOAD = ListDownload("submitted-applications", "Submitted applications", [
+    Field("Reference", lambda a: a.reference), Field("Cluster", lambda a: a.cluster.name, width=30),
+    Field("Round", lambda a: a.round.name, width=24), Field("Funding", lambda a: a.streams_label),
+    Field("Submitted", lambda a: timezone.localdate(a.submitted_at), "date"),
+    Field("Signed off late", lambda a: "Yes" if a.submitted_late else "No"),
+    Field("Asked for", lambda a: a.requested_total or 0, "money")])
+
+
 @requires(can_list_submitted_applications)
-def manage_list(request):
+def manage_list(request, fmt=None):
+    if fmt:
+        return SUBMITTED_DOWNLOAD.response(request, fmt, selectors.submitted_applications(user=request.user))
     page = Paginator(selectors.submitted_applications(user=request.user), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "applications/manage_list.html", {"page": page})
 

@@ -36,6 +36,11 @@ def _o(w):
 
 RULES = [
     Rule("casework:queue", READERS),
+    Rule("casework:queue-download", READERS, kwargs=lambda w: {"fmt": "csv"}),
+    Rule("casework:awards", READERS),
+    Rule("casework:awards-download", READERS, kwargs=lambda w: {"fmt": "xlsx"}),
+    Rule("casework:payments-list", READERS),
+    Rule("casework:payments-list-download", READERS, kwargs=lambda w: {"fmt": "csv"}),
     Rule("casework:invitations", OFFICER),
     Rule("casework:emails", OFFICER),
     Rule("casework:email-retry", OFFICER, kwargs=lambda w: {"pk": _any_email()}, method="post",
@@ -62,6 +67,8 @@ RULES = [
     Rule("casework:payments", FINANCE, kwargs=_c, note="finance pays; the decision maker who decided may not"),
     Rule("casework:withdraw", OFFICER, kwargs=_a),
     Rule("casework:apply-cases", CLUSTER | {OTHER_CLUSTER_HOST}),
+    Rule("casework:apply-cases-download", CLUSTER | {OTHER_CLUSTER_HOST}, kwargs=lambda w: {"fmt": "csv"},
+         note="each cluster downloads its own cases only"),
     Rule("casework:apply-case", CLUSTER, kwargs=_c, note="the host of another cluster gets 404"),
     Rule("casework:apply-case", frozenset({OTHER_CLUSTER_HOST}), kwargs=_o),
     Rule("casework:apply-letter-pdf", CLUSTER, kwargs=_c),

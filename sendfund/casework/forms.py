@@ -22,7 +22,7 @@ from sendfund.core.years import fy_label
 
 from . import workdays
 from .models import Outcome, State
-from .selectors import WAITING_LABELS, QueueFilters
+from .selectors import PAYMENT_STATUSES, STREAM_NAMES, WAITING_LABELS, MoneyFilters, QueueFilters
 
 
 class Form(PrivacyScreen, forms.Form):
@@ -216,3 +216,12 @@ def queue_filters(query) -> tuple[QueueFilters, int]:
         round_id=_id(query.get("round", "")), cluster_id=_id(query.get("cluster", "")),
         officer_id=_id(query.get("officer", "")))
     return filters, _id(query.get("page", "")) or 1
+
+
+def money_filters(query) -> MoneyFilters:
+    """The awards or payments list's filters from the query string; anything unrecognised means "any"."""
+    stream, status, year = query.get("stream", ""), query.get("status", ""), _id(query.get("year", ""))
+    return MoneyFilters(stream=stream if stream in STREAM_NAMES else "",
+                        financial_year=year if year is not None and 2000 <= year <= 2099 else None,
+                        round_id=_id(query.get("round", "")), cluster_id=_id(query.get("cluster", "")),
+                        status=status if status in PAYMENT_STATUSES else "")

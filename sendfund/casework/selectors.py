@@ -596,3 +596,132 @@ def clusters_invited(*, stream_kind: str, since: dt.date, until: dt.date) -> dic
                            .values_list("cluster_id", "invited_at").order_by("invited_at")):
         out.setdefault(cluster_id, timezone.localdate(at))
     return out
+
+
+# --- the lists of awards and payments ----------------------------------------------------------------------------
+
+STREAM_NAMES = {"capacity": "Capacity", "development": "Development"}
+
+
+@dataclass(frozen=True)
+class MoneyFilters:
+    """What the awards or payments list is narrowed to. Empty strings and None mean "any"."""
+
+    stream: str = ""  # "capacity" or "development"
+    financial_year: int | None = None
+    round_id: int | None = None
+    cluster_id: int | None = None
+    status: str = ""  # payments only: "scheduled", "due", "paid"
+
+
+def _line_total(kind: str | None = None):
+    from django.db.models import DecimalField, OuterRef, Subquery, Sum
+
+    lines = AwardLine.objects.filter(case=OuterRef("pk"))
+    if kind:
+        lines = lines.filter(stream__kind=kind)
+    return Subquery(lines.order_by().values("case").annotate(t=Sum("decided")).values("t"),
+                    output_field=DecimalField(max_digits=14, decimal_places=2))
+
+
+def awards_for_user(*, user, filters: MoneyFilters | None = None) -> QuerySet:
+    """The awards the user may see: cases decided with an offer (approved or approved in part), whatever happened
+    after, with what was awarded per stream and in all, and what has been paid, newest decision first. One query."""
+    from django.db.models import DecimalField, Subquery, Sum
+
+    filters = filters or MoneyFilters()
+    qs = cases_for_user(user=user).filter(outcome__in=(Outcome.APPROVED, Outcome.APPROVED_IN_PART))
+    if filters.stream in STREAM_NAMES:
+        qs = qs.filter(Exists(AwardLine.objects.filter(case=OuterRef("pk"), stream__kind=filters.stream,
+                                                       decided__gt=0)))
+    if filters.financial_year is not None:
+        qs = qs.filter(Exists(AwardLine.objects.filter(case=OuterRef("pk"), financial_year=filters.financial_year,
+                                                       decided__gt=0)))
+    if filters.round_id:
+        qs = qs.filter(application__round_id=filters.round_id)
+    if filters.cluster_id:
+        qs = qs.filter(cluster_id=filters.cluster_id)
+    paid = (Instalment.objects.filter(case=OuterRef("pk"), paid_on__isnull=False).order_by().values("case")
+            .annotate(t=Sum("amount")).values("t"))
+    return qs.annotate(awarded=_line_total(), awarded_capacity=_line_total("capacity"),
+                       awarded_development=_line_total("development"),
+                       paid=Subquery(paid, output_field=DecimalField(max_digits=14, decimal_places=2))
+                       ).order_by("-decided_at", "-id")
+
+
+PAYMENT_STATUSES = {"scheduled": "Not due yet", "due": "Due, not paid", "paid": "Paid"}
+
+
+def payments_for_user(*, user, filters: MoneyFilters | None = None, today: dt.date | None = None) -> QuerySet:
+    """The instalments of the awards the user may see, by due date: scheduled (not due yet), due and not paid,
+    or paid. One query."""
+    filters = filters or MoneyFilters()
+    today = today or timezone.localdate()
+    qs = (Instalment.objects.filter(case__in=cases_for_user(user=user).values("pk"))
+          .select_related("case__cluster", "stream", "paid_by").order_by("due_on", "case__reference", "number"))
+    if filters.stream in STREAM_NAMES:
+        qs = qs.filter(stream__kind=filters.stream)
+    if filters.financial_year is not None:
+        qs = qs.filter(financial_year=filters.financial_year)
+    if filters.round_id:
+        qs = qs.filter(case__application__round_id=filters.round_id)
+    if filters.cluster_id:
+        qs = qs.filter(case__cluster_id=filters.cluster_id)
+    if filters.status == "paid":
+        qs = qs.filter(paid_on__isnull=False)
+    elif filters.status == "due":
+        qs = qs.filter(paid_on__isnull=True, due_on__lte=today)
+    elif filters.status == "scheduled":
+        qs = qs.filter(paid_on__isnull=True, due_on__gt=today)
+    return qs
+
+
+def payment_status(instalment: Instalment, today: dt.date | None = None) -> str:
+    """Which of PAYMENT_STATUSES an instalment is in."""
+    if instalment.paid_on:
+        return "paid"
+    return "due" if instalment.due_on <= (today or timezone.localdate()) else "scheduled"
+
+
+@dataclass(frozen=True)
+class QueueSummary:
+    """The whole work queue in figures (the LA's home): items per state, and how many are overdue in each."""
+
+    state_counts: dict[str, int]
+    overdue_counts: dict[str, int]
+
+    @property
+    def total(self) -> int:
+        return sum(self.state_counts.values())
+
+    @property
+    def overdue(self) -> int:
+        return sum(self.overdue_counts.values())
+
+    def waiting_counts(self) -> dict[str, int]:
+        """Items by who must act next (WAITING_FOR), in WAITING_LABELS' order; nobody's items are left out."""
+        counts = dict.fromkeys(WAITING_LABELS, 0)
+        for state, n in self.state_counts.items():
+            counts[WAITING_FOR[state]] += n
+        counts.pop("nobody")
+        return counts
+
+
+DEADLINE_STATES = (State.SUBMITTED, State.ACKNOWLEDGED, State.INFORMATION_REQUESTED)
+
+
+def queue_summary(*, user, today: dt.date | None = None) -> QueueSummary:
+    """Every item of the user's work queue counted by state, with the overdue ones (the rule of `_deadline`):
+    one aggregate query for cases and one for applications not yet acknowledged."""
+    today = today or timezone.localdate()
+    apps, cases = _queue_sources(user, QueueFilters(), today)
+    case_late, app_late = _overdue_q(today)
+    counts: dict[str, int] = {}
+    late: dict[str, int] = {}
+    for row in cases.order_by().values("status").annotate(n=Count("id"), late=Count("id", filter=case_late)):
+        counts[row["status"]], late[row["status"]] = row["n"], row["late"]
+    if apps is not None:
+        totals = apps.aggregate(n=Count("id"), late=Count("id", filter=app_late))
+        counts[State.SUBMITTED] = counts.get(State.SUBMITTED, 0) + totals["n"]
+        late[State.SUBMITTED] = late.get(State.SUBMITTED, 0) + totals["late"]
+    return QueueSummary({s: n for s, n in counts.items() if n}, {s: n for s, n in late.items() if n})

@@ -1,11 +1,15 @@
 from django.urls import path
 
+from sendfund.core.downloads import list_paths
+
 from . import views
 
 app_name = "casework"
 C = "manage/casework/<str:reference>/"
 urlpatterns = [
-    path("manage/casework/", views.queue, name="queue"),
+    *list_paths("manage/casework/", views.queue, "queue"),
+    *list_paths("manage/casework/awards/", views.awards, "awards"),
+    *list_paths("manage/casework/payments/", views.payments_list, "payments-list"),
     path("manage/casework/invitations/", views.invitations, name="invitations"),
     path("manage/emails/", views.emails, name="emails"),
     path("manage/emails/<int:pk>/retry/", views.email_retry, name="email-retry"),
@@ -28,7 +32,7 @@ urlpatterns = [
     path(C + "letter.pdf", views.letter_pdf, name="letter-pdf"),
     path(C + "payments/", views.payments, name="payments"),
     path(C + "withdraw/", views.withdraw, name="withdraw"),
-    path("apply/funding-decisions/", views.apply_cases, name="apply-cases"),
+    *list_paths("apply/funding-decisions/", views.apply_cases, "apply-cases"),
     path("apply/funding-decisions/<str:reference>/", views.apply_case, name="apply-case"),
     path("apply/funding-decisions/<str:reference>/letter.pdf", views.apply_letter_pdf, name="apply-letter-pdf"),
     path("apply/funding-decisions/<str:reference>/accept/", views.apply_accept, name="apply-accept"),

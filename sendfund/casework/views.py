@@ -2,6 +2,7 @@
 clusters. Thin views: forms check shape, services check rules, selectors read through the scoping rule."""
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -10,6 +11,8 @@ from django.views.decorators.http import require_POST
 
 from sendfund.accounts.decorators import requires
 from sendfund.accounts.selectors import clusters_nobody_can_email
+from sendfund.applications.status import status_for_cluster
+from sendfund.core.downloads import Field, ListDownload, filters_shown
 from sendfund.core.errors import DomainError
 from sendfund.core.paging import query_without_page
 from sendfund.funds.permissions import can_view_pot
@@ -35,9 +38,27 @@ def _back(reference):
 
 # --- the LA's pages ---------------------------------------------------------------------------------
 
+QUEUE_DOWNLOAD = ListDownload("casework", "Casework: applications and cases", [
+    Field("Reference", lambda r: r.reference), Field("Cluster", lambda r: r.cluster_name, width=30),
+    Field("Stream", lambda r: r.streams), Field("State", lambda r: r.state_label, width=24),
+    Field("Waiting for", lambda r: selectors.WAITING_LABELS.get(r.waiting_for, r.waiting_for)),
+    Field("Submitted", lambda r: r.submitted_on, "date"),
+    Field("Signed off late", lambda r: "Yes" if r.late else "No"),
+    Field("Next step", lambda r: r.due_what), Field("Due", lambda r: r.due_on, "date"),
+    Field("Overdue", lambda r: "Yes" if r.overdue else "No"), Field("Officer", lambda r: r.officer)])
+
+
 @requires(permissions.can_view_cases)
-def queue(request):
+def queue(request, fmt=None):
     filters, page = forms.queue_filters(request.GET)
+    if fmt:
+        choices = selectors.queue_filter_choices(user=request.user)
+        return QUEUE_DOWNLOAD.response(request, fmt, selectors.case_queue_page(
+            user=request.user, filters=filters, per_page=None).rows, filters=filters_shown(request.GET, {
+                "state": ("State", dict(State.choices)), "waiting": ("Waiting for", selectors.WAITING_LABELS),
+                "stream": ("Stream", {"capacity": "Capacity", "development": "Development"}),
+                "round": ("Round", dict(choices["rounds"])), "cluster": ("Cluster", dict(choices["clusters"])),
+                "officer": ("Officer", dict(choices["officers"])), "overdue": ("Overdue only", {"1": "Yes"})}))
     result = selectors.case_queue_page(user=request.user, filters=filters, page=page,
                                        per_page=selectors.QUEUE_PAGE_SIZE)
     unreachable = clusters_nobody_can_email(clusters={r.case.cluster for r in result.rows if r.case})
@@ -47,6 +68,80 @@ def queue(request):
         "waiting_labels": selectors.WAITING_LABELS.items(), "query": query_without_page(request),
         "may_manage": permissions.can_manage_cases(request.user), "may_see_pot": can_view_pot(request.user),
     })
+
+
+def _local(moment):
+    return timezone.localtime(moment).replace(tzinfo=None) if moment else None
+
+
+def _money_filters_shown(request, choices) -> list[tuple[str, str]]:
+    return filters_shown(request.GET, {
+        "stream": ("Stream", selectors.STREAM_NAMES), "year": ("Financial year", dict(choices["years"])),
+        "round": ("Round", dict(choices["rounds"])), "cluster": ("Cluster", dict(choices["clusters"])),
+        "status": ("Payment", selectors.PAYMENT_STATUSES)})
+
+
+def _money_choices(request) -> dict:
+    from sendfund.core.years import fy_label
+
+    choices = selectors.queue_filter_choices(user=request.user)
+    today = timezone.localdate()
+    first = today.year - 1 if today.month < 4 else today.year
+    choices["years"] = [(y, fy_label(y)) for y in range(first + 1, first - 4, -1)]
+    return choices
+
+
+AWARDS_DOWNLOAD = ListDownload("awards", "Awards", [
+    Field("Reference", lambda c: c.reference), Field("Cluster", lambda c: c.cluster.name, width=30),
+    Field("Round", lambda c: c.application.round.name, width=24), Field("Outcome", lambda c: c.get_outcome_display()),
+    Field("State", lambda c: c.get_status_display(), width=20), Field("Decided", lambda c: _local(c.decided_at), "datetime"),
+    Field("Capacity awarded", lambda c: c.awarded_capacity or 0, "money"),
+    Field("Development awarded", lambda c: c.awarded_development or 0, "money"),
+    Field("Total awarded", lambda c: c.awarded or 0, "money"), Field("Paid", lambda c: c.paid or 0, "money")])
+
+
+@requires(permissions.can_view_cases)
+def awards(request, fmt=None):
+    """Every award the user may see (decided with an offer), with what was awarded and paid."""
+    filters = forms.money_filters(request.GET)
+    choices = _money_choices(request)
+    rows = selectors.awards_for_user(user=request.user, filters=filters)
+    if fmt:
+        return AWARDS_DOWNLOAD.response(request, fmt, rows, filters=_money_filters_shown(request, choices))
+    return render(request, "casework/awards.html", {
+        "page": Paginator(rows, selectors.QUEUE_PAGE_SIZE).get_page(request.GET.get("page")), "filters": filters,
+        "choices": choices, "streams": selectors.STREAM_NAMES.items(), "query": query_without_page(request)})
+
+
+PAYMENTS_DOWNLOAD = ListDownload("payments", "Payments", [
+    Field("Reference", lambda i: i.case.reference), Field("Cluster", lambda i: i.case.cluster.name, width=30),
+    Field("Stream", lambda i: i.stream.get_kind_display()), Field("Financial year", lambda i: _fy(i.financial_year)),
+    Field("Instalment", lambda i: i.number, "integer"), Field("Due", lambda i: i.due_on, "date"),
+    Field("Amount", lambda i: i.amount, "money"),
+    Field("Status", lambda i: selectors.PAYMENT_STATUSES[selectors.payment_status(i)]),
+    Field("Paid on", lambda i: i.paid_on, "date"), Field("Recorded by", lambda i: i.paid_by.full_name if i.paid_by else "")])
+
+
+def _fy(year):
+    from sendfund.core.years import fy_label
+
+    return fy_label(year)
+
+
+@requires(permissions.can_view_cases)
+def payments_list(request, fmt=None):
+    """Every instalment of the awards the user may see: not due yet, due and not paid, or paid."""
+    filters = forms.money_filters(request.GET)
+    choices = _money_choices(request)
+    rows = selectors.payments_for_user(user=request.user, filters=filters)
+    if fmt:
+        return PAYMENTS_DOWNLOAD.response(request, fmt, rows, filters=_money_filters_shown(request, choices))
+    page = Paginator(rows, selectors.QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    today = timezone.localdate()
+    return render(request, "casework/payments_list.html", {
+        "page": page, "rows": [(i, selectors.PAYMENT_STATUSES[selectors.payment_status(i, today)]) for i in page],
+        "filters": filters, "choices": choices, "streams": selectors.STREAM_NAMES.items(),
+        "statuses": selectors.PAYMENT_STATUSES.items(), "query": query_without_page(request)})
 
 
 @requires(permissions.can_manage_cases)
@@ -410,8 +505,18 @@ def withdraw(request, reference):
 # --- the cluster's pages ---------------------------------------------------------------------------------
 
 @requires(permissions.can_view_funding_decisions)
-def apply_cases(request):
-    return render(request, "casework/apply_cases.html", {"cases": list(selectors.cluster_cases(user=request.user))})
+def apply_cases(request, fmt=None):
+    cases = selectors.cluster_cases(user=request.user)
+    if fmt:
+        return CLUSTER_CASES_DOWNLOAD.response(request, fmt, cases)
+    return render(request, "casework/apply_cases.html", {"cases": list(cases)})
+
+
+CLUSTER_CASES_DOWNLOAD = ListDownload("funding-decisions", "Your funding decisions", [
+    Field("Reference", lambda c: c.reference), Field("Cluster", lambda c: c.cluster.name, width=30),
+    Field("Stream", lambda c: c.application.streams_label),
+    Field("Where it is", lambda c: status_for_cluster(c.application).text, width=24),
+    Field("Submitted", lambda c: timezone.localdate(c.submitted_at), "date")])
 
 
 @requires(permissions.can_view_funding_decisions)

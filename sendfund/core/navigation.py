@@ -57,3 +57,37 @@ def navigation_for(request) -> list[dict]:
 def home_links(user, *, area: str) -> list[dict]:
     return [{"text": e.text, "href": href, "description": e.description}
             for e, href in _visible(user, area=area) if e.url_name not in ("manage-home", "apply-home")]
+
+
+# --- panels on a home page --------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Panel:
+    order: int
+    template: str
+    context: object  # context(user) -> dict, or None when the panel has nothing for this user
+    check: object
+    area: str
+
+
+PANELS: list[Panel] = []
+
+
+def register_panel(*, order: int, template: str, context, check, area: str = "manage") -> None:
+    """A block of a home page drawn by a higher app (the LA's dashboard is drawn by reports): `context(user)`
+    gives the template its figures; the panel shows to users who pass `check`."""
+    if any(p.template == template for p in PANELS):
+        return
+    PANELS.append(Panel(order, template, context, check, area))
+    PANELS.sort(key=lambda p: p.order)
+
+
+def home_panels(user, *, area: str) -> list[tuple[str, dict]]:
+    """The (template, context) of each panel this user's home page in `area` shows."""
+    shown = []
+    for panel in PANELS:
+        if panel.area == area and panel.check(user):
+            context = panel.context(user)
+            if context is not None:
+                shown.append((panel.template, context))
+    return shown

@@ -9,6 +9,7 @@ ADMIN = frozenset({Role.ADMINISTRATOR})
 
 RULES = [
     Rule("formula:index", LA_STAFF),
+    Rule("formula:index-download", LA_STAFF, kwargs=lambda w: {"fmt": "xlsx"}),
     Rule("formula:version-create", ADMIN),
     Rule("formula:version-detail", LA_STAFF, kwargs=lambda w: {"pk": w.formula_version.pk}),
     Rule("formula:version-edit", ADMIN, kwargs=lambda w: {"pk": w.formula_draft.pk},

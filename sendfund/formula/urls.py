@@ -1,10 +1,12 @@
 from django.urls import path
 
+from sendfund.core.downloads import list_paths
+
 from . import views
 
 app_name = "formula"
 urlpatterns = [
-    path("manage/formula/", views.index, name="index"),
+    *list_paths("manage/formula/", views.index, "index"),
     path("manage/formula/versions/new/", views.version_create, name="version-create"),
     path("manage/formula/versions/<int:pk>/", views.version_detail, name="version-detail"),
     path("manage/formula/versions/<int:pk>/edit/", views.version_edit, name="version-edit"),

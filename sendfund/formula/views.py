@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from sendfund.accounts.decorators import requires
 from sendfund.accounts.scoping import clusters_of, get_in_scope_or_404
-from sendfund.core.downloads import export_response
+from sendfund.core.downloads import Field, ListDownload, export_response
 from sendfund.core.errors import DomainError
 from sendfund.core.exports import Column, Table
 from sendfund.core.fields import whole_number
@@ -42,8 +42,19 @@ def _finite(x):
 # --- /manage/formula/ -------------------------------------------------------------------------
 
 
+RUNS_DOWNLOAD = ListDownload("formula-runs", "Formula runs", [
+    Field("Run", lambda r: r.pk, "integer"), Field("Made", lambda r: timezone.localtime(r.created_at).replace(tzinfo=None),
+                                                   "datetime"),
+    Field("Financial year", lambda r: r.fy_label), Field("Census", lambda r: r.ay_label),
+    Field("Version", lambda r: r.version.name, width=30),
+    Field("Kind", lambda r: "Allocation" if r.kind == "allocation" else "Scenario"),
+    Field("Pot", lambda r: r.pot, "money"), Field("Clusters", lambda r: r.cluster_count, "integer")])
+
+
 @requires(can_view_formula)
-def index(request):
+def index(request, fmt=None):
+    if fmt:
+        return RUNS_DOWNLOAD.response(request, fmt, selectors.run_list())
     runs = Paginator(selectors.run_list(), 25).get_page(request.GET.get("page"))
     return render(request, "formula/index.html", {"versions": selectors.version_list(), "runs": runs})
 

@@ -12,6 +12,7 @@ POT_READERS = frozenset({Role.LA_OFFICER, Role.DECISION_MAKER, Role.FINANCE, Rol
 RULES = [
     Rule("funds:pot", POT_READERS),
     Rule("funds:ledger", POT_READERS),
+    Rule("funds:ledger-download", POT_READERS, kwargs=lambda w: {"fmt": "csv"}),
     Rule("funds:adjust", frozenset({Role.DECISION_MAKER})),
     Rule("funds:allocate", frozenset({Role.DECISION_MAKER}), method="post", data=lambda w: {"year": "2040"}),
 ]

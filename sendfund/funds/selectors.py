@@ -252,6 +252,14 @@ def ledger_entries(*, fund: Fund, financial_year: int | None = None, stream_kind
     return qs
 
 
+def ledger_years(*, fund: Fund) -> list[int]:
+    """The financial years the fund's ledger has pots for, newest first (the ledger's year filter)."""
+    from .models import Pot
+
+    return list(Pot.objects.filter(stream__fund=fund).order_by("-financial_year")
+                .values_list("financial_year", flat=True).distinct())
+
+
 def round_open(*, day=None):
     """The round open for applications on `day` (today by default), the latest to open first."""
     from django.utils import timezone

@@ -6,14 +6,17 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
 from sendfund.accounts.decorators import requires
+from sendfund.core.downloads import Field, ListDownload, filters_shown
 from sendfund.core.errors import DomainError
 from sendfund.core.fields import whole_number
 from sendfund.core.forms import PrivacyScreen
 from sendfund.core.money import MoneyError, format_pounds, parse_pounds
+from sendfund.core.paging import query_without_page
 from sendfund.core.years import fy_label
 
 from . import charts, selectors, services
@@ -44,15 +47,30 @@ def pot(request):
     })
 
 
+LEDGER_DOWNLOAD = ListDownload("ledger", "The ledger", [
+    Field("When", lambda e: timezone.localtime(e.at).replace(tzinfo=None), "datetime", width=20),
+    Field("Kind", lambda e: e.get_kind_display()), Field("Stream", lambda e: e.pot.stream.get_kind_display()),
+    Field("Financial year", lambda e: fy_label(e.pot.financial_year)), Field("Amount", lambda e: e.amount, "money"),
+    Field("Source", lambda e: e.source), Field("Note", lambda e: e.note, width=40),
+    Field("Reference", lambda e: e.reference), Field("By", lambda e: e.actor.full_name if e.actor else "System")])
+STREAM_NAMES = {"capacity": "Capacity", "development": "Development"}
+
+
 @requires(can_view_pot)
-def ledger(request):
+def ledger(request, fmt=None):
     fund = _fund()
-    year = request.GET.get("year", "")
+    years = selectors.ledger_years(fund=fund)
+    year = whole_number(request.GET.get("year", ""), maximum=9999)
     kind = request.GET.get("stream", "")
-    entries = selectors.ledger_entries(fund=fund, financial_year=whole_number(year, maximum=9999),
-                                       stream_kind=kind if kind in ("capacity", "development") else None)
+    kind = kind if kind in STREAM_NAMES else ""
+    entries = selectors.ledger_entries(fund=fund, financial_year=year, stream_kind=kind or None)
+    if fmt:
+        return LEDGER_DOWNLOAD.response(request, fmt, entries, filters=filters_shown(request.GET, {
+            "year": ("Financial year", {y: fy_label(y) for y in years}), "stream": ("Stream", STREAM_NAMES)}))
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
-    return render(request, "funds/ledger.html", {"fund": fund, "page": page})
+    return render(request, "funds/ledger.html", {"fund": fund, "page": page, "query": query_without_page(request),
+                                                 "years": [(y, fy_label(y)) for y in years], "year": year,
+                                                 "streams": STREAM_NAMES.items(), "stream": kind})
 
 
 @require_POST

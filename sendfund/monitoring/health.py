@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
@@ -19,7 +19,8 @@ from sendfund.core.audit import audit_record
 from sendfund.core.errors import DomainError
 from sendfund.core.notify import email_on_commit, site_url
 from sendfund.core.privacy import identity_problems
-from sendfund.core.years import ay_label
+from sendfund.core.years import academic_year_of, ay_label
+from sendfund.registry.models import Cluster
 
 from . import permissions
 from .models import Area, AreaRating, Framework, HealthCheck, HealthCheckStatus, Level
@@ -316,3 +317,35 @@ def candidate_sentences(row: HeatRow, areas: list[Area], levels: dict[int, str])
            if lv is not None and lv <= 2]
     return [f"Average level {row.mean} across {len(areas)} areas ({ay_label(row.health_check.academic_year)}, "
             "after moderation).", *[f"- {line}" for line in low]]
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """How many clusters have a Health Check for an academic year, and where those checks are."""
+
+    academic_year: int
+    clusters: int
+    by_status: dict[str, int]  # HealthCheckStatus value -> checks
+
+    @property
+    def signed_off(self) -> int:
+        return self.by_status.get(H.SUBMITTED, 0) + self.by_status.get(H.MODERATED, 0)
+
+    @property
+    def started(self) -> int:
+        return sum(self.by_status.values())
+
+    @property
+    def not_started(self) -> int:
+        return max(self.clusters - self.started, 0)
+
+
+def health_coverage(*, academic_year: int | None = None) -> Coverage:
+    """Health Check coverage for a year (the latest year with any Health Check, else this academic year): every
+    cluster against its check's status. Three queries at most."""
+    if academic_year is None:
+        academic_year = (HealthCheck.objects.order_by("-academic_year").values_list("academic_year", flat=True).first()
+                         or academic_year_of(timezone.localdate()))
+    by_status = dict(HealthCheck.objects.filter(academic_year=academic_year).order_by().values("status")
+                     .annotate(n=Count("id")).values_list("status", "n"))
+    return Coverage(academic_year, Cluster.objects.count(), by_status)

@@ -12,8 +12,10 @@ from sendfund.accounts.decorators import requires
 from sendfund.accounts.scoping import clusters_of
 from sendfund.core import collection
 from sendfund.core.audit import audit_timeline
+from sendfund.core.downloads import Field, ListDownload
 from sendfund.core.errors import DomainError
-from sendfund.core.years import academic_year_of
+from sendfund.core.fields import whole_number
+from sendfund.core.years import academic_year_of, ay_label
 from sendfund.registry.models import Cluster
 
 from . import forms, health
@@ -35,6 +37,17 @@ H = HealthCheckStatus
 def _version(request) -> int | None:
     raw = request.POST.get("version", "")
     return int(raw) if raw.isdigit() else None
+
+
+CLUSTER_CHECKS_DOWNLOAD = ListDownload("health-checks", "Your cluster's Health Checks", [
+    Field("Year", lambda hc: ay_label(hc.academic_year)), Field("Cluster", lambda hc: hc.cluster.name, width=30),
+    Field("Status", lambda hc: hc.get_status_display(), width=30)])
+
+
+@requires(can_use_health_checks)
+def health_checks_download(request, fmt):
+    """The cluster's Health Checks as CSV or Excel (a view of its own, as the page also starts a Health Check)."""
+    return CLUSTER_CHECKS_DOWNLOAD.response(request, fmt, health.health_checks_for_user(user=request.user))
 
 
 @requires(can_use_health_checks)
@@ -160,12 +173,18 @@ def health_trend(request, cluster_pk):
 # --- manage side --------------------------------------------------------------------------------------------
 
 @requires(can_view_health_checks)
-def manage_health_checks(request):
+def manage_health_checks(request, fmt=None):
     years = health.health_years()
-    raw = request.GET.get("year", "")
-    year = int(raw) if raw.isdigit() and int(raw) in years else (years[0] if years else
-                                                                 academic_year_of(timezone.localdate()))
+    wanted = whole_number(request.GET.get("year"), maximum=9999)
+    year = wanted if wanted in years else (years[0] if years else academic_year_of(timezone.localdate()))
     areas, rows = health.heatmap(academic_year=year)
+    if fmt:
+        return ListDownload(f"health-checks-{year}", f"SEND Cluster Health Checks, {ay_label(year)}", [
+            Field("Cluster", lambda r: r.cluster.name, width=30),
+            Field("Status", lambda r: r.health_check.get_status_display()),
+            *[Field(a.title, lambda r, i=i: r.levels[i], "integer") for i, a in enumerate(areas)],
+            Field("Average level", lambda r: r.mean, "number")]).response(
+                request, fmt, rows, filters=[("Academic year", ay_label(year))])
     waiting = list(health.health_checks_for_user(user=request.user).filter(status=H.SUBMITTED))
     return render(request, "monitoring/manage_health_checks.html", {
         "year": year, "years": years, "areas": areas, "rows": rows, "waiting": waiting,

@@ -6,7 +6,9 @@ from django.utils import timezone
 
 from sendfund.accounts.decorators import requires
 from sendfund.accounts.scoping import clusters_of
+from sendfund.core.downloads import Field, ListDownload
 from sendfund.core.errors import DomainError
+from sendfund.core.fields import whole_number
 from sendfund.core.forms import CsvFileField
 from sendfund.core.years import financial_year_of
 from sendfund.registry.models import Cluster
@@ -22,18 +24,25 @@ class ImportForm(PlainForm):
 
 
 def _year(request, years):
-    raw = request.GET.get("year", "")
-    if raw.isdigit() and int(raw) in years:
-        return int(raw)
+    wanted = whole_number(request.GET.get("year"), maximum=9999)
+    if wanted in years:
+        return wanted
     this_year = financial_year_of(timezone.localdate())
     return this_year if this_year in years or not years else years[0]
 
 
 @requires(money.can_view_all_money)
-def all_money(request):
+def all_money(request, fmt=None):
     years = money.money_years()
     year = _year(request, years)
     year_money = money.money_for_year(financial_year=year)
+    if fmt:
+        return ListDownload(f"send-money-{year}", f"All SEND money per cluster, {year_money.label}", [
+            Field("Cluster", lambda c: c.cluster.name, width=30), Field("Formula allocation", lambda c: c.formula, "money"),
+            Field("Awards from this fund", lambda c: c.awards, "money"),
+            *[Field(name, lambda c, name=name: c.lines.get(name, 0), "money") for name in year_money.line_names],
+            Field("Total", lambda c: c.total, "money")]).response(
+                request, fmt, year_money.clusters, filters=[("Financial year", year_money.label)])
     code = money.la_code()
     return render(request, "monitoring/all_money.html", {
         "years": years, "year": year, "money": year_money, "per_pupil": money.per_pupil(year=year_money),

@@ -247,6 +247,10 @@ def returns_waiting(*, user, state: str = "") -> QuerySet:
     qs = returns_for_user(user=user)
     if state == "overdue":
         return qs.filter(status__in=[S.DRAFT, S.AWAITING_SIGN_OFF], due_on__lt=timezone.localdate())
+    if state == "due":  # due in the next month and not yet sent (return_counts' "due_in_month")
+        today = timezone.localdate()
+        return qs.filter(status__in=[S.DRAFT, S.AWAITING_SIGN_OFF], due_on__gte=today,
+                         due_on__lte=today + dt.timedelta(days=31))
     if state in S.values:
         return qs.filter(status=state)
     return qs.filter(~Q(status=S.ACCEPTED) | Q(kind=ReturnKind.FINAL))

@@ -1,19 +1,21 @@
 from django.urls import path
 
+from sendfund.core.downloads import list_paths
+
 from . import health_views, money_views, views
 
 app_name = "monitoring"
 R = "apply/returns/<int:pk>/"
 M = "manage/monitoring/returns/<int:pk>/"
 urlpatterns = [
-    path("apply/returns/", views.returns, name="returns"),
+    *list_paths("apply/returns/", views.returns, "returns"),
     path(R, views.return_detail, name="return"),
     path(R + "section/<slug:key>/", views.return_section, name="return-section"),
     path(R + "evidence/<int:doc>/", views.evidence, name="evidence"),
     path(R + "evidence/<int:doc>/remove/", views.evidence_remove, name="evidence-remove"),
     path(R + "request-sign-off/", views.request_sign_off, name="request-sign-off"),
     path(R + "sign-off/", views.sign_off, name="sign-off"),
-    path("manage/monitoring/", views.manage_returns, name="manage-returns"),
+    *list_paths("manage/monitoring/", views.manage_returns, "manage-returns"),
     path(M, views.manage_return, name="manage-return"),
     path(M + "evidence/<int:doc>/", views.manage_evidence, name="manage-evidence"),
     path(M + "underspend/", views.underspend_propose, name="underspend-propose"),
@@ -25,12 +27,13 @@ HC = "apply/health-checks/<int:pk>/"
 MHC = "manage/health-checks/<int:pk>/"
 urlpatterns += [
     path("apply/health-checks/", health_views.health_checks, name="health-checks"),
+    path("apply/health-checks/download.<slug:fmt>", health_views.health_checks_download, name="health-checks-download"),
     path(HC, health_views.health_check, name="health-check"),
     path(HC + "area/<slug:code>/", health_views.health_check_area, name="health-check-area"),
     path(HC + "request-sign-off/", health_views.health_check_request_sign_off, name="health-check-request-sign-off"),
     path(HC + "sign-off/", health_views.health_check_sign_off, name="health-check-sign-off"),
     path("apply/health-checks/trend/<int:cluster_pk>/", health_views.health_trend, name="health-trend"),
-    path("manage/health-checks/", health_views.manage_health_checks, name="manage-health-checks"),
+    *list_paths("manage/health-checks/", health_views.manage_health_checks, "manage-health-checks"),
     path(MHC, health_views.manage_health_check, name="manage-health-check"),
     path(MHC + "area/<slug:code>/", health_views.moderate_area, name="moderate-area"),
     path(MHC + "finish/", health_views.moderation_finish, name="moderation-finish"),
@@ -39,7 +42,7 @@ urlpatterns += [
 ]
 
 urlpatterns += [
-    path("manage/monitoring/money/", money_views.all_money, name="all-money"),
+    *list_paths("manage/monitoring/money/", money_views.all_money, "all-money"),
     path("manage/monitoring/money/import/", money_views.import_lines, name="import-lines"),
     path("manage/monitoring/money/clusters/<int:cluster_pk>/", money_views.manage_cluster_money, name="cluster-money"),
     path("apply/money/<int:cluster_pk>/", money_views.apply_cluster_money, name="apply-cluster-money"),

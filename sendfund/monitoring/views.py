@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from sendfund.accounts.decorators import requires
 from sendfund.core.audit import audit_timeline
 from sendfund.core.collection import StaleSection
+from sendfund.core.downloads import Field, ListDownload, filters_shown
 from sendfund.core.errors import DomainError
 from sendfund.core.filecheck import download_name
 from sendfund.funds.models import Round
@@ -51,9 +52,19 @@ def _detail_context(request, ret, *, area):
 # --- apply side ---------------------------------------------------------------------------------------------
 
 @requires(can_use_returns)
-def returns(request):
+def returns(request, fmt=None):
     rows = [(r, selectors.who_acts(r), selectors.is_overdue(r)) for r in selectors.returns_for_user(user=request.user)]
+    if fmt:
+        return RETURNS_DOWNLOAD.response(request, fmt, rows)
     return render(request, "monitoring/returns.html", {"rows": rows})
+
+
+RETURNS_DOWNLOAD = ListDownload("monitoring-returns", "Monitoring returns", [
+    Field("Return", lambda r: r[0].get_kind_display()), Field("Reference", lambda r: r[0].case.reference),
+    Field("Cluster", lambda r: r[0].cluster.name, width=30), Field("Due on", lambda r: r[0].due_on, "date"),
+    Field("Status", lambda r: r[0].get_status_display()), Field("Overdue", lambda r: "Yes" if r[2] else "No"),
+    Field("Who acts next", lambda r: r[1], width=40)])
+RETURN_STATES = {"overdue": "Overdue", "due": "Due in the next month", **dict(ReturnStatus.choices)}
 
 
 @requires(can_use_returns)
@@ -186,10 +197,13 @@ def sign_off(request, pk):
 # --- manage side --------------------------------------------------------------------------------------------
 
 @requires(can_view_returns)
-def manage_returns(request):
+def manage_returns(request, fmt=None):
     state = request.GET.get("state", "")
     rows = [(r, selectors.who_acts(r), selectors.is_overdue(r))
             for r in selectors.returns_waiting(user=request.user, state=state)]
+    if fmt:
+        return RETURNS_DOWNLOAD.response(request, fmt, rows, filters=filters_shown(request.GET, {
+            "state": ("Showing", RETURN_STATES)}) or [("Showing", "Every return not yet closed")])
     return render(request, "monitoring/manage_returns.html", {
         "rows": rows, "state": state, "counts": selectors.return_counts(user=request.user),
         "rounds": Round.objects.order_by("-opens_on")[:5], "can_edit_schedule": can_edit_schedule(request.user)})

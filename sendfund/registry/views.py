@@ -10,6 +10,7 @@ from sendfund.accounts.decorators import requires
 from sendfund.accounts.permissions import can_administer, can_use_apply, can_view_audit, can_view_registry
 from sendfund.accounts.scoping import clusters_of, get_in_scope_or_404
 from sendfund.core.audit import audit_timeline
+from sendfund.core.downloads import Field, ListDownload
 from sendfund.core.errors import DomainError
 from sendfund.core.fields import search_text, whole_number
 from sendfund.core.history import history
@@ -38,11 +39,21 @@ def _page(request, queryset):
     return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
+CLUSTERS_DOWNLOAD = ListDownload("clusters", "Clusters", [
+    Field("Cluster", lambda c: c.name, width=30), Field("Code", lambda c: c.code),
+    Field("Host school", lambda c: c.host_school.name if c.host_school else "Not set", width=30),
+    Field("Schools", lambda c: c.school_count, "integer"), Field("Pupils", lambda c: c.pupils or 0, "integer")])
+
+
 @requires(can_view_registry)
-def cluster_list(request):
+def cluster_list(request, fmt=None):
     year = _year(request)
     search = search_text(request.GET.get("q"))
-    page = _page(request, selectors.cluster_list(search=search, academic_year=year))
+    clusters = selectors.cluster_list(search=search, academic_year=year)
+    if fmt:
+        return CLUSTERS_DOWNLOAD.response(request, fmt, clusters, filters=[
+            ("Academic year", ay_label(year) if year else "None"), *([("Search", search)] if search else [])])
+    page = _page(request, clusters)
     return render(request, "registry/cluster_list.html", {"page": page, "search": search, "year": year,
                                                           "years": selectors.membership_years(),
                                                           "pagination_query": query_without_page(request)})
@@ -61,14 +72,26 @@ def cluster_detail(request, code):
                                                             "link_schools": True})
 
 
+SCHOOLS_DOWNLOAD = ListDownload("schools", "Schools", [
+    Field("School", lambda s: s.name, width=40), Field("URN", lambda s: s.urn, "integer"),
+    Field("Phase", lambda s: s.get_phase_display()), Field("Town", lambda s: s.town),
+    Field("Postcode", lambda s: s.postcode), Field("Cluster", lambda s: s.cluster_name or "None", width=30),
+    Field("Open", lambda s: "Open" if s.is_open else "Closed")])
+
+
 @requires(can_view_registry)
-def school_list(request):
+def school_list(request, fmt=None):
     year = _year(request)
     search = search_text(request.GET.get("q"))
     phase = request.GET.get("phase", "")
     if phase not in Phase.values:
         phase = ""
-    page = _page(request, selectors.school_list(search=search, phase=phase, academic_year=year))
+    schools = selectors.school_list(search=search, phase=phase, academic_year=year)
+    if fmt:
+        return SCHOOLS_DOWNLOAD.response(request, fmt, schools, filters=[
+            ("Clusters in", ay_label(year) if year else "None"), *([("Search", search)] if search else []),
+            *([("Phase", Phase(phase).label)] if phase else [])])
+    page = _page(request, schools)
     return render(request, "registry/school_list.html", {"page": page, "search": search, "phase": phase,
                                                          "phases": Phase.choices, "year": year,
                                                          "pagination_query": query_without_page(request)})

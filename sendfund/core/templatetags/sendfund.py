@@ -119,3 +119,18 @@ def scroll_region(parser, token):
     nodelist = parser.parse(("endscroll_region",))
     parser.delete_first_token()
     return ScrollRegionNode(nodelist, parser.compile_filter(bits[1]) if len(bits) == 2 else None)
+
+
+@register.inclusion_tag("components/downloads.html", takes_context=True)
+def download_links(context, url_name, *args):
+    """{% download_links "app:list-download" [args] %}: CSV and Excel links for what the list page shows, with
+    its filters (every page of the filtered list, not just this one). See core.downloads.list_paths."""
+    from django.urls import reverse
+
+    request = context.get("request")
+    query = request.GET.copy() if request is not None else {}
+    if query:
+        query.pop("page", None)
+    suffix = f"?{query.urlencode()}" if query else ""
+    return {"links": [(reverse(url_name, args=[*args, fmt]) + suffix, label)
+                      for fmt, label in (("csv", "CSV"), ("xlsx", "Excel"))]}
