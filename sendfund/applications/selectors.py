@@ -298,7 +298,7 @@ def application_bid_warnings(*, application: Application, loaded: Loaded | None 
     does not support, and a bid for the whole of a stream's money in a year. A few queries, whatever the bid."""
     from sendfund.core.money import format_pounds
     from sendfund.core.years import fy_label
-    from sendfund.funds.selectors import pot_rows
+    from sendfund.funds.selectors import allocated_by_stream_year
 
     from .evidence import capacity_evidence
 
@@ -315,12 +315,12 @@ def application_bid_warnings(*, application: Application, loaded: Loaded | None 
                 "capacity stream is for clusters it does. If you still apply for capacity money, explain in 'Evidence "
                 "of need (capacity)' what the formula misses, for example needs the school census does not count, a "
                 "recent rise in pupils with EHC plans, or costs particular to your schools, with figures.")
-    streams = {s.kind: s for s in application.round.streams.all()}
     requested = (application_requested_amounts(application=application) if loaded is None
                  else cost_totals(loaded=loaded)["by_stream_year"])
-    allocated = ({(row.stream_kind, row.financial_year): row.balance.allocated
-                  for row in pot_rows(fund=application.round.fund)}
-                 if requested else {})
+    if not any(requested.values()):
+        return warnings
+    streams = {s.kind: s for s in application.round.streams.all()}
+    allocated = allocated_by_stream_year(fund=application.round.fund)
     for (kind, year), amount in sorted(requested.items()):
         stream = streams.get(kind)
         if stream is None or not amount:
