@@ -121,7 +121,8 @@ def _activities(application: Application) -> list[Activity]:
     (one aggregate) and are nearly always the cluster's member schools, already read; any other school
     (one that has since left the cluster) costs one more query."""
     activities = list(Activity.objects.filter(application=application).annotate(
-        school_ids=StringAgg(Cast("schools__id", CharField()), Value(","), default=Value(""))).order_by("id"))
+        school_ids=StringAgg(Cast("schools__id", CharField()), Value(","), default=Value(""),
+                             filter=Q(schools__isnull=False))).order_by("id"))
     ids = {int(i) for a in activities for i in a.school_ids.split(",") if i}
     schools = {s.pk: s for s in application_member_schools(application=application) if s.pk in ids}
     if ids - set(schools):
@@ -137,7 +138,7 @@ def _cost_lines(application: Application) -> list[CostLine]:
     pair = Concat(Cast("amounts__financial_year", CharField()), Value(":"), Cast("amounts__amount", CharField()),
                   output_field=CharField())
     lines = list(CostLine.objects.filter(application=application).annotate(
-        amounts_text=StringAgg(pair, Value(";"), default=Value(""))).order_by("id"))
+        amounts_text=StringAgg(pair, Value(";"), default=Value(""), filter=Q(amounts__isnull=False))).order_by("id"))
     for line in lines:
         amounts = []
         for text in filter(None, line.amounts_text.split(";")):

@@ -76,3 +76,31 @@ def test_la_detail_queries_do_not_grow_with_items(client_for, world):
     before = _count(client, url)
     _add_rows(application, 10)
     assert _count(client, url) == before
+
+
+def test_loading_an_application_keeps_every_amount_and_school_exactly(world):
+    """The cost amounts and activity schools come back as one aggregate each: nothing lost or rounded."""
+    from decimal import Decimal
+
+    from sendfund.applications.selectors import application_load
+
+    application = world.application_draft
+    first, second = application.financial_years[:2]
+    big = CostLineFactory(application=application, amounts={second: Decimal("9999999999.99"), first: Decimal("0.10")})
+    bare = CostLineFactory(application=application, amounts={})
+    CostAmount = type(big).amounts.rel.related_model
+    CostAmount.objects.filter(cost_line=bare).delete()  # a line with no amounts at all
+    members = list(application.cluster.memberships.values_list("school", flat=True))
+    activity = ActivityFactory(application=application)
+    activity.schools.set(members)
+    empty = ActivityFactory(application=application)
+    loaded = application_load(application=application)
+    lines = {line.pk: line for line in loaded.items["costs"]}
+    assert [(a.financial_year, a.amount) for a in lines[big.pk].amounts.all()] == [
+        (first, Decimal("0.10")), (second, Decimal("9999999999.99"))]
+    assert list(lines[bare.pk].amounts.all()) == []
+    activities = {a.pk: a for a in loaded.items["activities"]}
+    assert sorted(s.pk for s in activities[activity.pk].schools.all()) == sorted(members) and members
+    names = [s.name for s in activities[activity.pk].schools.all()]
+    assert names == sorted(names)
+    assert list(activities[empty.pk].schools.all()) == []
