@@ -19,7 +19,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import CharField, Count, Q, QuerySet, StringAgg, Subquery, Sum, Value
+from django.db.models import CharField, Count, OuterRef, Q, QuerySet, StringAgg, Subquery, Sum, Value
 from django.db.models.functions import Cast, Concat
 from django.urls import reverse
 
@@ -62,10 +62,14 @@ def cluster_applications(*, user) -> QuerySet:
 
 
 def submitted_applications(*, user) -> QuerySet:
-    """Submitted applications the user may see, with the total asked for, newest first."""
+    """Submitted applications the user may see, with the total asked for, newest first. The total is a
+    subquery per row, not a join grouped over every application, so a page of 25 sums 25 applications'
+    costs however many there are (the grouped join took 1.4 s at 30,000)."""
     qs = scope_for_user(application_queryset(), user, staff_q=Q(status=Status.SUBMITTED))
+    asked = (CostAmount.objects.filter(cost_line__application=OuterRef("pk")).order_by()
+             .values("cost_line__application").annotate(total=Sum("amount")).values("total"))
     return (qs.filter(status=Status.SUBMITTED)
-            .annotate(requested_total=Sum("cost_lines__amounts__amount"))
+            .annotate(requested_total=Subquery(asked))
             .order_by("-submitted_at", "-id"))
 
 

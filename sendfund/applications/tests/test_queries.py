@@ -56,6 +56,15 @@ def test_la_list_queries_are_pinned_and_flat(client_for, world):
     after = _count(client, url)
     assert after == before
     assert before <= 9  # and the council's name in the header
+    # the total asked for is each application's own sum (a subquery per row): two lines, two years
+    from decimal import Decimal
+
+    newest = SubmittedApplicationFactory(cluster=world.cluster, round=world.round)
+    CostLineFactory(application=newest, amounts={newest.financial_years[0]: Decimal("1000.00"),
+                                                 newest.financial_years[1]: Decimal("0.25")})
+    CostLineFactory(application=newest, amounts={newest.financial_years[0]: Decimal("250.50")})
+    page = client.get(url).content.decode()
+    assert "£1,250.75" in page and "£1,000.00" in page
 
 
 def test_the_cluster_dashboard_queries_are_flat(client_for, world):
