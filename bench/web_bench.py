@@ -348,6 +348,7 @@ def report(results: dict, info: dict) -> str:
         same = all(a[k]["queries"] == b[k]["queries"] for k in a)
         out += ["", f"Query counts at {scales[0]:,} and {scales[-1]:,} applications are "
                 f"{'the same on every page' if same else 'NOT the same on every page'}."]
+        out += growth(results[scales[0]]["single"], results[scales[-1]]["single"], scales[0], scales[-1])
     out += ["", "## Targets", "", f"Met: {len(met)}. Missed: {len(missed)}."]
     out += [f"- missed: {m}" for m in missed]
     cores = os.cpu_count() or 1
@@ -362,6 +363,25 @@ def report(results: dict, info: dict) -> str:
                 "The ratio to the floor (measured in the same run, under the same load) is the fairer comparison; "
                 "a target missed under this load is not shown to be missed on an idle machine, nor met."]
     return "\n".join(out) + "\n"
+
+
+GROWTH = 1.5  # a page whose time over the floor grows more than this between scales grows with the data
+
+
+def growth(small: dict, large: dict, small_n: int, large_n: int) -> list[str]:
+    """Pages whose median, as a multiple of the floor measured beside it, grew between the scales: the load
+    moves the floor too, so a page that grows against it grows with the data, whatever the load."""
+    grew = [(name, small[name]["median"] / small["/healthz (floor)"]["median"],
+             large[name]["median"] / large["/healthz (floor)"]["median"])
+            for name in small if not name.startswith("/healthz") and name in large]
+    grew = [(name, x, y) for name, x, y in grew if y > GROWTH * x]
+    out = ["", "## Growth with the data", ""]
+    if not grew:
+        return out + [f"No page's median, as a multiple of the floor, grew more than {GROWTH}x from {small_n:,} to "
+                      f"{large_n:,} applications."]
+    out += [f"These pages' medians, as multiples of the floor, grew more than {GROWTH}x from {small_n:,} to "
+            f"{large_n:,} applications, so they grow with the data (not only with the load):", ""]
+    return out + [f"- {name}: {x:.1f} to {y:.1f} times the floor" for name, x, y in grew]
 
 
 def main() -> int:
