@@ -171,6 +171,35 @@ def _p95(values: list[float]) -> float:
     return statistics.quantiles(values, n=20)[-1] if len(values) >= 20 else max(values)
 
 
+class LoadSampler:
+    """The machine's 1-minute load average, read every few seconds while a phase runs (the server, the database
+    and the client share the machine with whatever else it is doing)."""
+
+    def __init__(self, every: float = 5.0):
+        self.samples: list[float] = []
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, args=(every,), daemon=True)
+
+    def _run(self, every: float) -> None:
+        while not self._stop.is_set():
+            self.samples.append(os.getloadavg()[0])
+            self._stop.wait(every)
+
+    def __enter__(self):
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self._thread.join()
+
+    def summary(self) -> str:
+        if not self.samples:
+            return "not sampled"
+        return (f"min {min(self.samples):.2f}, median {statistics.median(self.samples):.2f}, "
+                f"max {max(self.samples):.2f} ({len(self.samples)} samples)")
+
+
 def measure(database: str, seeded: dict) -> dict:
     port = _free_port()
     env = _env(database, DJANGO_SETTINGS_MODULE="config.settings.production")
@@ -188,6 +217,7 @@ def measure(database: str, seeded: dict) -> dict:
             except httpx.HTTPError:
                 time.sleep(0.2)
         sessions = {role: Session(base, email) for role, email in seeded["who"].items()}
+        sampler = LoadSampler().__enter__()
         single = {}
         floor: list[float] = []
         for name, (role, url) in seeded["pages"].items():
@@ -206,12 +236,19 @@ def measure(database: str, seeded: dict) -> dict:
                 floor.append((time.perf_counter() - t0) * 1000)
             single[name] = {"median": statistics.median(times), "p95": _p95(times), "bytes": len(response.content)}
         single["/healthz (floor)"] = {"median": statistics.median(floor), "p95": _p95(floor), "bytes": 2}
+        sampler.__exit__()
+        single_load, single_median = sampler.summary(), statistics.median(sampler.samples or [0.0])
+        sampler = LoadSampler(every=2.0).__enter__()
         concurrent = {}
         lists = ["work queue, first page", "work queue, filtered", "applications list", "cluster dashboard"]
         for name in [*lists, "/healthz (floor)"]:
             role, url = seeded["pages"].get(name, ("officer", "/healthz"))
             concurrent[name] = _concurrent(base, sessions[role], url)
-        return {"single": single, "concurrent": concurrent}
+        sampler.__exit__()
+        return {"single": single, "concurrent": concurrent,
+                "load": {"one request at a time": single_load, "concurrent": sampler.summary()},
+                "load_median": {"one request at a time": single_median,
+                                "concurrent": statistics.median(sampler.samples or [0.0])}}
     finally:
         server.terminate()
         server.wait(10)
@@ -279,6 +316,8 @@ def report(results: dict, info: dict) -> str:
                 f"Seeded {r['seeded']['made']['applications']:,} applications and {r['seeded']['made']['cases']:,} "
                 f"cases with {r['seeded']['made']['audit events']:,} audit events in {r['seeded']['made']['seconds']} s "
                 f"(after the demo, {r['seeded']['demo_s']} s).", "",
+                "Load average (1 min) while measuring: " + "; ".join(f"{k}: {v}" for k, v in r["load"].items())
+                + ".", "",
                 "### One request at a time", "",
                 "| page | median | p95 | × floor (median) | queries | HTML bytes | target p95 | met |",
                 "|---|---:|---:|---:|---:|---:|---:|---|"]
@@ -309,26 +348,64 @@ def report(results: dict, info: dict) -> str:
         same = all(a[k]["queries"] == b[k]["queries"] for k in a)
         out += ["", f"Query counts at {scales[0]:,} and {scales[-1]:,} applications are "
                 f"{'the same on every page' if same else 'NOT the same on every page'}."]
+        out += growth(results[scales[0]]["single"], results[scales[-1]]["single"], scales[0], scales[-1])
     out += ["", "## Targets", "", f"Met: {len(met)}. Missed: {len(missed)}."]
     out += [f"- missed: {m}" for m in missed]
+    cores = os.cpu_count() or 1
+    busy = [(scale, phase, load) for scale, r in results.items() for phase, load in r.get("load_median", {}).items()
+            if load > cores]
+    if busy:
+        out += ["", "## Contention", "",
+                f"The machine has {cores} cores. While measuring, its median 1-minute load average was above that: "
+                + "; ".join(f"{scale:,} applications, {phase}: {load:.2f}" for scale, phase, load in busy)
+                + ". Work beyond this benchmark (the server, PostgreSQL and the client are themselves 4 or more busy "
+                "processes) was then waiting for a core, so the times above include time spent queued, not working. "
+                "The ratio to the floor (measured in the same run, under the same load) is the fairer comparison; "
+                "a target missed under this load is not shown to be missed on an idle machine, nor met."]
     return "\n".join(out) + "\n"
+
+
+GROWTH = 1.5  # a page whose time over the floor grows more than this between scales grows with the data
+
+
+def growth(small: dict, large: dict, small_n: int, large_n: int) -> list[str]:
+    """Pages whose median, as a multiple of the floor measured beside it, grew between the scales: the load
+    moves the floor too, so a page that grows against it grows with the data, whatever the load."""
+    grew = [(name, small[name]["median"] / small["/healthz (floor)"]["median"],
+             large[name]["median"] / large["/healthz (floor)"]["median"])
+            for name in small if not name.startswith("/healthz") and name in large]
+    grew = [(name, x, y) for name, x, y in grew if y > GROWTH * x]
+    out = ["", "## Growth with the data", ""]
+    if not grew:
+        return out + [f"No page's median, as a multiple of the floor, grew more than {GROWTH}x from {small_n:,} to "
+                      f"{large_n:,} applications."]
+    out += [f"These pages' medians, as multiples of the floor, grew more than {GROWTH}x from {small_n:,} to "
+            f"{large_n:,} applications, so they grow with the data (not only with the load):", ""]
+    return out + [f"- {name}: {x:.1f} to {y:.1f} times the floor" for name, x, y in grew]
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--applications", type=int, action="append", help="a scale to measure (repeatable)")
     parser.add_argument("--write", default="", help="write the Markdown results here")
+    parser.add_argument("--database", default="sendfund_bench",
+                        help="name of the PostgreSQL databases to make (the scale is added: sendfund_bench_3000)")
     args = parser.parse_args()
     scales = args.applications or [3000]
     info = machine()
     results = {}
     for scale in scales:
-        database = f"sendfund_bench_{scale}"
+        database = f"{args.database}_{scale}"
+        if not re.fullmatch(r"[a-z_][a-z0-9_]*", database):
+            raise SystemExit(f"--database: use lower-case letters, digits and underscores, not {args.database!r}")
         print(f"Seeding {scale:,} applications...", flush=True)
         seeded = seed_database(database, scale)
         print(f"Measuring {scale:,}...", flush=True)
         results[scale] = {"seeded": seeded, **measure(database, seeded)}
         _psql(f"DROP DATABASE IF EXISTS {database}")
+        info["load average after " + f"{scale:,}"] = ", ".join(f"{x:.2f}" for x in os.getloadavg())
+        if args.write:  # each scale is written as soon as it is measured
+            Path(args.write).write_text(report(results, info))
     text = report(results, info)
     print(text)
     if args.write:

@@ -5,7 +5,7 @@ another cluster answers 404, exactly as if it did not exist.
 """
 
 from django.apps import apps
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from .permissions import roles_of
@@ -43,3 +43,12 @@ def cluster_user_ids(*, cluster_id: int) -> list[int]:
     from .models import User
 
     return list(User.objects.filter(memberships__organisation__cluster_id=cluster_id).values_list("id", flat=True))
+
+
+def cluster_user_exists(*, cluster_id: int, user_id=None) -> Exists:
+    """`cluster_user_ids` as an expression on an outer row's user (by default an audit event's actor), so a
+    history can tell the cluster's own people from the council's without a query of its own."""
+    from .models import Membership
+
+    return Exists(Membership.objects.filter(user_id=OuterRef("actor_id") if user_id is None else user_id,
+                                            organisation__cluster_id=cluster_id))

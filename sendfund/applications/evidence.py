@@ -13,7 +13,15 @@ NOT_RUN = "The council has not yet run the formula for this year."
 
 
 def capacity_evidence(*, cluster, year: int | None = None):
-    """The formula selector's answer, or None when there is none yet."""
+    """The formula selector's answer, or None when there is none yet. Read once per cluster object: a page that
+    shows the evidence in two places (the summary and the check page's warnings) asks the database once."""
+    kept = cluster.__dict__.setdefault("_capacity_evidence", {})
+    if year not in kept:
+        kept[year] = _read_evidence(cluster=cluster, year=year)
+    return kept[year]
+
+
+def _read_evidence(*, cluster, year: int | None):
     try:
         selectors = import_module("sendfund.formula.selectors")
     except ModuleNotFoundError as exc:

@@ -68,7 +68,10 @@ def document_url(document, *, area: str) -> str:
     return reverse(name, kwargs={"pk": document.application_id, "doc": document.pk})
 
 
-def application_summary(*, loaded: Loaded, editable: bool, area: str = "apply", evidence=None) -> list[Card]:
+def application_summary(*, loaded: Loaded, editable: bool, area: str = "apply", evidence=None,
+                        only: str | None = None) -> list[Card]:
+    """The cards, one per section (and item); with `only`, just that section's cards (and no other section's
+    reads: the formula evidence is read only for its own section)."""
     app = loaded.application
     pk = app.pk
     cards: list[Card] = []
@@ -84,6 +87,8 @@ def application_summary(*, loaded: Loaded, editable: bool, area: str = "apply", 
 
     for spec in loaded.specs:
         key = spec.key
+        if only is not None and key != only:
+            continue
         if key == "cluster-details":
             cluster = app.cluster
             rows = [Row("Cluster", cluster.name),

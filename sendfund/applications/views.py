@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from sendfund.accounts.decorators import requires
 from sendfund.accounts.permissions import roles_of
-from sendfund.accounts.scoping import cluster_user_ids, clusters_of
+from sendfund.accounts.scoping import cluster_user_exists, clusters_of
 from sendfund.core.audit import audit_timeline
 from sendfund.core.downloads import Field, ListDownload
 from sendfund.core.errors import DomainError
@@ -120,9 +120,11 @@ def start(request, round_pk):
 
 
 def _cluster_history(application):
-    """The application's history as its cluster reads it: names of the cluster's own people, in plain English."""
-    return history(audit_timeline(target=application)[:50], for_cluster=True,
-                   own_user_ids=cluster_user_ids(cluster_id=application.cluster_id))
+    """The application's history as its cluster reads it: names of the cluster's own people, in plain English.
+    One query: each event knows whether its actor is one of the cluster's people."""
+    events = list(audit_timeline(target=application)
+                  .annotate(by_cluster_user=cluster_user_exists(cluster_id=application.cluster_id))[:50])
+    return history(events, for_cluster=True, own_user_ids={e.actor_id for e in events if e.by_cluster_user})
 
 
 def _casework_links(user) -> list[dict]:
@@ -272,7 +274,7 @@ def items(request, pk, kind):
             return _after_save(request, application)
     rows = [{"item": item, "number": n, "complete": selectors.item_is_complete(kind=kind, item=item, application=application)}
             for n, item in enumerate(loaded.items[kind], start=1)]
-    cards = [c for c in application_summary(loaded=loaded, editable=True) if c.key == kind]
+    cards = application_summary(loaded=loaded, editable=True, only=kind)
     return render(request, "applications/items.html", {
         "application": application, "spec": spec, "kind": kind, "name": ITEM_NAMES[kind], "rows": rows,
         "cards": cards, "form": form, "version": loaded.version(kind), "stale": stale,
@@ -390,7 +392,7 @@ def check(request, pk):
         "application": application, "cards": application_summary(loaded=loaded, editable=editable),
         "incomplete": selectors.application_incomplete_sections(application=application, loaded=loaded),
         "findings": selectors.application_identity_findings(application=application, loaded=loaded),
-        "bid_warnings": selectors.application_bid_warnings(application=application),
+        "bid_warnings": selectors.application_bid_warnings(application=application, loaded=loaded),
         "can_request": can_request_sign_off(request.user, application),
         "can_sign_off": can_sign_off_application(request.user, application)})
 

@@ -51,8 +51,9 @@ def cases_for_user(*, user) -> QuerySet:
 
 
 def case_for_user(*, user, reference: str) -> Case:
-    """One case the user may see, or 404."""
-    return get_in_scope_or_404(case_queryset(), user, staff_q=_staff_q(user), reference=reference)
+    """One case the user may see, or 404, with its meeting (if any): most case pages read it."""
+    return get_in_scope_or_404(case_queryset().select_related("meeting"), user, staff_q=_staff_q(user),
+                               reference=reference)
 
 
 @dataclass
@@ -404,9 +405,11 @@ def case_detail(*, case: Case) -> CaseDetail:
     """Everything on the case page in a fixed number of queries."""
     from django.db.models import prefetch_related_objects
 
-    from .models import ConflictDeclaration, Meeting
+    from .models import ConflictDeclaration
 
-    meeting = Meeting.objects.filter(case=case).prefetch_related("la_attendees").first()
+    meeting = getattr(case, "meeting", None)  # loaded with the case by case_for_user (a query otherwise)
+    if meeting is not None:
+        prefetch_related_objects([meeting], "la_attendees")
     case._state.fields_cache["meeting"] = meeting  # the guards read it (None: no meeting) without asking again
     prefetch_related_objects([case], Prefetch("instalments", queryset=Instalment.objects.select_related(
         "stream", "paid_by")))

@@ -11,9 +11,11 @@ import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 
 import numpy as np
-from django.db.models import Prefetch, QuerySet
+from django.db.models import CharField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Concat
 
 from sendfund.core.money import from_pence, to_pence
 from sendfund.core.years import ay_label, fy_label
@@ -272,7 +274,6 @@ class CapacityEvidence:
     allocation: Decimal
     pupils: int
     per_pupil: Decimal | None
-    breakdown: list[tuple[str, Decimal]]
     funding_share: float
     needs: list[NeedLine]
     combined_ratio: float | None
@@ -290,6 +291,20 @@ class CapacityEvidence:
     scenarios: int
     census_years: list[EvidenceYear] = field(default_factory=list)
     sentences: list[str] = field(default_factory=list)
+    result: RunCluster | None = field(default=None, repr=False)
+
+    @cached_property
+    def breakdown(self) -> list[tuple[str, Decimal]]:
+        """The allocation line by line (one query, the first time it is read: the sentences do not need it)."""
+        if self.result is None:
+            return []
+        components = self.result.components.annotate(indicator_name=Subquery(
+            Indicator.objects.annotate(key=Concat(Value("factor:"), "code", output_field=CharField())).filter(key=OuterRef("component"))
+            .values("name")[:1])).order_by("position")
+        rows = list(components)
+        names = {c.component.removeprefix("factor:"): c.indicator_name for c in rows if c.indicator_name}
+        return [(_breakdown_label(c.component, names, run=self.run, schools=self.result.schools), c.amount)
+                for c in rows]
 
     @property
     def census_years_used(self) -> str:
@@ -313,10 +328,7 @@ class EvidenceYear:
 
 
 def latest_allocation_run(*, year: int | None = None) -> FormulaRun | None:
-    qs = FormulaRun.objects.filter(kind=RunKind.ALLOCATION)
-    if year is not None:
-        qs = qs.filter(financial_year=year)
-    return qs.select_related("version").order_by("-financial_year", "-created_at", "-id").first()
+    return _allocation_runs_newest_first(year=year).select_related("version").first()
 
 
 def _pct(x: float) -> str:
@@ -334,59 +346,78 @@ def _breakdown_label(component: str, names: dict[str, str], *, run: FormulaRun, 
     return component_label(component, names)
 
 
+def _allocation_runs_newest_first(*, year: int | None = None) -> QuerySet:
+    qs = FormulaRun.objects.filter(kind=RunKind.ALLOCATION)
+    if year is not None:
+        qs = qs.filter(financial_year=year)
+    return qs.order_by("-financial_year", "-created_at", "-id")
+
+
+def _evidence_run_of_outer_run() -> Subquery:
+    """`evidence_run(academic_year=r.academic_year, before=r)` for the run `r` of each outer RunCluster row, as a
+    subquery: the latest allocation run on the census year before r's that the registry holds, made before r."""
+    census_before = (SchoolFigure.objects.filter(indicator__unit=Indicator.Unit.COUNT,
+                                                 academic_year__lt=OuterRef(OuterRef("run__academic_year")))
+                     .order_by("-academic_year").values("academic_year")[:1])
+    return Subquery(_allocation_runs_newest_first().filter(academic_year=Subquery(census_before),
+                                                           created_at__lt=OuterRef("run__created_at"))
+                    .values("pk")[:1])
+
+
 def cluster_capacity_evidence(*, cluster: Cluster, year: int | None = None, run: FormulaRun | None = None
                               ) -> CapacityEvidence | None:
     """A cluster's share of the formula money against its share of need, from the latest allocation
     run (of financial year `year`, if given; 2019 = FY 2019-20). None if there is no such run or the
-    cluster is not in it. Used to pre-fill capacity applications. At most five queries."""
-    run = run or latest_allocation_run(year=year)
-    if run is None:
-        return None
-    result = (RunCluster.objects.filter(run=run, cluster=cluster)
-              .prefetch_related(Prefetch("components", queryset=RunComponent.objects.order_by("position")),
-                                Prefetch("needs", queryset=RunNeed.objects.order_by("indicator"))).first())
+    cluster is not in it. Used to pre-fill capacity applications. Two queries, however many census years
+    the evidence reaches back (a third, the first time `breakdown` is read).
+
+    The first query reads the cluster's result in every allocation run, each with the run its evidence built
+    on (`evidence_run`) and the latest run, so the census years are a walk through them in memory; the second
+    reads their need lines with the indicators' names."""
+    latest = Subquery(_allocation_runs_newest_first(year=year).values("pk")[:1])
+    in_runs = Q(run__kind=RunKind.ALLOCATION) | Q(run=run) if run is not None else Q(run__kind=RunKind.ALLOCATION)
+    names = Indicator.objects.filter(code=OuterRef("indicator")).values("name")[:1]
+    rows = list(RunCluster.objects.filter(in_runs, cluster=cluster).select_related("run__version")
+                .annotate(latest_run_id=latest, evidence_run_id=_evidence_run_of_outer_run())
+                .prefetch_related(Prefetch("needs", queryset=RunNeed.objects.annotate(name=Subquery(names))
+                                           .order_by("indicator"))))
+    by_run = {r.run_id: r for r in rows}
+    result = by_run.get(run.pk if run is not None else (rows[0].latest_run_id if rows else None))
     if result is None:
         return None
-    names = indicator_names()
+    run = result.run
     threshold = Decimal(str(run.parameters.get("evidence_threshold", "1.2")))
     years_required = int(run.parameters.get("evidence_years", 2))
-    needs = [NeedLine(n.indicator, names.get(n.indicator, n.indicator), n.count, n.need_share, n.ratio)
+    needs = [NeedLine(n.indicator, n.name or n.indicator, n.count, n.need_share, n.ratio)
              for n in need_lines_in_run_order(run=run, needs=result.needs.all()) if n is not None]
     ev = CapacityEvidence(
         cluster=cluster, run=run, financial_year_label=fy_label(run.financial_year),
         census_year_label=ay_label(run.academic_year), allocation=result.allocation, pupils=result.pupils,
         per_pupil=from_pence(to_pence(result.allocation / result.pupils)) if result.pupils else None,
-        breakdown=[(_breakdown_label(c.component, names, run=run, schools=result.schools), c.amount)
-                   for c in result.components.all()],
         funding_share=result.funding_share, needs=needs, combined_ratio=result.combined_ratio,
         need_allocation=result.need_allocation, gap=result.gap, gap_rank=result.gap_rank,
         cluster_count=run.cluster_count, threshold=threshold, years_required=years_required,
         years_above=result.years_above, clear_evidence=result.clear_evidence, top=result.top, invite=result.invite,
-        top_frequency=result.top_frequency, scenarios=run.scenarios,
+        top_frequency=result.top_frequency, scenarios=run.scenarios, result=result,
     )
-    ev.census_years = cluster_evidence_years(cluster=cluster, run=run, count=max(years_required, 2), first=result)
+    ev.census_years = _evidence_years(result, by_run, count=max(years_required, 2))
     ev.sentences = evidence_sentences(ev)
     return ev
 
 
-def cluster_evidence_years(*, cluster: Cluster, run: FormulaRun, count: int, first: RunCluster | None = None
-                           ) -> list[EvidenceYear]:
-    """The cluster's need against its funding in `run`'s census year and the census years before it that the
+def _evidence_years(first: RunCluster, by_run: dict[int, RunCluster], *, count: int) -> list[EvidenceYear]:
+    """The cluster's need against its funding in `first`'s census year and the census years before it that the
     registry holds, newest first, up to `count` of them: each from the allocation run on that census that the
-    evidence built on. `first` is the cluster's result in `run`, when the caller has it. Three queries a year."""
-    threshold = float(run.parameters.get("evidence_threshold", "1.2"))
+    evidence built on (`by_run`: the cluster's results by run, each knowing its evidence run)."""
+    threshold = float(first.run.parameters.get("evidence_threshold", "1.2"))
     out: list[EvidenceYear] = []
-    current: FormulaRun | None = run
-    while current is not None and len(out) < count:
-        result = first if current is run and first is not None else (
-            RunCluster.objects.filter(run=current, cluster=cluster).first())
-        if result is None:
-            break
-        ratio = result.combined_ratio
+    result: RunCluster | None = first
+    while result is not None and len(out) < count:
+        current, ratio = result.run, result.combined_ratio
         out.append(EvidenceYear(ay_label(current.academic_year), fy_label(current.financial_year), current,
                                 result.allocation, result.funding_share, result.combined_need_share, ratio,
                                 ratio is not None and math.isfinite(ratio) and ratio > threshold))
-        current = evidence_run(academic_year=current.academic_year, before=current)
+        result = by_run.get(result.evidence_run_id)
     return out
 
 

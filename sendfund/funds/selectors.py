@@ -324,3 +324,14 @@ def reference_commitments(*, fund: Fund, financial_year: int) -> dict[tuple[str,
                 .annotate(total=Sum("amount")).order_by()):
         totals.setdefault((row["reference"], row["pot__stream__kind"]), {})[row["kind"]] = row["total"]
     return {key: balance_from_totals(t) for key, t in totals.items()}
+
+
+def allocated_by_stream_year(*, fund: Fund) -> dict[tuple[str, int], Decimal]:
+    """The money allocated to each of a fund's pots, by (stream kind, financial year), in one query; a pot
+    with nothing allocated is left out. The same rule as `pot_rows` (balance_from_totals), summed by pot."""
+    totals: dict[tuple[str, int], dict[str, Decimal]] = {}
+    for row in (LedgerEntry.objects.filter(pot__stream__fund=fund)
+                .values("pot__stream__kind", "pot__financial_year", "kind").annotate(total=Sum("amount")).order_by()):
+        totals.setdefault((row["pot__stream__kind"], row["pot__financial_year"]), {})[row["kind"]] = row["total"]
+    allocated = {key: balance_from_totals(kinds).allocated for key, kinds in totals.items()}
+    return {key: amount for key, amount in allocated.items() if amount}

@@ -298,17 +298,19 @@ def trend(*, cluster) -> tuple[list[int], list[tuple[str, list]]]:
 DEVELOPMENT_BELOW = Decimal("2.5")
 
 
-def development_candidates(*, academic_year: int) -> list[HeatRow]:
+def development_candidates(*, academic_year: int, rows: list[HeatRow] | None = None) -> list[HeatRow]:
     """Clusters whose moderated Health Check shows where development money would help: an average below
-    2.5 (between emerging and established), or any area not yet in place. Lowest first."""
-    _, rows = heatmap(academic_year=academic_year)
+    2.5 (between emerging and established), or any area not yet in place. Lowest first. `rows`: the year's
+    heat-map, when the caller has read it already."""
+    if rows is None:
+        _, rows = heatmap(academic_year=academic_year)
     picked = [r for r in rows if r.health_check.status == H.MODERATED and r.mean is not None
               and (r.mean < DEVELOPMENT_BELOW or 1 in r.levels)]
     return sorted(picked, key=lambda r: (r.mean, r.cluster.name))
 
 
 def health_years() -> list[int]:
-    return sorted(set(HealthCheck.objects.values_list("academic_year", flat=True)), reverse=True)
+    return list(HealthCheck.objects.order_by("-academic_year").values_list("academic_year", flat=True).distinct())
 
 
 def candidate_sentences(row: HeatRow, areas: list[Area], levels: dict[int, str]) -> list[str]:

@@ -189,7 +189,7 @@ def manage_health_checks(request, fmt=None):
     return render(request, "monitoring/manage_health_checks.html", {
         "year": year, "years": years, "areas": areas, "rows": rows, "waiting": waiting,
         "disagreements": health.disagreements(academic_year=year),
-        "candidates": health.development_candidates(academic_year=year),
+        "candidates": health.development_candidates(academic_year=year, rows=rows),
         "can_invite": can_invite_to_development(request.user)})
 
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .rounding import largest_remainder, largest_remainder_grouped, largest_remainder_rows
+from .rounding import largest_remainder, largest_remainder_columns, largest_remainder_grouped
 from .types import FormulaInputError, FormulaVersion, PreviousYear, SchoolTable
 
 LUMP_SCHOOL = "lump_sum_per_school"
@@ -253,8 +253,10 @@ def allocate(
     if prot is not None and previous is not None:
         components.append(PROTECTION)
         cols.append(adj)
-    matrix = np.column_stack(cols) if cols else np.zeros((n_c, 0))
-    cluster_breakdown = largest_remainder_rows(matrix, cluster_pence)
+    # Breakdowns are rounded component by component (rows of a (components, clusters) table), then
+    # turned round to one row per cluster.
+    table = np.vstack(cols) if cols else np.zeros((0, n_c))
+    cluster_breakdown = np.ascontiguousarray(largest_remainder_columns(table, cluster_pence).T)
 
     # Schools: their own lump sum and factor money; cluster-level money (per-cluster lump sum,
     # targeted, protection) is attributed pro rata to each school's formula money in its cluster.
@@ -280,9 +282,11 @@ def allocate(
     s_exact = np.zeros(n_s)
     for col in s_cols:
         s_exact += col
-    s_matrix = np.column_stack(s_cols) if s_cols else np.zeros((n_s, 0))
     school_pence = largest_remainder_grouped(s_exact, idx, cluster_pence)
-    school_bd = largest_remainder_rows(s_matrix, school_pence) if school_breakdown else None
+    school_bd = None
+    if school_breakdown:
+        s_table = np.vstack(s_cols) if s_cols else np.zeros((0, n_s))
+        school_bd = largest_remainder_columns(s_table, school_pence).T  # one row per school (a view)
 
     return Allocation(
         pot_pence=pot,

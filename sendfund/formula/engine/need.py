@@ -194,6 +194,9 @@ def sensitivity(
     wsum = np.zeros(len(factors))
     wmin = np.full(len(factors), np.inf)
     wmax = np.full(len(factors), -np.inf)
+    # Room for rounding when a gap's bounds are compared with the gaps themselves (both are sums of a few
+    # products of the same numbers; their float rounding differs by far less than this).
+    margin = 1e-9 * float(np.abs(s_aug).sum(axis=0).max()) if n_c else 0.0
     done = 0
     while done < n_scenarios:
         m = min(chunk, n_scenarios - done)
@@ -205,15 +208,38 @@ def sensitivity(
         wsum += full.sum(axis=0)
         wmin = np.minimum(wmin, full.min(axis=0))
         wmax = np.maximum(wmax, full.max(axis=0))
-        g = w_aug @ s_aug  # scenarios x clusters: the gaps
-        positive += (g > 0).sum(axis=0)
-        if top_n < n_c:
-            top = np.argpartition(g, n_c - top_n, axis=1)[:, n_c - top_n :]
+        # Which clusters these scenarios can put in the top N, or on either side of a zero gap: from the
+        # least and greatest gap each cluster can have for any weights within the chunk's range. The
+        # gaps are then worked out (one matrix product) only for those, usually a few hundred of thousands.
+        if n_live > 1:
+            least, most = _gap_bounds(w_aug[:, :n_live].min(axis=0), w_aug[:, :n_live].max(axis=0), s_aug)
+            least -= margin
+            most += margin
         else:
-            top = np.broadcast_to(np.arange(n_c), (m, n_c))
+            least, most = np.full(n_c, -np.inf), np.full(n_c, np.inf)
+        always_positive = least > 0
+        positive[always_positive] += m
+        unsure = ~always_positive & (most > 0)
+        if top_n < n_c:
+            # At least top_n clusters have a gap of at least `bar` in every scenario, so a cluster whose gap
+            # is always below it is never in the top N.
+            contender = most >= np.partition(least, n_c - top_n)[n_c - top_n]
+        else:
+            contender = np.ones(n_c, dtype=bool)
+        cols = np.flatnonzero(unsure | contender)
+        g = w_aug @ s_aug[:, cols]  # scenarios x those clusters: their gaps
+        in_unsure = unsure[cols]
+        positive[cols[in_unsure]] += (g[:, in_unsure] > 0).sum(axis=0)
+        in_contest = np.flatnonzero(contender[cols])
+        g = g[:, in_contest]
+        k = in_contest.size
+        if top_n < k:
+            top = np.argpartition(g, k - top_n, axis=1)[:, k - top_n :]
+        else:
+            top = np.broadcast_to(np.arange(k), (m, k))
         # As in the base case, the top N counts only clusters funded below need (gap > 0).
         hit = np.take_along_axis(g, top, axis=1) > 0
-        counts += np.bincount(top[hit], minlength=n_c)
+        counts += np.bincount(cols[in_contest][top[hit]], minlength=n_c)
         done += m
     return Sensitivity(
         clusters=allocation.clusters,
@@ -228,6 +254,33 @@ def sensitivity(
         weights_min=wmin,
         weights_max=wmax,
     )
+
+
+def _gap_bounds(low: np.ndarray, high: np.ndarray, s_aug: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The least and greatest gap of each cluster over all weights w with low <= w <= high and sum(w) = 1.
+
+    A gap is need + sum_j w_j s_j = sum_j w_j (s_j + need) when the weights add up to 1, so it is linear
+    in w and its extremes over that box-and-simplex are found greedily: start every weight at its low end,
+    then give what is left of the 1 to the factors that move the gap most (least) first."""
+    a = s_aug[:-1] + s_aug[-1]  # factors x clusters: each cluster's gap if one factor had all the weight
+    k, n = a.shape
+    base = low @ a
+    room = high - low
+    order = np.argsort(a, axis=0)  # per cluster, the factors from the one that lowers its gap most
+    cluster = np.arange(n)
+    least, most = base.copy(), base.copy()
+    left_least = np.full(n, 1.0 - float(low.sum()))
+    left_most = left_least.copy()
+    for i in range(k):
+        j = order[i]
+        take = np.minimum(room[j], left_least)
+        least += take * a[j, cluster]
+        left_least -= take
+        j = order[k - 1 - i]
+        take = np.minimum(room[j], left_most)
+        most += take * a[j, cluster]
+        left_most -= take
+    return least, most
 
 
 @dataclass(frozen=True)

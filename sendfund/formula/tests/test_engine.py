@@ -371,6 +371,31 @@ def test_sweep_matches_the_row_by_row_reference():
     assert (s.top_frequency * 300).round().astype(int).tolist() == counts
 
 
+@pytest.mark.parametrize("concentration, top_n", [(200.0, 5), (3.0, 12), (1e9, 5), (0.5, 40)])
+def test_sweep_works_out_only_the_gaps_it_needs_and_counts_as_if_it_worked_out_all(concentration, top_n):
+    """The sweep skips clusters that cannot reach the top N or cross a zero gap; its counts must be those of
+    every gap worked out, as a plain matrix product and a full sort give them."""
+    rng = np.random.default_rng(23)
+    rows = [
+        (str(i), f"C{i % 60:02d}", {"p": int(rng.integers(50, 500)), "fsm": int(rng.integers(0, 100)),
+                                     "eal": int(rng.integers(0, 50)), "sen_support": int(rng.integers(0, 80))})
+        for i in range(600)
+    ]
+    v = FormulaVersion(weights={"p": 0.5, "fsm": 0.3, "eal": 0.2}, lump_sum_per_school_pence=100_00,
+                       need_indicators=("sen_support",), top_n=top_n)
+    a = allocate(table(*rows), pot_pence=5_000_000_00, version=v)
+    g = need_gap(a, version=v)
+    s = sensitivity(a, g, n_scenarios=400, seed=9, concentration=concentration, chunk=400)
+    pots = np.array(list(a.factor_pots.values()))
+    variable = pots.sum()
+    weights = np.random.default_rng(9).dirichlet(concentration * pots / variable, size=400)
+    gaps = (g.combined_share * a.pot_pence - a.fixed_exact) - variable * (weights @ a.factor_shares.T)
+    top = np.argsort(-gaps, axis=1, kind="stable")[:, :top_n]
+    expected = np.bincount(top[np.take_along_axis(gaps, top, axis=1) > 0], minlength=a.clusters.size)
+    assert (s.top_frequency * 400).round().astype(int).tolist() == expected.tolist()
+    assert (s.positive_gap_frequency * 400).round().astype(int).tolist() == (gaps > 0).sum(axis=0).tolist()
+
+
 def test_the_engine_does_not_import_django():
     import subprocess
     import sys
