@@ -75,16 +75,12 @@ def application_requested_amounts(*, application: Application) -> dict[tuple[str
 
 
 def application_member_schools(*, application: Application) -> list[School]:
-    """The cluster's schools in the latest academic year it has members (pre-filled, never typed)."""
-    if hasattr(application, "_member_schools"):
-        return application._member_schools
+    """The cluster's schools in the latest academic year it has members, by name (pre-filled, never typed):
+    a list of `School`, empty when the cluster has none. One query. Raises nothing."""
     latest = (ClusterMembership.objects.filter(cluster_id=application.cluster_id)
               .order_by("-academic_year").values("academic_year")[:1])
-    schools = list(School.objects.filter(memberships__cluster_id=application.cluster_id,
-                                         memberships__academic_year=Subquery(latest)).order_by("name"))
-    application._member_schools = schools
-    application.member_schools = schools
-    return schools
+    return list(School.objects.filter(memberships__cluster_id=application.cluster_id,
+                                      memberships__academic_year=Subquery(latest)).order_by("name"))
 
 
 # --- the whole application, loaded once ----------------------------------------------------------------
@@ -257,18 +253,17 @@ def application_bid_warnings(*, application: Application) -> list[str]:
     does not support, and a bid for the whole of a stream's money in a year. A few queries, whatever the bid."""
     from sendfund.core.money import format_pounds
     from sendfund.core.years import fy_label
+    from sendfund.formula import selectors as formula_selectors
     from sendfund.funds.selectors import pot_rows
-
-    from .evidence import capacity_evidence
 
     warnings = []
     if application.wants_capacity:
-        evidence = capacity_evidence(cluster=application.cluster)
+        evidence = formula_selectors.cluster_capacity_evidence(cluster=application.cluster)
         if evidence is None:
             warnings.append("There is no formula evidence for your cluster yet, so nothing yet shows that the formula "
                             "leaves your cluster short. In 'Evidence of need (capacity)', explain what your pupils "
                             "need that your funding does not cover.")
-        elif not getattr(evidence, "clear_evidence", False):
+        elif not evidence.clear_evidence:
             warnings.append(
                 "The formula evidence does not show that your cluster is short of funding for its pupils' needs: the "
                 "capacity stream is for clusters it does. If you still apply for capacity money, explain in 'Evidence "
