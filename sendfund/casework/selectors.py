@@ -5,6 +5,7 @@ sees only its own. Each page's reads run a fixed number of queries."""
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Value
@@ -23,8 +24,11 @@ from sendfund.registry.models import Cluster
 from . import permissions, workdays
 from .models import AwardLine, Case, Criterion, InformationRequest, Instalment, Outcome, Review, Score, State
 
+if TYPE_CHECKING:
+    from .models import Meeting
+
 # Who must act next in each state (the queue's "waiting for" column and filter).
-WAITING_FOR = {
+WAITING_FOR: dict[str, str] = {
     State.SUBMITTED: "officer", State.ACKNOWLEDGED: "officer", State.MEETING_ARRANGED: "officer",
     State.UNDER_ASSESSMENT: "specialists", State.RECOMMENDED: "decision maker", State.DECIDED: "cluster",
     State.OFFER_ACCEPTED: "finance", State.IN_DELIVERY: "finance", State.INFORMATION_REQUESTED: "cluster",
@@ -227,7 +231,7 @@ def case_queue_page(*, user, filters: QueueFilters | None = None, page: int = 1,
                    if case_ids else {})
     rows = []
     for kind, pk, _ in window:
-        rows.append(_app_row(found_apps[pk], today) if kind == 0 else _case_row(found_cases[pk], today))
+        rows.append(_app_row(found_apps[pk], today) if kind == 0 else _case_row(found_cases[pk], today, found_cases[pk].open_requests))
     counts, overdue_count = _queue_counts(user, filters, today)
     return QueuePage(rows=rows, page=paged, state_counts=counts, overdue_count=overdue_count)
 
@@ -239,9 +243,9 @@ def _app_row(app, today: dt.date) -> QueueRow:
                     "officer", submitted_on, due, what, bool(due and due < today), "", None, app.pk, app.submitted_late)
 
 
-def _case_row(case: Case, today: dt.date) -> QueueRow:
+def _case_row(case: Case, today: dt.date, open_requests: list[InformationRequest]) -> QueueRow:
     submitted_on = timezone.localdate(case.submitted_at)
-    due, what = _deadline(case.status, submitted_on, case.open_requests)
+    due, what = _deadline(case.status, submitted_on, open_requests)
     label = case.get_status_display() + (f": {case.get_outcome_display().lower()}" if case.outcome else "")
     return QueueRow(case.reference, case.cluster.name, case.application.streams_label, case.status, label,
                     WAITING_FOR[case.status], submitted_on, due, what, bool(due and due < today),
@@ -363,7 +367,7 @@ def case_moderation(*, case: Case) -> Moderation:
 class CaseDetail:
     case: Case
     lines: list[AwardLine]
-    meeting: object
+    meeting: "Meeting | None"
     la_attendees: list
     declarations: list
     requests: list
@@ -375,8 +379,8 @@ class CaseDetail:
     @property
     def totals(self) -> dict[str, Decimal]:
         return {"requested": sum((ln.requested for ln in self.lines), Decimal(0)),
-                "recommended": sum((ln.recommended or 0 for ln in self.lines), Decimal(0)),
-                "decided": sum((ln.decided or 0 for ln in self.lines), Decimal(0))}
+                "recommended": sum((ln.recommended or Decimal(0) for ln in self.lines), Decimal(0)),
+                "decided": sum((ln.decided or Decimal(0) for ln in self.lines), Decimal(0))}
 
     @property
     def paid(self) -> Decimal:
@@ -462,8 +466,8 @@ def is_offer(case: Case) -> bool:
 @dataclass
 class Candidate:
     cluster: object
-    gap: Decimal
-    gap_rank: int
+    gap: Decimal | None
+    gap_rank: int | None
     clear_evidence: bool
     top_frequency: float | None
     invitation: object | None

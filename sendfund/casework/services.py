@@ -38,6 +38,13 @@ def _require(ok: bool, message: str) -> None:
         raise DomainError(message)
 
 
+def _found[T](value: T | None, message: str) -> T:
+    """`value`, or DomainError(message) when there is none."""
+    if value is None:
+        raise DomainError(message)
+    return value
+
+
 def _lines_values(case: Case) -> list[dict]:
     """The money of a case by stream and financial year, as its audit events carry it."""
     return [{"stream": line.stream.kind, "financial_year": line.financial_year, "requested": line.requested,
@@ -147,8 +154,7 @@ def _meeting_values(meeting: Meeting) -> dict:
 def meeting_record_notes(*, case: Case, notes: str, actions: str, actor) -> Meeting:
     """Record what the meeting discussed and agreed (LA officers), once it has happened."""
     _require(permissions.can_manage_cases(actor), "Only an LA officer can record the meeting's notes.")
-    meeting = Meeting.objects.select_for_update().filter(case=case).first()
-    _require(meeting is not None, "Arrange the meeting first.")
+    meeting = _found(Meeting.objects.select_for_update().filter(case=case).first(), "Arrange the meeting first.")
     _require(bool(notes.strip()), "Enter the notes of the meeting.")
     before = {"notes": meeting.notes, "actions": meeting.actions}
     meeting.notes, meeting.actions = notes.strip(), actions.strip()
@@ -191,8 +197,8 @@ def review_save(*, case: Case, reviewer, scores: dict[str, tuple[int, str]], sum
     kind = _review_kind_for(case, reviewer)
     _require(bool(kind), "Only the specialists assigned to this case can score it.")
     _require(case.status == State.UNDER_ASSESSMENT, "Scores are given while the case is under assessment.")
-    declaration = ConflictDeclaration.objects.filter(case=case, user=reviewer).first()
-    _require(declaration is not None, "Declare whether you have a conflict of interest before you score.")
+    declaration = _found(ConflictDeclaration.objects.filter(case=case, user=reviewer).first(),
+                         "Declare whether you have a conflict of interest before you score.")
     _require(not declaration.has_conflict, "You declared a conflict of interest in this case, so you cannot score "
                                            "it. Ask the officer to assign another specialist.")
     review, _ = Review.objects.get_or_create(case=case, kind=kind, defaults={"reviewer": reviewer})
@@ -260,8 +266,7 @@ def information_answer(*, request: InformationRequest, answer: str, actor) -> In
 def _check_amounts(case: Case, amounts: dict[int, Decimal], what: str) -> list[AwardLine]:
     lines = list(case.lines.select_related("stream"))
     for line in lines:
-        amount = amounts.get(line.pk)
-        _require(amount is not None, f"Enter the {what} amount for every stream and year.")
+        amount = _found(amounts.get(line.pk), f"Enter the {what} amount for every stream and year.")
         _require(amount >= 0, "Amounts cannot be negative.")
         _require(amount <= line.requested, f"The {what} amount for {line.stream.get_kind_display().lower()} in "
                                            f"{fy_label(line.financial_year)} cannot be more than the "
@@ -346,10 +351,9 @@ def instalment_reduce(*, case: Case, stream, amount: Decimal, actor, note: str) 
     from sendfund.funds.services import ledger_release_amount
 
     _require(permissions.can_decide(actor), "Only the decision maker can reduce an instalment.")
-    instalment = (Instalment.objects.select_for_update().filter(case=case, stream=stream, paid_on__isnull=True)
-                  .order_by("due_on", "number").first())
-    _require(instalment is not None, f"{case.reference} has no unpaid {stream.get_kind_display().lower()} "
-                                     "instalment to reduce.")
+    instalment = _found(Instalment.objects.select_for_update().filter(case=case, stream=stream, paid_on__isnull=True)
+                        .order_by("due_on", "number").first(),
+                        f"{case.reference} has no unpaid {stream.get_kind_display().lower()} instalment to reduce.")
     _require(amount <= instalment.amount, f"The next instalment is {format_pounds(instalment.amount)}, less than "
                                           f"{format_pounds(amount)}.")
     before = instalment.amount
@@ -439,8 +443,7 @@ def invitation_send(*, cluster, round_, actor):
     _require(round_ is not None and round_.is_open(), "There is no round open for applications.")
     _require(not Invitation.objects.filter(cluster=cluster, round=round_, stream_kind="capacity").exists(),
              f"{cluster.name} has already been invited to {round_.name}.")
-    evidence = cluster_capacity_evidence(cluster=cluster)
-    _require(evidence is not None, f"There is no formula evidence for {cluster.name} yet.")
+    evidence = _found(cluster_capacity_evidence(cluster=cluster), f"There is no formula evidence for {cluster.name} yet.")
     text = "\n".join(evidence.sentences)
     invitation = Invitation.objects.create(cluster=cluster, round=round_, stream_kind="capacity", evidence=text,
                                            invited_by=actor)

@@ -19,6 +19,7 @@ rules each move checks.
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.conf import settings
 from django.db import models, transaction
@@ -72,7 +73,7 @@ class StaleSection(DomainError):
 
 def section_lock(model: type[models.Model], **lookup):
     """The section's row, created if need be and locked until the transaction ends."""
-    section, _ = model.objects.select_for_update(of=("self",)).select_related("updated_by").get_or_create(**lookup)
+    section, _ = model._default_manager.select_for_update(of=("self",)).select_related("updated_by").get_or_create(**lookup)
     return section
 
 
@@ -146,7 +147,8 @@ def transition(*, record: models.Model, to: str, actor, table: dict[tuple[str, s
     guard, set the status (and `changes`), audit it. Raises DomainError in words for the user.
 
     Returns the locked, saved record; the caller queues emails on commit."""
-    locked = type(record).objects.select_for_update(of=("self",)).get(pk=record.pk)
+    # A model with a `status` field (a case, an application): Django's types cannot say which fields a model has.
+    locked: Any = type(record)._default_manager.select_for_update(of=("self",)).get(pk=record.pk)
     before = locked.status
     move = table.get((before, to))
     if move is None:

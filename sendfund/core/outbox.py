@@ -79,6 +79,7 @@ def _sent(row: Notification, provider_id: str) -> None:
 
 def _failed(row: Notification, exc: Exception, now: dt.datetime) -> None:
     error = f"{type(exc).__name__}: {exc}"[:1000]
+    changes: dict[str, object]
     if row.attempts >= MAX_ATTEMPTS:
         changes = {"status": S.FAILED}
     else:

@@ -11,6 +11,7 @@ import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 import numpy as np
 from django.db.models import Prefetch, QuerySet
@@ -83,7 +84,7 @@ def engine_version(*, document: dict, columns: tuple[str, ...] | None = None) ->
 
 @dataclass
 class RunInputs:
-    table: engine.SchoolTable
+    table: engine.SchoolTable | None  # None when no school is in a cluster that year
     clusters: dict[str, Cluster]  # code -> cluster
     school_ids: dict[str, int]  # URN -> school id
     indicators: list[Indicator]
@@ -106,7 +107,8 @@ def run_inputs(*, academic_year: int, document: dict, pot_pence: int, previous: 
             academic_year=academic_year, school_id__in=[m[0] for m in memberships], value__isnull=False,
             indicator__unit=Indicator.Unit.COUNT).values_list(
             "school_id", "indicator__code", "value"):
-        values[school_id][code] = value
+        if value is not None:  # never: the filter leaves out figures not published
+            values[school_id][code] = value
     memberships.sort(key=lambda m: m[1])
     codes = [i.code for i in indicators]
     table = engine.SchoolTable(
@@ -218,7 +220,7 @@ def component_label(component: str, names: dict[str, str]) -> str:
 class Comparison:
     run: FormulaRun
     other: FormulaRun
-    rows: list[dict]
+    rows: list[dict[str, Any]]
     gainers: int
     losers: int
     total_change: Decimal
@@ -228,13 +230,14 @@ def run_compare(*, run: FormulaRun, other: FormulaRun) -> Comparison:
     """Cluster by cluster: `run` (proposed) against `other` (current). Two queries."""
     mine = {r.cluster_id: r for r in run.clusters.select_related("cluster")}
     theirs = {r.cluster_id: r for r in other.clusters.select_related("cluster")}
-    rows = []
-    for cid in sorted(set(mine) | set(theirs), key=lambda c: (mine.get(c) or theirs.get(c)).cluster.name):
+    rows: list[dict[str, Any]] = []
+    for cid in sorted(set(mine) | set(theirs), key=lambda c: (mine.get(c) or theirs[c]).cluster.name):
         new, cur = mine.get(cid), theirs.get(cid)
-        cluster = (new or cur).cluster
+        either = new or theirs[cid]  # a cluster is in one run or the other
+        cluster = either.cluster
         proposed = new.allocation if new else Decimal("0.00")
         current = cur.allocation if cur else Decimal("0.00")
-        pupils = (new or cur).pupils
+        pupils = either.pupils
         change = proposed - current
         rows.append({
             "cluster": cluster, "current": current, "proposed": proposed, "change": change, "pupils": pupils,

@@ -43,21 +43,19 @@ def _engine_version(*, weights: dict[str, Decimal], unit_values: dict[str, Decim
     """The engine's FormulaVersion for these parameters: the one place a version's rules are written
     (shares 0 or more adding up to 1, money 0 or more, a weight or a unit value but not both, the
     floor and cap). Its refusal becomes a DomainError in the same words, on the field at fault."""
-    pence = {
-        "unit_values": {k: _pence(v, f"unit value for {k}") for k, v in unit_values.items()},
-        "targeted": {k: _pence(v, f"targeted money for {k}", "targeted") for k, v in targeted.items()},
-        "lump_sum_per_school": _pence(lump_sum_per_school, "lump sum per school", "lump_sum_per_school"),
-        "lump_sum_per_cluster": _pence(lump_sum_per_cluster, "lump sum per cluster", "lump_sum_per_cluster"),
-    }
+    unit_pence = {k: _pence(v, f"unit value for {k}") for k, v in unit_values.items()}
+    targeted_pence = {k: _pence(v, f"targeted money for {k}", "targeted") for k, v in targeted.items()}
+    school_pence = _pence(lump_sum_per_school, "lump sum per school", "lump_sum_per_school")
+    cluster_pence = _pence(lump_sum_per_cluster, "lump sum per cluster", "lump_sum_per_cluster")
     try:
         protection = None if protection_floor is None and protection_cap is None else engine.Protection(
             floor=None if protection_floor is None else float(protection_floor),
             cap=None if protection_cap is None else float(protection_cap), per=selectors.PUPILS)
         return engine.FormulaVersion(
-            weights={k: float(v) for k, v in weights.items()}, unit_values_pence=pence["unit_values"],
+            weights={k: float(v) for k, v in weights.items()}, unit_values_pence=unit_pence,
             need_weights={k: float(v) for k, v in need_weights.items()}, need_indicators=tuple(need_weights),
-            targeted_pence=pence["targeted"], lump_sum_per_school_pence=pence["lump_sum_per_school"],
-            lump_sum_per_cluster_pence=pence["lump_sum_per_cluster"], protection=protection,
+            targeted_pence=targeted_pence, lump_sum_per_school_pence=school_pence,
+            lump_sum_per_cluster_pence=cluster_pence, protection=protection,
             evidence_threshold=float(evidence_threshold), evidence_years=evidence_years,
             evidence_min_indicators=evidence_min_indicators, top_n=top_n)
     except engine.FormulaInputError as exc:
@@ -95,7 +93,10 @@ def formula_version_save(
     name = name.strip()
     if not name:
         raise DomainError("Enter a name for the version", field="name")
-    if FormulaVersion.objects.filter(name__iexact=name).exclude(pk=getattr(version, "pk", None)).exists():
+    same_name = FormulaVersion.objects.filter(name__iexact=name)
+    if version is not None:
+        same_name = same_name.exclude(pk=version.pk)
+    if same_name.exists():
         raise DomainError(f"There is already a version called {name}", field="name")
     if version is not None and selectors.version_in_use(version=version):
         raise DomainError("This version has been used for a run, so it cannot change. Make a new version instead.")
@@ -242,7 +243,7 @@ def formula_run_verify(*, run: FormulaRun) -> tuple[bool, str]:
     inputs = selectors.run_inputs(academic_year=run.academic_year, document=run.parameters, pot_pence=to_pence(run.pot),
                                   previous=run.previous, scenarios=run.scenarios, seed=run.seed,
                                   evidence=selectors.evidence_run(academic_year=run.academic_year, before=run))
-    if inputs.sha256 != run.inputs_sha256:
+    if inputs.sha256 != run.inputs_sha256 or inputs.table is None:
         return False, "The figures, clusters or parameters have changed since this run, so a new run would differ."
     ver = selectors.engine_version(document=run.parameters, columns=inputs.table.columns)
     alloc = engine.allocate(inputs.table, pot_pence=to_pence(run.pot), version=ver,

@@ -1,15 +1,16 @@
 """Reads of funds, streams, pots and the ledger. Balances are always sums of ledger entries, never stored."""
 
+import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Max, Sum
+from django.db.models import Max, QuerySet, Sum
 
 from sendfund.core.years import academic_year_of, ay_label, financial_year_of, fy_label
 
 from . import proration
-from .models import EntryKind, Fund, LedgerEntry, Pot, Stream
+from .models import EntryKind, Fund, LedgerEntry, Pot, Round, Stream
 
 ZERO = Decimal("0.00")
 
@@ -56,7 +57,7 @@ def balance_from_totals(totals: dict[str, Decimal]) -> Balance:
                    paid=t["payment"] - t["clawback"])
 
 
-def balance_of_entries(entries: Iterable) -> Balance:
+def balance_of_entries(entries: Iterable[LedgerEntry]) -> Balance:
     """Recompute a balance from entries in Python (objects with `kind` and `amount`)."""
     totals: dict[str, Decimal] = {}
     for entry in entries:
@@ -64,7 +65,7 @@ def balance_of_entries(entries: Iterable) -> Balance:
     return balance_from_totals(totals)
 
 
-def _totals_by_pot(queryset) -> dict[int, dict[str, Decimal]]:
+def _totals_by_pot(queryset: QuerySet[LedgerEntry]) -> dict[int, dict[str, Decimal]]:
     result: dict[int, dict[str, Decimal]] = {}
     for row in queryset.values("pot_id", "kind").annotate(total=Sum("amount")).order_by():
         result.setdefault(row["pot_id"], {})[row["kind"]] = row["total"]
@@ -243,7 +244,8 @@ def fund_academic_years(*, fund: Fund, until: int | None = None) -> list[int]:
     return list(range(first, max(first, last) + 1))
 
 
-def ledger_entries(*, fund: Fund, financial_year: int | None = None, stream_kind: str | None = None):
+def ledger_entries(*, fund: Fund, financial_year: int | None = None,
+                   stream_kind: str | None = None) -> QuerySet[LedgerEntry]:
     qs = LedgerEntry.objects.filter(pot__stream__fund=fund).select_related("pot__stream", "actor").order_by("-at", "-id")
     if financial_year is not None:
         qs = qs.filter(pot__financial_year=financial_year)
@@ -252,16 +254,15 @@ def ledger_entries(*, fund: Fund, financial_year: int | None = None, stream_kind
     return qs
 
 
-def round_open(*, day=None):
+def round_open(*, day: dt.date | None = None) -> Round | None:
     """The round open for applications on `day` (today by default), the latest to open first."""
     from django.utils import timezone
 
-    from .models import Round
 
     return Round.objects.open_on(day or timezone.localdate()).select_related("fund").order_by("-opens_on").first()
 
 
-def pot_allocations(*, round, kind: str, financial_years: list[int]) -> dict[int, Decimal]:
+def pot_allocations(*, round: Round, kind: str, financial_years: list[int]) -> dict[int, Decimal]:
     """What the round's stream of `kind` has allocated in each financial year (its full-year amount where
     the year's pot is not allocated yet): the most any single cost line of a bid can ask for."""
     stream = round.streams.filter(kind=kind).first()
