@@ -45,22 +45,27 @@ CANNOT_START = "Cannot start yet"
 
 
 def application_queryset() -> QuerySet:
+    """Applications with their cluster, host school, round and fund loaded: the base of every application
+    read, not scoped (use application_for_user or cluster_applications). Raises nothing."""
     return Application.objects.select_related("cluster", "cluster__host_school", "round", "round__fund")
 
 
 def application_for_user(*, user, pk: int, staff_submitted_only: bool = True) -> Application:
-    """One application the user may see, or 404 (the one scoping rule). LA staff see submitted ones only."""
+    """One application the user may see, or 404 (the one scoping rule). LA staff see submitted ones only.
+    Raises Http404 when there is no application `pk` or the user may not see it."""
     staff_q = Q(status=Status.SUBMITTED) if staff_submitted_only else None
     return get_in_scope_or_404(application_queryset(), user, staff_q=staff_q, pk=pk)
 
 
 def cluster_applications(*, user) -> QuerySet:
-    """The applications of the user's clusters, newest change first (the cluster's dashboard)."""
+    """The applications of the user's clusters, newest change first (the cluster's dashboard). A QuerySet of
+    Application. Raises nothing."""
     return scope_for_user(application_queryset().select_related("case"), user).order_by("-updated_at", "-id")
 
 
 def submitted_applications(*, user) -> QuerySet:
-    """Submitted applications the user may see, with the total asked for, newest first."""
+    """Submitted applications the user may see, with the total asked for, newest first. A QuerySet of
+    Application annotated with `requested_total` (Decimal pounds, or None with no costs). Raises nothing."""
     qs = scope_for_user(application_queryset(), user, staff_q=Q(status=Status.SUBMITTED))
     return (qs.filter(status=Status.SUBMITTED)
             .annotate(requested_total=Sum("cost_lines__amounts__amount"))
@@ -68,7 +73,7 @@ def submitted_applications(*, user) -> QuerySet:
 
 
 def application_requested_amounts(*, application: Application) -> dict[tuple[str, int], Decimal]:
-    """Pounds asked for, by (stream kind, financial year). One query."""
+    """Pounds asked for, by (stream kind, financial year). One query. Decimal pounds. Raises nothing."""
     rows = (CostAmount.objects.filter(cost_line__application=application)
             .values_list("cost_line__stream_kind", "financial_year").annotate(total=Sum("amount")).order_by())
     return {(kind, year): total for kind, year, total in rows}
@@ -103,7 +108,8 @@ class Loaded:
 
 
 def application_load(*, application: Application) -> Loaded:
-    """Everything on the task list and check page, in six queries whatever the number of items."""
+    """Everything on the task list and check page, in six queries whatever the number of items. Returns a
+    Loaded (sections by key, items by kind, documents, the sections that apply). Raises nothing."""
     sections = {s.key: s for s in Section.objects.filter(application=application).select_related("updated_by")}
     activities = list(Activity.objects.filter(application=application).prefetch_related(
         Prefetch("schools", queryset=School.objects.order_by("name"))))
@@ -115,6 +121,8 @@ def application_load(*, application: Application) -> Loaded:
 
 
 def item_is_complete(*, kind: str, item, application: Application) -> bool:
+    """True when an activity, cost line or outcome (`kind`) has every answer its section needs (a cost line an
+    amount in every year of the bid). No queries. Raises nothing."""
     if kind == "activities":
         return bool(item.what and item.delivered_by and item.starts_on and item.ends_on
                     and len(item.schools.all()) > 0)
@@ -137,11 +145,13 @@ def _item_problem(loaded: Loaded, kind: str) -> str:
 
 
 def item_section_problem(*, application: Application, kind: str) -> str:
-    """Why a list section cannot be marked complete ('' when it can)."""
+    """Why a list section cannot be marked complete ('' when it can). Raises nothing."""
     return _item_problem(application_load(application=application), kind)
 
 
 def section_status(loaded: Loaded, spec: SectionSpec) -> str:
+    """A section's status on the task list: cannot start yet, not started, in progress or completed. No
+    queries. Raises nothing."""
     if spec.key == LAST:
         others = [s for s in loaded.specs if s.key != LAST]
         if any(section_status(loaded, s) != COMPLETED for s in others):
@@ -165,7 +175,8 @@ class TaskRow:
 
 
 def application_tasks(*, loaded: Loaded) -> list[tuple[str, list[TaskRow]]]:
-    """The task list, grouped, each with its status and where it leads."""
+    """The task list, grouped, each with its status and where it leads. A list of (group title, TaskRow list).
+    No queries. Raises nothing."""
     groups: dict[str, list[TaskRow]] = defaultdict(list)
     pk = loaded.application.pk
     for spec in loaded.specs:
@@ -176,6 +187,8 @@ def application_tasks(*, loaded: Loaded) -> list[tuple[str, list[TaskRow]]]:
 
 
 def application_incomplete_sections(*, application: Application, loaded: Loaded | None = None) -> list[SectionSpec]:
+    """The sections that apply to the application and are not completed, in task-list order: a list of
+    SectionSpec (empty when it can be sent). Loads the application unless given `loaded`. Raises nothing."""
     loaded = loaded or application_load(application=application)
     return [s for s in loaded.specs if section_status(loaded, s) != COMPLETED]
 
@@ -202,7 +215,8 @@ def _item_label(kind: str, name: str) -> str:
 
 def application_identity_findings(*, application: Application, loaded: Loaded | None = None,
                                   only: str | None = None) -> list[Finding]:
-    """Everything typed that looks like a pupil's UPN or date of birth, with where it is."""
+    """Everything typed that looks like a pupil's UPN or date of birth, with where it is. A list of findings
+    (section, field, what was found). Raises nothing."""
     loaded = loaded or application_load(application=application)
     pk = application.pk
     findings = []
@@ -226,7 +240,7 @@ def application_identity_findings(*, application: Application, loaded: Loaded | 
 
 
 def cost_totals(*, loaded: Loaded) -> dict:
-    """Totals of the cost lines by stream and year, by year, and overall (Decimal pounds)."""
+    """Totals of the cost lines by stream and year, by year, and overall (Decimal pounds). Raises nothing."""
     years = loaded.application.financial_years
     by_stream_year: dict[tuple[str, int], Decimal] = defaultdict(Decimal)
     for line in loaded.items["costs"]:
@@ -240,6 +254,7 @@ def cost_totals(*, loaded: Loaded) -> dict:
 
 
 def cluster_application_counts(*, user) -> dict[str, int]:
+    """How many of the user's clusters' applications are in each status, by status. One query. Raises nothing."""
     rows = cluster_applications(user=user).values("status").annotate(n=Count("id")).order_by()
     return {r["status"]: r["n"] for r in rows}
 
@@ -249,8 +264,9 @@ BY_KEY = BY_KEY
 
 
 def application_bid_warnings(*, application: Application) -> list[str]:
-    """Plain warnings for the check-answers page (they do not stop the bid): a capacity bid the formula evidence
-    does not support, and a bid for the whole of a stream's money in a year. A few queries, whatever the bid."""
+    """Plain warnings for the check-answers page (they do not stop the bid): a capacity bid the formula
+    evidence does not support, and a bid for the whole of a stream's money in a year. A few queries,
+    whatever the bid. A list of sentences. Raises nothing."""
     from sendfund.core.money import format_pounds
     from sendfund.core.years import fy_label
     from sendfund.formula import selectors as formula_selectors

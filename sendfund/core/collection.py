@@ -72,7 +72,8 @@ class StaleSection(DomainError):
 
 
 def section_lock(model: type[models.Model], **lookup):
-    """The section's row, created if need be and locked until the transaction ends."""
+    """The section's row, created if need be and locked until the transaction ends. Call inside a transaction.
+    Raises nothing."""
     section, _ = model._default_manager.select_for_update(of=("self",)).select_related("updated_by").get_or_create(**lookup)
     return section
 
@@ -84,6 +85,8 @@ def version_check(section, expected_version: int | None) -> None:
 
 
 def version_bump(section, actor, **changes) -> None:
+    """Set `changes` on a section, raise its version by one and record who saved it (None for a system actor),
+    then save it. Raises nothing."""
     for name, value in changes.items():
         setattr(section, name, value)
     section.version += 1

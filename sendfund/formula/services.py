@@ -84,8 +84,12 @@ def formula_version_save(
     evidence_min_indicators: int = 0,
     top_n: int = 10,
 ) -> FormulaVersion:
-    """Create or change a formula version. Weights (and need weights) must be 0 or more and add up
-    to 1; money 0 or more; a version a run has used cannot change (copy it instead). Raises DomainError."""
+    """Create or change a formula version; audit it. The version's rules are the engine's (engine/types.py):
+    shares 0 or more adding up to 1, money 0 or more in pounds and pence, a weight or a unit value for an
+    indicator but not both, the protection floor and cap. Returns the saved version with its factors and
+    targeted amounts. Raises DomainError (on the form field at fault where there is one) when a rule is
+    broken, when the name is blank or taken, when a run has used the version (copy it instead), when no
+    weight or unit value is given, or when an indicator or cluster does not exist."""
     unit_values = {k: v for k, v in (unit_values or {}).items() if v}
     weights = {k: v for k, v in weights.items() if v}
     need_weights = {k: v for k, v in (need_weights or {}).items() if v}
@@ -158,11 +162,12 @@ def formula_run_create(
     scenarios: int = 0,
     seed: int = 0,
 ) -> FormulaRun:
-    """Allocate `pot` by `version` to the clusters of `academic_year`, using last year's allocation run
-    for protection and the run on the census year before (the registry's, however many years back) for evidence
-    over years; store the inputs' identity and every result. An allocation
-    run needs a version valid by the end of its financial year. Raises DomainError when the inputs do
-    not fit (no schools, a floor the pot cannot afford, a version not yet valid...)."""
+    """Allocate `pot` by `version` to the clusters of `academic_year`, using last year's allocation run for
+    protection and the run on the census year before (the registry's, however many years back) for evidence
+    over years; store the inputs' identity and every result. An allocation run needs a version valid by the
+    end of its financial year. Raises DomainError when the inputs do not fit (no schools, a floor the pot
+    cannot afford, a version not yet valid...). Returns the stored FormulaRun (pot and results in Decimal
+    pounds)."""
     if pot < 0 or pot != pot.quantize(Decimal("0.01")):
         raise DomainError("Enter the pot in pounds and pence, 0 or more", field="pot")
     if kind == RunKind.ALLOCATION and version.valid_from > fy_bounds(financial_year)[1]:
@@ -238,8 +243,10 @@ def formula_run_create(
 
 
 def formula_run_verify(*, run: FormulaRun) -> tuple[bool, str]:
-    """Recompute a run from today's registry figures: (True, message) if the inputs' identity and
-    every cluster's allocation are the same; otherwise (False, what differs). Writes nothing."""
+    """Recompute a run from today's registry figures: (True, message) if the inputs' identity and every
+    cluster's allocation are the same; otherwise (False, what differs). Writes nothing. Raises
+    FormulaInputError only if the stored parameters no longer make a valid version, which the version rules
+    do not allow."""
     inputs = selectors.run_inputs(academic_year=run.academic_year, document=run.parameters, pot_pence=to_pence(run.pot),
                                   previous=run.previous, scenarios=run.scenarios, seed=run.seed,
                                   evidence=selectors.evidence_run(academic_year=run.academic_year, before=run))

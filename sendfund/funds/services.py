@@ -129,7 +129,9 @@ def ledger_commit(*, lines: list[Line], source: str, reference: str, actor: User
 
 @transaction.atomic
 def ledger_release(*, reference: str, source: str, actor: User | None, note: str = "") -> list[LedgerEntry]:
-    """Release whatever an award has committed but not paid (for example when it is withdrawn)."""
+    """Release whatever an award has committed but not paid (for example when it is withdrawn). Appends one
+    negative commitment entry per pot with money unpaid and returns them (an empty list when nothing is
+    unpaid). Raises nothing."""
     from django.db.models import Sum
 
     totals: dict[int, dict[str, Decimal]] = {}

@@ -22,11 +22,13 @@ MAX_COMPARABLE = 5
 
 
 def sees_small_numbers(user) -> bool:
+    """True when the user sees counts of 1 to 4 as they are (LA officers); everyone else sees them suppressed.
+    Raises nothing."""
     return roles_of(user).has_la_role(Role.LA_OFFICER)
 
 
 def show_count(value: int | None, *, user) -> str:
-    """A count for a page: 1 to 4 is "fewer than 5" except on the LA officer's pages."""
+    """A count for a page: 1 to 4 is "fewer than 5" except on the LA officer's pages. Raises nothing."""
     if value is None:
         return "Not loaded"
     if 1 <= value <= 4 and not sees_small_numbers(user):
@@ -41,7 +43,8 @@ def _pct(part: int | None, whole: int | None) -> Decimal | None:
 
 
 def cluster_counts(*, academic_years: list[int] | None = None, clusters=None) -> dict[tuple[int, int], dict[str, int]]:
-    """(cluster id, academic year) -> indicator code -> the sum over the cluster's schools that year."""
+    """(cluster id, academic year) -> indicator code -> the sum over the cluster's schools that year. One
+    query. Raises nothing."""
     members = ClusterMembership.objects.all()
     if clusters is not None:
         members = members.filter(cluster__in=clusters)
@@ -74,6 +77,8 @@ class Measure:
 
 
 def measures() -> list[Measure]:
+    """The registry's indicators other than pupils, in their order, as the measures impact is shown by. One
+    query. Raises nothing."""
     return [Measure(i.code, i.name) for i in Indicator.objects.exclude(code=PUPILS).order_by("sort_order", "code")]
 
 
@@ -88,7 +93,8 @@ class YearRow:
 
 
 def cluster_years(*, cluster: Cluster) -> list[YearRow]:
-    """The cluster's measures in every academic year loaded."""
+    """The cluster's measures in every academic year loaded. A list of YearRow, earliest first. Raises
+    nothing."""
     counts = cluster_counts(clusters=[cluster])
     return [YearRow(year, c.get(PUPILS), c) for (cid, year), c in sorted(counts.items(), key=lambda kv: kv[0][1])
             if cid == cluster.pk]
@@ -145,7 +151,8 @@ def _funded_years() -> dict[int, int]:
 def cluster_impact(*, cluster: Cluster) -> Impact:
     """Each measure in the loaded year before the cluster's first award and in the latest loaded year, and the
     same change for comparable unfunded clusters (similar pupils and SEN support share in the year before),
-    averaged over those clusters' pupils (their counts are pooled, so a big cluster counts for more)."""
+    averaged over those clusters' pupils (their counts are pooled, so a big cluster counts for more).
+    Raises nothing."""
     funded = _funded_years()
     award_year = funded.get(cluster.pk)
     counts = cluster_counts()
