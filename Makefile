@@ -13,7 +13,7 @@ PORT ?= 8000
 help:
 	@echo "make demo   set everything up and run the site at http://$(HOST):$(PORT) on SQLite with demo data"
 	@echo "make test   set everything up (Chromium and the Noto fonts included) and run every test"
-	@echo "make lint   ruff, layer contracts, missing migrations"
+	@echo "make lint   ruff, layer contracts, types (mypy), missing migrations"
 	@echo "make bench  run the benchmarks and rewrite bench/RESULTS.md and bench/RESULTS-web.md"
 
 .tools/bin/uv:
@@ -60,6 +60,7 @@ test: setup fonts /usr/bin/chromium
 lint: setup
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/lint-imports
+	$(VENV)/bin/mypy
 	$(PY) manage.py makemigrations --check --dry-run --settings=config.settings.test
 
 bench: setup

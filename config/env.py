@@ -6,6 +6,7 @@ development and tests run on embedded defaults (SQLite, console email).
 
 import os
 from pathlib import Path
+from typing import overload
 
 import dj_database_url
 
@@ -14,6 +15,12 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 
 class ImproperlyConfiguredEnv(RuntimeError):
     pass
+
+
+@overload
+def env_str(name: str, default: str, *, required: bool = False) -> str: ...
+@overload
+def env_str(name: str, default: None = None, *, required: bool = False) -> str | None: ...
 
 
 def env_str(name: str, default: str | None = None, *, required: bool = False) -> str | None:

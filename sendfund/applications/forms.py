@@ -41,9 +41,10 @@ class AnswersForm(PrivacyScreen, forms.Form):
 
     privacy_warn_only = True
 
-    def __init__(self, *args, application=None, partial=False, **kwargs):
+    def __init__(self, *args, application=None, schools=(), partial=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.application = application
+        self.schools = list(schools)  # the cluster's member schools (selectors.application_member_schools)
         self.partial = partial
         self.setup()
         if partial:
@@ -156,10 +157,9 @@ class GovernanceForm(AnswersForm):
         self.fields["how_agreed"] = _text(
             "How did the cluster agree this bid?", "Enter how the cluster agreed this bid",
             hint="For example, the heads agreed it at their meeting in October.", rows=3)
-        schools = getattr(self.application, "member_schools", None) or []
         self.fields["fund_holder"] = forms.ChoiceField(
             label="Which school will hold and account for the money?", widget=forms.RadioSelect,
-            choices=[(str(s.urn), s.name) for s in schools],
+            choices=[(str(s.urn), s.name) for s in self.schools],
             error_messages={"required": "Select the school that will hold the money"})
         self.fields["conflicts"] = forms.CharField(
             label="Conflicts of interest (optional)", required=False, max_length=2000,
@@ -190,10 +190,9 @@ class ActivityForm(AnswersForm):
         self.fields["what"] = _text("What will you do?", "Enter what you will do", rows=3)
         self.fields["delivered_by"] = _line("Who will deliver it?", "Enter who will deliver it",
                                             hint="A role or an organisation, for example 'cluster SENCO'.")
-        schools = getattr(self.application, "member_schools", None) or []
         self.fields["schools"] = forms.MultipleChoiceField(
             label="Which schools will benefit?", widget=forms.CheckboxSelectMultiple, help_text="Select all that apply.",
-            choices=[(str(s.pk), s.name) for s in schools],
+            choices=[(str(s.pk), s.name) for s in self.schools],
             error_messages={"required": "Select the schools that will benefit"})
         years = self.years_span()
         self.fields["starts_on"] = GovDateField(label="Start date", required_message="Enter the start date", **years)

@@ -51,7 +51,8 @@ def application_queryset() -> QuerySet:
 
 
 def application_for_user(*, user, pk: int, staff_submitted_only: bool = True) -> Application:
-    """One application the user may see, or 404 (the one scoping rule). LA staff see submitted ones only."""
+    """One application the user may see, or 404 (the one scoping rule). LA staff see submitted ones only.
+    Raises Http404 when there is no application `pk` or the user may not see it."""
     staff_q = Q(status=Status.SUBMITTED) if staff_submitted_only else None
     return get_in_scope_or_404(application_queryset(), user, staff_q=staff_q, pk=pk)
 
@@ -74,23 +75,19 @@ def submitted_applications(*, user) -> QuerySet:
 
 
 def application_requested_amounts(*, application: Application) -> dict[tuple[str, int], Decimal]:
-    """Pounds asked for, by (stream kind, financial year). One query."""
+    """Pounds asked for, by (stream kind, financial year). One query. Decimal pounds. Raises nothing."""
     rows = (CostAmount.objects.filter(cost_line__application=application)
             .values_list("cost_line__stream_kind", "financial_year").annotate(total=Sum("amount")).order_by())
     return {(kind, year): total for kind, year, total in rows}
 
 
 def application_member_schools(*, application: Application) -> list[School]:
-    """The cluster's schools in the latest academic year it has members (pre-filled, never typed)."""
-    if hasattr(application, "_member_schools"):
-        return application._member_schools
+    """The cluster's schools in the latest academic year it has members, by name (pre-filled, never typed):
+    a list of `School`, empty when the cluster has none. One query. Raises nothing."""
     latest = (ClusterMembership.objects.filter(cluster_id=application.cluster_id)
               .order_by("-academic_year").values("academic_year")[:1])
-    schools = list(School.objects.filter(memberships__cluster_id=application.cluster_id,
-                                         memberships__academic_year=Subquery(latest)).order_by("name"))
-    application._member_schools = schools
-    application.member_schools = schools
-    return schools
+    return list(School.objects.filter(memberships__cluster_id=application.cluster_id,
+                                      memberships__academic_year=Subquery(latest)).order_by("name"))
 
 
 # --- the whole application, loaded once ----------------------------------------------------------------
@@ -165,6 +162,8 @@ def application_load(*, application: Application) -> Loaded:
 
 
 def item_is_complete(*, kind: str, item, application: Application) -> bool:
+    """True when an activity, cost line or outcome (`kind`) has every answer its section needs (a cost line an
+    amount in every year of the bid). No queries. Raises nothing."""
     if kind == "activities":
         return bool(item.what and item.delivered_by and item.starts_on and item.ends_on
                     and len(item.schools.all()) > 0)
@@ -187,7 +186,7 @@ def _item_problem(loaded: Loaded, kind: str) -> str:
 
 
 def item_section_problem(*, application: Application, kind: str) -> str:
-    """Why a list section cannot be marked complete ('' when it can)."""
+    """Why a list section cannot be marked complete ('' when it can). Raises nothing."""
     return _item_problem(application_load(application=application), kind)
 
 
@@ -223,6 +222,8 @@ def application_tasks(*, loaded: Loaded) -> list[tuple[str, list[collection.Task
 
 
 def application_incomplete_sections(*, application: Application, loaded: Loaded | None = None) -> list[SectionSpec]:
+    """The sections that apply to the application and are not completed, in task-list order: a list of
+    SectionSpec (empty when it can be sent). Loads the application unless given `loaded`. Raises nothing."""
     loaded = loaded or application_load(application=application)
     statuses = section_statuses(loaded)
     return [s for s in loaded.specs if statuses[s.key] != COMPLETED]
@@ -264,7 +265,7 @@ def application_identity_findings(*, application: Application, loaded: Loaded | 
 
 
 def cost_totals(*, loaded: Loaded) -> dict:
-    """Totals of the cost lines by stream and year, by year, and overall (Decimal pounds)."""
+    """Totals of the cost lines by stream and year, by year, and overall (Decimal pounds). Raises nothing."""
     years = loaded.application.financial_years
     by_stream_year: dict[tuple[str, int], Decimal] = defaultdict(Decimal)
     for line in loaded.items["costs"]:
@@ -278,6 +279,7 @@ def cost_totals(*, loaded: Loaded) -> dict:
 
 
 def cluster_application_counts(*, user) -> dict[str, int]:
+    """How many of the user's clusters' applications are in each status, by status. One query. Raises nothing."""
     rows = cluster_applications(user=user).values("status").annotate(n=Count("id")).order_by()
     return {r["status"]: r["n"] for r in rows}
 
@@ -293,16 +295,14 @@ def application_bid_warnings(*, application: Application, loaded: Loaded | None 
     from sendfund.core.years import fy_label
     from sendfund.funds.selectors import allocated_by_stream_year
 
-    from .evidence import capacity_evidence
-
     warnings = []
     if application.wants_capacity:
-        evidence = capacity_evidence(cluster=application.cluster)
+        evidence = formula_selectors.cluster_capacity_evidence(cluster=application.cluster)
         if evidence is None:
             warnings.append("There is no formula evidence for your cluster yet, so nothing yet shows that the formula "
                             "leaves your cluster short. In 'Evidence of need (capacity)', explain what your pupils "
                             "need that your funding does not cover.")
-        elif not getattr(evidence, "clear_evidence", False):
+        elif not evidence.clear_evidence:
             warnings.append(
                 "The formula evidence does not show that your cluster is short of funding for its pupils' needs: the "
                 "capacity stream is for clusters it does. If you still apply for capacity money, explain in 'Evidence "

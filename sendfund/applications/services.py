@@ -168,6 +168,8 @@ def document_attach(*, application: Application, kind: str, upload, actor) -> Do
 
 @transaction.atomic
 def document_remove(*, application: Application, document: Document, actor) -> None:
+    """Remove one of the application's documents, and its file, with an audit event. Raises DomainError when
+    the actor may not change the application or the document is another application's."""
     application = _locked(application)
     _require_editable(application, actor)
     if document.application_id != application.pk:
@@ -213,9 +215,13 @@ def _item_for_token(application: Application, kind: str, form_token: str):
 @transaction.atomic
 def item_save(*, application: Application, kind: str, data: dict, item=None, expected_version: int | None,
               actor, form_token: str = ""):
-    """Add (item=None) or change an activity, cost line or outcome. A change checks the section's
-    version (StaleSection); adding never overwrites anyone, so it does not. An "add" form's `form_token`
-    makes it idempotent: posting the same form again changes the item it added instead of adding another."""
+    """Add (item=None) or change an activity, cost line or outcome. A change checks the section's version
+    (StaleSection); adding never overwrites anyone, so it does not. An "add" form's `form_token` makes it
+    idempotent: posting the same form again changes the item it added instead of adding another. `data`
+    holds the form's cleaned answers (a cost line's `amounts` in Decimal pounds by financial year). Returns
+    the saved item. Raises DomainError when the actor may not change the application or a cost line's
+    stream is not one the bid asks for, and StaleSection when someone else saved the section since the user
+    opened it."""
     application = _locked(application)
     _require_editable(application, actor)
     model = ITEM_MODELS[kind]
@@ -262,6 +268,9 @@ def item_save(*, application: Application, kind: str, data: dict, item=None, exp
 
 @transaction.atomic
 def item_remove(*, application: Application, kind: str, item, expected_version: int | None, actor) -> None:
+    """Remove an activity, cost line or outcome, with an audit event; the section's version goes up. Raises
+    DomainError when the actor may not change the application, StaleSection when someone saved the section
+    since the user opened it, and the item's DoesNotExist when it is not the application's."""
     application = _locked(application)
     _require_editable(application, actor)
     section = _section_for_update(application, kind)
@@ -351,8 +360,8 @@ TRANSITIONS: dict[tuple[str, str], Move] = {
 
 
 def reference_next(*, year: int) -> str:
-    """The next reference of a year, SCF-2026-0001 upwards. Call inside a transaction: the counter row
-    is updated in place (F expression), so two submissions at once wait for each other."""
+    """The next reference of a year, SCF-2026-0001 upwards. Call inside a transaction: the counter row is
+    updated in place (F expression), so two submissions at once wait for each other. Raises nothing."""
     for _attempt in range(3):
         if ReferenceCounter.objects.filter(year=year).update(last=F("last") + 1):
             break

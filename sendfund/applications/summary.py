@@ -9,12 +9,15 @@ from django.urls import reverse
 
 from sendfund.core.money import format_pounds
 from sendfund.core.years import fy_label
+from sendfund.formula import selectors as formula_selectors
 from sendfund.funds.models import StreamKind
 
-from .evidence import NOT_RUN, capacity_evidence, evidence_rows, is_money
 from .models import CostCategory, DocumentKind, Recurrence
 from .sections import ITEM_NAMES, field_label
 from .selectors import Loaded, application_member_schools, cost_totals
+
+#: What the capacity evidence card and page say before the council has run the formula for the year.
+NOT_RUN = "The council has not yet run the formula for this year."
 
 
 @dataclass
@@ -105,9 +108,9 @@ def application_summary(*, loaded: Loaded, editable: bool, area: str = "apply", 
                               _change(pk, key) if editable else "", "funding", key))
         elif key == "evidence-capacity":
             card = text_card(key, spec.title)
-            ev = evidence if evidence is not None else capacity_evidence(cluster=app.cluster)
-            ev_rows = [Row(label, format_pounds(value) if is_money(value) else value)
-                       for label, value in evidence_rows(ev)] or [Row("Formula evidence", NOT_RUN)]
+            ev = evidence if evidence is not None else formula_selectors.cluster_capacity_evidence(cluster=app.cluster)
+            ev_rows = ([Row("Formula evidence (worked out by the council)", list(ev.sentences))] if ev is not None
+                       else [Row("Formula evidence", NOT_RUN)])
             card.rows = ev_rows + [r for r in card.rows if r.key != "Answers"]
             cards.append(card)
         elif key == "plans":

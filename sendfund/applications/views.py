@@ -21,10 +21,10 @@ from sendfund.core.errors import DomainError
 from sendfund.core.fields import whole_number
 from sendfund.core.history import history
 from sendfund.core.navigation import ENTRIES
+from sendfund.formula import selectors as formula_selectors
 from sendfund.funds.models import Round
 
 from . import selectors, services
-from .evidence import NOT_RUN, capacity_evidence
 from .forms import FinishedForm, SignOffForm, StartForm
 from .models import Document, Status
 from .permissions import (
@@ -48,7 +48,6 @@ def _application(request, pk, *, edit=False):
     application = selectors.application_for_user(user=request.user, pk=pk)
     if edit and not can_edit_application(request.user, application):
         raise PermissionDenied
-    selectors.application_member_schools(application=application)
     return application
 
 
@@ -177,13 +176,12 @@ def detail(request, pk):
         "can_withdraw": can_withdraw_sign_off_request(request.user, application)})
 
 
-def _section_context(request, application, spec, form, loaded, *, stale=None):
+def _section_context(request, application, spec, form, loaded, schools, *, stale=None):
     context = {"application": application, "spec": spec, "form": form, "stale": stale,
                "version": stale.version if stale else loaded.version(spec.key),
-               "return_check": request.GET.get("return") == "check",
-               "schools": selectors.application_member_schools(application=application)}
+               "return_check": request.GET.get("return") == "check", "schools": schools}
     if spec.key == "evidence-capacity":
-        context["evidence"] = capacity_evidence(cluster=application.cluster)
+        context["evidence"] = formula_selectors.cluster_capacity_evidence(cluster=application.cluster)
         context["not_run"] = NOT_RUN
     if spec.key == "plans":
         context["documents"] = loaded.documents
@@ -204,10 +202,12 @@ def section(request, pk, key):
         messages.info(request, "Complete every other section before the declarations.")
         return redirect("applications:detail", pk=pk)
     form_class = spec.form_class
+    schools = selectors.application_member_schools(application=application)
     stale = None
     if request.method == "POST":
         action = request.POST.get("action", "continue")
-        form = form_class(request.POST, request.FILES, application=application, partial=(action == "save"))
+        form = form_class(request.POST, request.FILES, application=application, schools=schools,
+                          partial=(action == "save"))
         if form.is_valid():
             try:
                 services.section_save(application=application, key=key, answers=form.answers(),
@@ -233,9 +233,9 @@ def section(request, pk, key):
         initial = dict(loaded.answers(key))
         if key == "governance" and "fund_holder" not in initial and application.cluster.host_school:
             initial["fund_holder"] = str(application.cluster.host_school.urn)
-        form = form_class(initial=initial, application=application)
+        form = form_class(initial=initial, application=application, schools=schools)
     return render(request, "applications/section.html",
-                  _section_context(request, application, spec, form, loaded, stale=stale))
+                  _section_context(request, application, spec, form, loaded, schools, stale=stale))
 
 
 @requires(can_use_applications)
@@ -303,10 +303,11 @@ def _item_form(request, pk, kind, item_pk=None):
     item = get_object_or_404(model, pk=item_pk, application=application) if item_pk else None
     loaded = selectors.application_load(application=application)
     form_class = ITEM_FORMS[kind]
+    schools = selectors.application_member_schools(application=application)
     stale = None
     if request.method == "POST":
         action = request.POST.get("action", "continue")
-        form = form_class(request.POST, application=application, partial=(action == "save"))
+        form = form_class(request.POST, application=application, schools=schools, partial=(action == "save"))
         if form.is_valid():
             data = dict(form.cleaned_data)
             if kind == "costs":
@@ -332,7 +333,7 @@ def _item_form(request, pk, kind, item_pk=None):
                 url = reverse("applications:items", kwargs={"pk": pk, "kind": kind})
                 return redirect(url + ("?return=check" if request.GET.get("return") == "check" else ""))
     else:
-        form = form_class(initial=_item_initial(kind, item), application=application)
+        form = form_class(initial=_item_initial(kind, item), application=application, schools=schools)
     return render(request, "applications/item_form.html", {
         "application": application, "spec": BY_KEY[kind], "kind": kind, "name": ITEM_NAMES[kind], "item": item,
         "form": form, "stale": stale, "version": stale.version if stale else loaded.version(kind),
@@ -495,7 +496,6 @@ def manage_list(request, fmt=None):
 @requires(can_list_submitted_applications)
 def manage_detail(request, pk):
     application = selectors.application_for_user(user=request.user, pk=pk)
-    selectors.application_member_schools(application=application)
     loaded = selectors.application_load(application=application)
     return render(request, "applications/overview.html", {
         "application": application, "area": "manage",

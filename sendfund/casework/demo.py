@@ -54,7 +54,7 @@ def advance(world, case_or_application, to: str, *, outcome=Outcome.APPROVED_IN_
         return Case.objects.get(pk=case.pk)
     if to == State.WITHDRAWN:
         return services.case_withdraw(case=case, reason="The cluster asked to withdraw.", actor=officer)
-    for state in PATH[PATH.index(case.status) + 1 if case.status in PATH else 0:]:
+    for state in PATH[PATH.index(State(case.status)) + 1 if case.status in PATH else 0:]:
         if case.status == to:
             break
         if state == State.MEETING_ARRANGED:
@@ -93,7 +93,9 @@ def advance(world, case_or_application, to: str, *, outcome=Outcome.APPROVED_IN_
             services.case_accept_offer(case=case, actor=u[Role.CLUSTER_HOST] if case.cluster == world.cluster
                                        else u["other_cluster_host"])
         elif state == State.IN_DELIVERY:
-            services.instalment_pay(instalment=case.instalments.first(), paid_on=timezone.localdate(), actor=finance)
+            first = case.instalments.first()
+            if first is not None:
+                services.instalment_pay(instalment=first, paid_on=timezone.localdate(), actor=finance)
         elif state == State.CLOSED:
             for instalment in case.instalments.filter(paid_on__isnull=True):
                 services.instalment_pay(instalment=instalment, paid_on=timezone.localdate(), actor=finance)

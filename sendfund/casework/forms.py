@@ -1,6 +1,7 @@
 """Forms check the shape of what is typed; services check the rules (house rule 7)."""
 
 import datetime as dt
+from typing import cast
 
 from crispy_forms_gds.helper import FormHelper
 from django import forms
@@ -53,9 +54,9 @@ class AssignForm(Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["officer"].queryset = _people(Role.LA_OFFICER)
-        self.fields["education_specialist"].queryset = _people(Role.EDUCATION_SPECIALIST)
-        self.fields["business_specialist"].queryset = _people(Role.BUSINESS_SPECIALIST)
+        for name, role in (("officer", Role.LA_OFFICER), ("education_specialist", Role.EDUCATION_SPECIALIST),
+                           ("business_specialist", Role.BUSINESS_SPECIALIST)):
+            cast(forms.ModelChoiceField, self.fields[name]).queryset = _people(role)
 
 
 class MeetingForm(Form):
@@ -82,12 +83,13 @@ class MeetingForm(Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["la_attendees"].queryset = (User.objects.filter(
+        cast(forms.ModelMultipleChoiceField, self.fields["la_attendees"]).queryset = (User.objects.filter(
             memberships__role__in=[Role.LA_OFFICER, Role.EDUCATION_SPECIALIST, Role.BUSINESS_SPECIALIST],
             is_active=True).distinct().order_by("full_name"))
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if not data.get("place") and not data.get("online_link") and not self.errors:
             self.add_error("place", "Enter a place or an online meeting link")
         self.warnings = [w for w in [date_warning(data.get("day"), label="The meeting day",

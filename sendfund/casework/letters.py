@@ -9,6 +9,7 @@ so the cluster, the officer and an auditor all read the letter that was issued, 
 rendered on a download (about 120 ms each before).
 """
 
+import datetime as dt
 import hashlib
 
 from django.core.files.base import ContentFile
@@ -28,7 +29,9 @@ def letter_context(case: Case, *, kind: str | None = None) -> dict:
     accepted-offer version, and for a page showing the letter now), and the date it is dated."""
     lines = list(case.lines.select_related("stream"))
     with_schedule = kind != LetterKind.DECISION
-    dated = {LetterKind.DECISION: case.decided_at, LetterKind.OFFER_ACCEPTED: case.accepted_at}.get(kind)
+    dates: dict[str | None, dt.datetime | None] = {LetterKind.DECISION: case.decided_at,
+                                                   LetterKind.OFFER_ACCEPTED: case.accepted_at}
+    dated = dates.get(kind)
     return {"case": case, "lines": lines, "decided_total": sum(line.decided or 0 for line in lines),
             "instalments": list(case.instalments.select_related("stream")) if with_schedule else [],
             "today": timezone.localdate(dated) if dated else timezone.localdate()}

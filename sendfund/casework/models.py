@@ -109,7 +109,7 @@ class Meeting(models.Model):
     place = models.CharField(max_length=200, blank=True)
     online_link = models.URLField(blank=True)
     cluster_attendees = models.TextField(help_text="Names and roles of the cluster's people, one a line")
-    la_attendees = models.ManyToManyField(USER, related_name="+", blank=True)
+    la_attendees = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="+", blank=True)
     sequence = models.PositiveSmallIntegerField(default=0, help_text="iCalendar SEQUENCE: goes up when it changes")
     invited_at = models.DateTimeField(null=True, blank=True)
     cancelled_at = models.DateTimeField(null=True, blank=True,

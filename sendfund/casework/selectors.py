@@ -5,6 +5,7 @@ sees only its own. Each page's reads run a fixed number of queries."""
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Value
@@ -23,8 +24,11 @@ from sendfund.registry.models import Cluster
 from . import permissions, workdays
 from .models import AwardLine, Case, Criterion, InformationRequest, Instalment, Outcome, Review, Score, State
 
+if TYPE_CHECKING:
+    from .models import Meeting
+
 # Who must act next in each state (the queue's "waiting for" column and filter).
-WAITING_FOR = {
+WAITING_FOR: dict[str, str] = {
     State.SUBMITTED: "officer", State.ACKNOWLEDGED: "officer", State.MEETING_ARRANGED: "officer",
     State.UNDER_ASSESSMENT: "specialists", State.RECOMMENDED: "decision maker", State.DECIDED: "cluster",
     State.OFFER_ACCEPTED: "finance", State.IN_DELIVERY: "finance", State.INFORMATION_REQUESTED: "cluster",
@@ -42,11 +46,15 @@ def _staff_q(user) -> Q | None:
 
 
 def case_queryset() -> QuerySet:
+    """Cases with their cluster, officer, specialists and application loaded: the base of every case read, not
+    scoped (use cases_for_user or case_for_user). Raises nothing."""
     return Case.objects.select_related("cluster", "officer", "education_specialist", "business_specialist",
                                        "application__round__fund")
 
 
 def cases_for_user(*, user) -> QuerySet:
+    """The cases `user` may see (the one scoping rule): every case for LA staff, assigned cases for a
+    specialist, their own for a cluster. A QuerySet of Case. Raises nothing."""
     return scope_for_user(case_queryset(), user, staff_q=_staff_q(user))
 
 
@@ -190,13 +198,11 @@ def _queue_counts(user, filters: QueueFilters, today: dt.date) -> tuple[dict[str
 
 def case_queue_page(*, user, filters: QueueFilters | None = None, page: int = 1,
                     per_page: int | None = QUEUE_PAGE_SIZE, today: dt.date | None = None) -> QueuePage:
-    """One page of the officer's work queue: submitted applications not yet acknowledged and every case
-    the user may see, oldest first, with who acts next and the working-day deadline.
-
-    Filters, ordering and paging run in the database; the page's rows are then loaded by primary key,
-    so the number of queries is the same whatever the number of cases. A page past the last shows
-    the last page. `per_page=None` returns every matching row on one page.
-    """
+    """One page of the officer's work queue: submitted applications not yet acknowledged and every case the
+    user may see, oldest first, with who acts next and the working-day deadline. Filters, ordering and
+    paging run in the database; the page's rows are then loaded by primary key, so the number of queries is
+    the same whatever the number of cases. A page past the last shows the last page. `per_page=None`
+    returns every matching row on one page. Raises nothing: a page number past the end gives the last page."""
 
     filters = filters or QueueFilters()
     today = today or timezone.localdate()
@@ -228,7 +234,7 @@ def case_queue_page(*, user, filters: QueueFilters | None = None, page: int = 1,
                    if case_ids else {})
     rows = []
     for kind, pk, _ in window:
-        rows.append(_app_row(found_apps[pk], today) if kind == 0 else _case_row(found_cases[pk], today))
+        rows.append(_app_row(found_apps[pk], today) if kind == 0 else _case_row(found_cases[pk], today, found_cases[pk].open_requests))
     counts, overdue_count = _queue_counts(user, filters, today)
     return QueuePage(rows=rows, page=paged, state_counts=counts, overdue_count=overdue_count)
 
@@ -240,9 +246,9 @@ def _app_row(app, today: dt.date) -> QueueRow:
                     "officer", submitted_on, due, what, bool(due and due < today), "", None, app.pk, app.submitted_late)
 
 
-def _case_row(case: Case, today: dt.date) -> QueueRow:
+def _case_row(case: Case, today: dt.date, open_requests: list[InformationRequest]) -> QueueRow:
     submitted_on = timezone.localdate(case.submitted_at)
-    due, what = _deadline(case.status, submitted_on, case.open_requests)
+    due, what = _deadline(case.status, submitted_on, open_requests)
     label = case.get_status_display() + (f": {case.get_outcome_display().lower()}" if case.outcome else "")
     return QueueRow(case.reference, case.cluster.name, case.application.streams_label, case.status, label,
                     WAITING_FOR[case.status], submitted_on, due, what, bool(due and due < today),
@@ -253,13 +259,14 @@ def _case_row(case: Case, today: dt.date) -> QueueRow:
 def case_queue(*, user, state: str = "", waiting_for: str = "", overdue_only: bool = False,
                today: dt.date | None = None) -> list[QueueRow]:
     """Every row of the work queue under these filters, oldest first (for exports and tests; pages use
-    `case_queue_page`)."""
+    `case_queue_page`). A list of QueueRow. Raises nothing."""
     filters = QueueFilters(state=state, waiting_for=waiting_for, overdue_only=overdue_only)
     return case_queue_page(user=user, filters=filters, per_page=None, today=today).rows
 
 
 def application_to_acknowledge(*, user, pk: int):
-    """A submitted application with no case yet, for the acknowledgement page (404 otherwise)."""
+    """A submitted application with no case yet, for the acknowledgement page (404 otherwise). Raises Http404
+    when the user may not see it (application_for_user) or it has a case already."""
     from sendfund.applications.selectors import application_for_user
 
     application = application_for_user(user=user, pk=pk)
@@ -351,7 +358,8 @@ class Moderation:
 
 
 def case_moderation(*, case: Case) -> Moderation:
-    """Every score side by side with the weighted totals and the spread between the two reviewers. Two queries."""
+    """Every score side by side with the weighted totals and the spread between the two reviewers. Two
+    queries. Raises nothing."""
     criteria = list(Criterion.objects.filter(is_active=True))
     reviews = {r.kind: r for r in Review.objects.filter(case=case).select_related("reviewer")
                .prefetch_related(Prefetch("scores", queryset=Score.objects.select_related("criterion")))}
@@ -364,7 +372,7 @@ def case_moderation(*, case: Case) -> Moderation:
 class CaseDetail:
     case: Case
     lines: list[AwardLine]
-    meeting: object
+    meeting: "Meeting | None"
     la_attendees: list
     declarations: list
     requests: list
@@ -376,8 +384,8 @@ class CaseDetail:
     @property
     def totals(self) -> dict[str, Decimal]:
         return {"requested": sum((ln.requested for ln in self.lines), Decimal(0)),
-                "recommended": sum((ln.recommended or 0 for ln in self.lines), Decimal(0)),
-                "decided": sum((ln.decided or 0 for ln in self.lines), Decimal(0))}
+                "recommended": sum((ln.recommended or Decimal(0) for ln in self.lines), Decimal(0)),
+                "decided": sum((ln.decided or Decimal(0) for ln in self.lines), Decimal(0))}
 
     @property
     def paid(self) -> Decimal:
@@ -402,7 +410,7 @@ class CaseDetail:
 
 
 def case_detail(*, case: Case) -> CaseDetail:
-    """Everything on the case page in a fixed number of queries."""
+    """Everything on the case page in a fixed number of queries. Money in Decimal pounds. Raises nothing."""
     from django.db.models import prefetch_related_objects
 
     from .models import ConflictDeclaration
@@ -431,7 +439,8 @@ def case_detail(*, case: Case) -> CaseDetail:
 
 def case_history_for_cluster(*, case: Case) -> list[Entry]:
     """The case's history as its cluster reads it: what concerns the cluster only (no scores, notes or
-    recommendations), the council's people as "The council", in plain English. Two queries."""
+    recommendations), the council's people as "The council", in plain English. Two queries. A list of
+    history Entry. Raises nothing."""
     from sendfund.accounts.scoping import cluster_user_ids
 
     return history(audit_timeline(target=case)[:100], for_cluster=True,
@@ -439,34 +448,39 @@ def case_history_for_cluster(*, case: Case) -> list[Entry]:
 
 
 def cluster_cases(*, user) -> QuerySet:
-    """The user's clusters' cases (apply side), newest first."""
+    """The user's clusters' cases (apply side), newest first. A QuerySet of Case. Raises nothing."""
     return scope_for_user(case_queryset(), user).order_by("-submitted_at", "-id")
 
 
 def cluster_open_requests(*, user) -> QuerySet:
-    """Questions from the council the user's clusters have not answered yet."""
+    """Questions from the council the user's clusters have not answered yet. A QuerySet of InformationRequest,
+    oldest due first. Raises nothing."""
     return (scope_for_user(InformationRequest.objects.select_related("case__cluster"), user, cluster_path="case__cluster")
             .filter(answered_at__isnull=True, case__status=State.INFORMATION_REQUESTED).order_by("due_on", "id"))
 
 
 def request_for_user(*, user, pk: int) -> InformationRequest:
+    """One information request whose case's cluster the user may see. Raises Http404 when there is none `pk`
+    or it is another cluster's."""
     return get_in_scope_or_404(InformationRequest.objects.select_related("case__cluster"), user,
                                cluster_path="case__cluster", pk=pk)
 
 
 def criteria() -> list[Criterion]:
+    """The active scoring criteria, in their order. One query. Raises nothing."""
     return list(Criterion.objects.filter(is_active=True))
 
 
 def is_offer(case: Case) -> bool:
+    """True when the decision offers money (approved, or approved in part). No queries. Raises nothing."""
     return case.outcome in (Outcome.APPROVED, Outcome.APPROVED_IN_PART)
 
 
 @dataclass
 class Candidate:
     cluster: object
-    gap: Decimal
-    gap_rank: int
+    gap: Decimal | None
+    gap_rank: int | None
     clear_evidence: bool
     top_frequency: float | None
     invitation: object | None
@@ -475,7 +489,8 @@ class Candidate:
 def invitation_candidates(*, round_) -> tuple[object | None, list[Candidate]]:
     """The strongest candidates for the capacity stream: the clusters in the top of the latest allocation
     run's capacity-gap ranking (the formula marks them `top`: about 10 with a positive gap), with any
-    invitation already sent for this round. Three queries."""
+    invitation already sent for this round. Three queries. Returns (the run or None, the candidates; gaps
+    in Decimal pounds). Raises nothing."""
     from sendfund.formula.models import RunCluster
     from sendfund.formula.selectors import latest_allocation_run
 
@@ -491,7 +506,8 @@ def invitation_candidates(*, round_) -> tuple[object | None, list[Candidate]]:
 
 
 def review_kind_for(*, case: Case, user) -> str:
-    """Which review ("education" or "business") the user is assigned to on this case, or ""."""
+    """Which review ("education" or "business") the user is assigned to on this case, or "". No queries.
+    Raises nothing."""
     if case.education_specialist_id == user.pk:
         return "education"
     if case.business_specialist_id == user.pk:
@@ -512,9 +528,9 @@ class Action:
 
 
 def case_actions(*, case: Case, user, detail: "CaseDetail") -> list[Action]:
-    """The case page's actions for this user: only what they may do from the case's state, each either
-    offered (its guard passes) or with the reason it waits. A specialist who declared a conflict is not
-    offered scoring. No queries beyond the case page's own reads."""
+    """The case page's actions for this user: only what they may do from the case's state, each either offered
+    (its guard passes) or with the reason it waits. A specialist who declared a conflict is not offered
+    scoring. No queries beyond the case page's own reads. Raises nothing."""
     from .workflow import moves_for, waiting_reason
 
     actions: list[Action] = []
@@ -553,7 +569,8 @@ def case_actions(*, case: Case, user, detail: "CaseDetail") -> list[Action]:
 
 
 def queue_filter_choices(*, user) -> dict[str, list[tuple[int, str]]]:
-    """The rounds, clusters and officers the work queue can be narrowed to (three queries)."""
+    """The rounds, clusters and officers the work queue can be narrowed to (three queries). Each a list of
+    (id, name). Raises nothing."""
 
     return {
         "rounds": list(Round.objects.order_by("-opens_on").values_list("pk", "name")),
@@ -570,8 +587,9 @@ PUBLISHED_STATES = (State.OFFER_ACCEPTED, State.IN_DELIVERY, State.CLOSED)
 
 def published_awards() -> list[Case]:
     """Awards decided with an offer (approved or approved in part) that the cluster accepted: offer accepted,
-    in delivery or closed. Withdrawn and declined cases are never among them. Four queries, oldest decision first,
-    with the award lines, the application's activities and its governance answers (the school holding the money)."""
+    in delivery or closed. Withdrawn and declined cases are never among them. Four queries, oldest decision
+    first, with the award lines, the application's activities and its governance answers (the school
+    holding the money). Raises nothing."""
     from sendfund.applications.models import Section
 
     return list(Case.objects.filter(status__in=PUBLISHED_STATES, outcome__in=(Outcome.APPROVED, Outcome.APPROVED_IN_PART))

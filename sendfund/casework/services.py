@@ -38,6 +38,13 @@ def _require(ok: bool, message: str) -> None:
         raise DomainError(message)
 
 
+def _found[T](value: T | None, message: str) -> T:
+    """`value`, or DomainError(message) when there is none."""
+    if value is None:
+        raise DomainError(message)
+    return value
+
+
 def _lines_values(case: Case) -> list[dict]:
     """The money of a case by stream and financial year, as its audit events carry it."""
     return [{"stream": line.stream.kind, "financial_year": line.financial_year, "requested": line.requested,
@@ -46,7 +53,9 @@ def _lines_values(case: Case) -> list[dict]:
 
 
 def decision_values(case: Case) -> dict:
-    """The whole recommendation and decision of a case, for the before and after of its audit events."""
+    """The whole recommendation and decision of a case, for the before and after of its audit events. A dict
+    of the status, outcome, lines (amounts as strings of pounds), reasons and who decided. One query.
+    Raises Case.DoesNotExist only if the case has been deleted."""
     case = Case.objects.select_related("recommended_by", "decided_by").get(pk=case.pk)
     return {"status": case.status, "outcome": case.outcome, "lines": _lines_values(case),
             "recommendation": case.recommendation, "recommended_by": person(case.recommended_by),
@@ -60,7 +69,9 @@ def _people(case: Case) -> dict:
 
 @transaction.atomic
 def case_acknowledge(*, application, actor, note: str = "") -> Case:
-    """Turn a submitted application into a case and acknowledge it (LA officers). One case per application."""
+    """Turn a submitted application into a case and acknowledge it (LA officers). One case per application.
+    Returns the acknowledged Case. Raises DomainError when the actor is not an LA officer, the application
+    is not submitted, or the move is not allowed from the case's state (case_transition)."""
     from sendfund.applications.models import Application, Status
     from sendfund.applications.selectors import application_requested_amounts
 
@@ -83,7 +94,9 @@ def case_acknowledge(*, application, actor, note: str = "") -> Case:
 
 @transaction.atomic
 def case_assign(*, case: Case, officer=None, education_specialist=None, business_specialist=None, actor) -> Case:
-    """Assign the officer and the two specialists. Each must hold the matching LA role."""
+    """Assign the officer and the two specialists. Each must hold the matching LA role. Returns the Case.
+    Raises DomainError when the actor is not an LA officer, the case is closed, or a person lacks the role
+    (on that person's field)."""
     _require(permissions.can_manage_cases(actor), "Only an LA officer can assign people to a case.")
     _require(case.is_open, "This case is closed.")
     checks = [(officer, Role.LA_OFFICER, "officer"), (education_specialist, Role.EDUCATION_SPECIALIST, "education"),
@@ -104,7 +117,10 @@ def case_assign(*, case: Case, officer=None, education_specialist=None, business
 @transaction.atomic
 def meeting_arrange(*, case: Case, starts_at: dt.datetime, duration_minutes: int, place: str, online_link: str,
                     cluster_attendees: str, la_attendees: list, actor) -> Meeting:
-    """Arrange (or rearrange) the meeting and email the calendar invitation. Needs a place or an online link."""
+    """Arrange (or rearrange) the meeting and email the calendar invitation. Needs a place or an online link.
+    Returns the Meeting. Raises DomainError when the actor is not an LA officer, the case is not
+    acknowledged or already has a meeting arranged, there is no place or link, or nobody from the cluster
+    is named."""
     _require(permissions.can_manage_cases(actor), "Only an LA officer can arrange the meeting.")
     _require(case.status in (State.ACKNOWLEDGED, State.MEETING_ARRANGED),
              "The meeting is arranged after the application is acknowledged and before the assessment starts.")
@@ -145,10 +161,11 @@ def _meeting_values(meeting: Meeting) -> dict:
 
 @transaction.atomic
 def meeting_record_notes(*, case: Case, notes: str, actions: str, actor) -> Meeting:
-    """Record what the meeting discussed and agreed (LA officers), once it has happened."""
+    """Record what the meeting discussed and agreed (LA officers), once it has happened. Returns the Meeting.
+    Raises DomainError when the actor is not an LA officer, no meeting was arranged, or the notes are
+    empty."""
     _require(permissions.can_manage_cases(actor), "Only an LA officer can record the meeting's notes.")
-    meeting = Meeting.objects.select_for_update().filter(case=case).first()
-    _require(meeting is not None, "Arrange the meeting first.")
+    meeting = _found(Meeting.objects.select_for_update().filter(case=case).first(), "Arrange the meeting first.")
     _require(bool(notes.strip()), "Enter the notes of the meeting.")
     before = {"notes": meeting.notes, "actions": meeting.actions}
     meeting.notes, meeting.actions = notes.strip(), actions.strip()
@@ -167,7 +184,9 @@ def _review_kind_for(case: Case, user) -> str:
 
 @transaction.atomic
 def conflict_declare(*, case: Case, user, has_conflict: bool, details: str) -> ConflictDeclaration:
-    """Declare whether you have a conflict of interest, before you score. Made once; it cannot be changed."""
+    """Declare whether you have a conflict of interest, before you score. Made once; it cannot be changed.
+    Returns the ConflictDeclaration. Raises DomainError when the user is not a specialist assigned to the
+    case, has declared already, or declares a conflict without describing it."""
     _require(bool(_review_kind_for(case, user)), "Only the specialists assigned to this case declare interests here.")
     _require(not ConflictDeclaration.objects.filter(case=case, user=user).exists(),
              "You have already made your declaration for this case.")
@@ -186,13 +205,17 @@ def conflict_declare(*, case: Case, user, has_conflict: bool, details: str) -> C
 
 @transaction.atomic
 def review_save(*, case: Case, reviewer, scores: dict[str, tuple[int, str]], summary: str, finish: bool) -> Review:
-    """Save a specialist's scores (1 to 5, each with a justification). A declared conflict stops the scoring."""
+    """Save a specialist's scores (1 to 5, each with a justification). A declared conflict stops the scoring.
+    Returns the Review. Raises DomainError when the reviewer is not assigned, the case is not under
+    assessment, no declaration was made or it declared a conflict, another specialist started the review,
+    it is finished, a score names no criterion or is not 1 to 5 or has no justification, or (finishing) a
+    criterion is unscored."""
     case = Case.objects.select_for_update().get(pk=case.pk)
     kind = _review_kind_for(case, reviewer)
     _require(bool(kind), "Only the specialists assigned to this case can score it.")
     _require(case.status == State.UNDER_ASSESSMENT, "Scores are given while the case is under assessment.")
-    declaration = ConflictDeclaration.objects.filter(case=case, user=reviewer).first()
-    _require(declaration is not None, "Declare whether you have a conflict of interest before you score.")
+    declaration = _found(ConflictDeclaration.objects.filter(case=case, user=reviewer).first(),
+                         "Declare whether you have a conflict of interest before you score.")
     _require(not declaration.has_conflict, "You declared a conflict of interest in this case, so you cannot score "
                                            "it. Ask the officer to assign another specialist.")
     review, _ = Review.objects.get_or_create(case=case, kind=kind, defaults={"reviewer": reviewer})
@@ -230,7 +253,9 @@ def _review_values(review: Review, kind: str) -> dict:
 
 @transaction.atomic
 def information_request(*, case: Case, question: str, actor) -> InformationRequest:
-    """Ask the cluster a question; the case waits for the answer. Due in 10 working days."""
+    """Ask the cluster a question; the case waits for the answer. Due in 10 working days. Returns the
+    InformationRequest. Raises DomainError when the actor is not an LA officer, the question is empty, or
+    the case cannot wait for information from its state."""
     _require(permissions.can_manage_cases(actor), "Only an LA officer can ask the cluster for information.")
     _require(bool(question.strip()), "Enter your question.")
     request = InformationRequest.objects.create(
@@ -242,7 +267,9 @@ def information_request(*, case: Case, question: str, actor) -> InformationReque
 
 @transaction.atomic
 def information_answer(*, request: InformationRequest, answer: str, actor) -> InformationRequest:
-    """The cluster answers; when every question is answered the case goes back to where it was."""
+    """The cluster answers; when every question is answered the case goes back to where it was. Returns the
+    InformationRequest. Raises DomainError when the actor may not answer for the cluster, the case is not
+    waiting or the question is answered already, or the answer is empty."""
     case = request.case
     _require(permissions.can_answer_requests(actor, case), "Only the cluster host or SEND lead can answer.")
     _require(case.status == State.INFORMATION_REQUESTED and request.answered_at is None,
@@ -260,8 +287,7 @@ def information_answer(*, request: InformationRequest, answer: str, actor) -> In
 def _check_amounts(case: Case, amounts: dict[int, Decimal], what: str) -> list[AwardLine]:
     lines = list(case.lines.select_related("stream"))
     for line in lines:
-        amount = amounts.get(line.pk)
-        _require(amount is not None, f"Enter the {what} amount for every stream and year.")
+        amount = _found(amounts.get(line.pk), f"Enter the {what} amount for every stream and year.")
         _require(amount >= 0, "Amounts cannot be negative.")
         _require(amount <= line.requested, f"The {what} amount for {line.stream.get_kind_display().lower()} in "
                                            f"{fy_label(line.financial_year)} cannot be more than the "
@@ -271,7 +297,10 @@ def _check_amounts(case: Case, amounts: dict[int, Decimal], what: str) -> list[A
 
 @transaction.atomic
 def case_recommend(*, case: Case, amounts: dict[int, Decimal], recommendation: str, actor) -> Case:
-    """The officer's recommendation: an amount per stream and year (at most what was asked) with reasons."""
+    """The officer's recommendation: an amount per stream and year (at most what was asked) with reasons.
+    Amounts are Decimal pounds by award line id. Returns the Case. Raises DomainError when the actor is not
+    an LA officer, the case is not under assessment, an amount is missing, negative or more than asked, or
+    there are no reasons."""
     _require(permissions.can_manage_cases(actor), "Only an LA officer can recommend.")
     _require(case.status == State.UNDER_ASSESSMENT, "You can recommend once the case is under assessment.")
     _require(bool(recommendation.strip()), "Give the reasons for your recommendation.")
@@ -287,11 +316,12 @@ def case_recommend(*, case: Case, amounts: dict[int, Decimal], recommendation: s
 @transaction.atomic
 def case_decide(*, case: Case, outcome: str, amounts: dict[int, Decimal], reasons: str, conditions: str,
                 actor) -> Case:
-    """Decide (decision maker): amounts at most what was asked and at most what the pot has left.
-
-    The award's money is committed in the ledger in the same transaction; if the pot cannot cover it the
-    whole decision is refused and nothing is saved.
-    """
+    """Decide (decision maker): amounts at most what was asked and at most what the pot has left. The award's
+    money is committed in the ledger in the same transaction; if the pot cannot cover it the whole decision
+    is refused and nothing is saved. Amounts are Decimal pounds by award line id. Returns the Case. Raises
+    DomainError when the actor is not a decision maker, the case is not recommended, the outcome is not one
+    of the outcomes, an amount is missing, negative or more than asked, the decision's guard refuses it
+    (reasons, amounts that fit the outcome), or the pot cannot cover the award."""
     _require(permissions.can_decide(actor), "Only a decision maker can decide.")
     _require(case.status == State.RECOMMENDED, "A decision follows the officer's recommendation.")
     _require(outcome in Outcome.values, "Choose the outcome.")
@@ -309,17 +339,19 @@ def case_decide(*, case: Case, outcome: str, amounts: dict[int, Decimal], reason
 
 @transaction.atomic
 def case_accept_offer(*, case: Case, actor) -> Case:
-    """The cluster accepts the offer online; the payment schedule is drawn up and the letter is issued
-    again with it (the decision letter stays as it was)."""
+    """The cluster accepts the offer online; the payment schedule is drawn up and the letter is issued again
+    with it (the decision letter stays as it was). Returns the Case. Raises DomainError when the actor may
+    not accept for the cluster or the case is not decided with money offered (case_transition)."""
     case = case_transition(case=case, move="accept_offer", actor=actor)
     letters.letter_issue_after_commit(case=case, kind=LetterKind.OFFER_ACCEPTED)
     return case
 
 
 def instalments_schedule(*, case: Case) -> list[Instalment]:
-    """Two instalments per awarded stream and year, half each (to the penny, by largest remainder):
-    the first 10 working days after acceptance (or on 1 April if that is later), the second on 1 October
-    of that financial year (or 3 months after the first if that is later)."""
+    """Two instalments per awarded stream and year, half each (to the penny, by largest remainder): the first
+    10 working days after acceptance (or on 1 April if that is later), the second on 1 October of that
+    financial year (or 3 months after the first if that is later). Returns the new Instalments (amounts in
+    Decimal pounds). Raises DomainError when the case already has a schedule."""
     _require(not case.instalments.exists(), "This case already has a payment schedule.")
     accepted = timezone.localdate(case.accepted_at) if case.accepted_at else timezone.localdate()
     planned = []
@@ -346,10 +378,9 @@ def instalment_reduce(*, case: Case, stream, amount: Decimal, actor, note: str) 
     from sendfund.funds.services import ledger_release_amount
 
     _require(permissions.can_decide(actor), "Only the decision maker can reduce an instalment.")
-    instalment = (Instalment.objects.select_for_update().filter(case=case, stream=stream, paid_on__isnull=True)
-                  .order_by("due_on", "number").first())
-    _require(instalment is not None, f"{case.reference} has no unpaid {stream.get_kind_display().lower()} "
-                                     "instalment to reduce.")
+    instalment = _found(Instalment.objects.select_for_update().filter(case=case, stream=stream, paid_on__isnull=True)
+                        .order_by("due_on", "number").first(),
+                        f"{case.reference} has no unpaid {stream.get_kind_display().lower()} instalment to reduce.")
     _require(amount <= instalment.amount, f"The next instalment is {format_pounds(instalment.amount)}, less than "
                                           f"{format_pounds(amount)}.")
     before = instalment.amount
@@ -365,7 +396,10 @@ def instalment_reduce(*, case: Case, stream, amount: Decimal, actor, note: str) 
 
 @transaction.atomic
 def instalment_pay(*, instalment: Instalment, paid_on: dt.date, actor) -> Instalment:
-    """Finance records a payment: the ledger records it against the award; the first one starts delivery."""
+    """Finance records a payment: the ledger records it against the award; the first one starts delivery.
+    Returns the paid Instalment. Raises DomainError when the actor is not finance, the case is not accepted
+    or in delivery, the instalment is paid already, the date is in the future or before it is payable, or
+    the ledger refuses the payment."""
     from sendfund.funds.services import ledger_pay
 
     _require(permissions.can_record_payments(actor), "Only finance records payments.")
@@ -394,14 +428,17 @@ def instalment_pay(*, instalment: Instalment, paid_on: dt.date, actor) -> Instal
 
 @transaction.atomic
 def case_withdraw(*, case: Case, reason: str, actor) -> Case:
-    """Withdraw a case (LA officer), with a reason; money committed but not paid goes back to the pot."""
+    """Withdraw a case (LA officer), with a reason; money committed but not paid goes back to the pot. Returns
+    the Case. Raises DomainError when there is no reason or the case cannot be withdrawn from its state by
+    the actor (case_transition)."""
     _require(bool(reason.strip()), "Give the reason for withdrawing.")
     return case_transition(case=case, move="withdraw", actor=actor, note=reason.strip())
 
 
 def meeting_cancel(*, case: Case, actor, why: str) -> bool:
     """Cancel the case's meeting if it is still to come: everyone invited gets a cancellation (METHOD:CANCEL).
-    Returns whether a meeting was cancelled. Call inside the transaction of the change that cancels it."""
+    Returns whether a meeting was cancelled. Call inside the transaction of the change that cancels it.
+    Raises nothing."""
     from . import notifications
 
     meeting = Meeting.objects.select_for_update().filter(case=case).first()
@@ -420,6 +457,9 @@ def meeting_cancel(*, case: Case, actor, why: str) -> bool:
 
 @transaction.atomic
 def case_close(*, case: Case, actor) -> Case:
+    """Close a case (LA officer) from delivery, or once decided, when its guard allows (nothing left to pay).
+    Returns the Case. Raises DomainError when the actor may not close it or the move is not allowed from
+    its state (case_transition)."""
     return case_transition(case=case, move="close", actor=actor)
 
 
@@ -439,8 +479,7 @@ def invitation_send(*, cluster, round_, actor):
     _require(round_ is not None and round_.is_open(), "There is no round open for applications.")
     _require(not Invitation.objects.filter(cluster=cluster, round=round_, stream_kind="capacity").exists(),
              f"{cluster.name} has already been invited to {round_.name}.")
-    evidence = cluster_capacity_evidence(cluster=cluster)
-    _require(evidence is not None, f"There is no formula evidence for {cluster.name} yet.")
+    evidence = _found(cluster_capacity_evidence(cluster=cluster), f"There is no formula evidence for {cluster.name} yet.")
     text = "\n".join(evidence.sentences)
     invitation = Invitation.objects.create(cluster=cluster, round=round_, stream_kind="capacity", evidence=text,
                                            invited_by=actor)

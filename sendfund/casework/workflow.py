@@ -71,7 +71,7 @@ def _ready_to_decide(case: Case) -> str:
         return "Enter a decided amount for every stream and year."
     if not case.reasons.strip():
         return "Give the reasons for the decision."
-    decided = sum(line.decided for line in lines)
+    decided = sum(line.decided or 0 for line in lines)  # none is None: checked above
     requested = sum(line.requested for line in lines)
     if case.outcome == Outcome.DECLINED and decided != 0:
         return "A declined application is awarded £0.00 in every year."

@@ -171,7 +171,7 @@ def audit_record(*, actor, verb: str, target: models.Model | None = None,
 
 
 def audit_timeline(*, target: models.Model):
-    """Every event about one record, newest first."""
+    """Every event about one record, newest first. A QuerySet of AuditEvent with its actor. Raises nothing."""
     return (AuditEvent.objects.filter(target_type=ContentType.objects.get_for_model(target), target_id=str(target.pk))
             .select_related("actor").order_by("-at", "-id"))
 

@@ -60,7 +60,7 @@ def bank_holidays_load(*, text: str, source: str, actor=None) -> Loaded:
     naming the file and the event if it is not in that format; then nothing is saved."""
     try:
         data = json.loads(text)
-    except ValueError as exc:
+    except json.JSONDecodeError as exc:
         raise DomainError(f"{source}: this is not JSON ({exc.msg} at line {exc.lineno}).") from None
     events = _events(data, source)
     existing = {h.date: h for h in BankHoliday.objects.filter(date__in=[d for d, _ in events])}

@@ -91,7 +91,6 @@ def drawn_once(draw: Callable[..., str]) -> Callable[..., str]:
             _MEMORY.popitem(last=False)
         return svg
 
-    cached.draw = draw  # the undecorated function, for tests
     return cached
 
 

@@ -21,6 +21,7 @@ rules each move checks.
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.conf import settings
 from django.db import models, transaction
@@ -74,8 +75,9 @@ class StaleSection(DomainError):
 
 
 def section_lock(model: type[models.Model], **lookup):
-    """The section's row, created if need be and locked until the transaction ends."""
-    section, _ = model.objects.select_for_update(of=("self",)).select_related("updated_by").get_or_create(**lookup)
+    """The section's row, created if need be and locked until the transaction ends. Call inside a transaction.
+    Raises nothing."""
+    section, _ = model._default_manager.select_for_update(of=("self",)).select_related("updated_by").get_or_create(**lookup)
     return section
 
 
@@ -86,6 +88,8 @@ def version_check(section, expected_version: int | None) -> None:
 
 
 def version_bump(section, actor, **changes) -> None:
+    """Set `changes` on a section, raise its version by one and record who saved it (None for a system actor),
+    then save it. Raises nothing."""
     for name, value in changes.items():
         setattr(section, name, value)
     section.version += 1
@@ -191,7 +195,8 @@ def transition(*, record: models.Model, to: str, actor, table: dict[tuple[str, s
     guard, set the status (and `changes`), audit it. Raises DomainError in words for the user.
 
     Returns the locked, saved record; the caller queues emails on commit."""
-    locked = type(record).objects.select_for_update(of=("self",)).get(pk=record.pk)
+    # A model with a `status` field (a case, an application): Django's types cannot say which fields a model has.
+    locked: Any = type(record)._default_manager.select_for_update(of=("self",)).get(pk=record.pk)
     before = locked.status
     move = table.get((before, to))
     if move is None:

@@ -101,7 +101,7 @@ def _csv_cell(value: object, kind: Kind) -> object:
     if value is None or value == "":
         return ""
     if kind == "money":
-        return f"{Decimal(value):.2f}"
+        return f"{Decimal(value) if isinstance(value, int | float | Decimal) else Decimal(str(value)):.2f}"
     if kind in ("date", "datetime") and isinstance(value, (dt.date, dt.datetime)):
         return value.isoformat()
     if kind in ("number", "integer") and isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):

@@ -112,6 +112,8 @@ class _RangeMixin:
 class GovDateField(_RangeMixin, DateInputField):
     """The GOV.UK date input (day, month and year boxes) with our own messages and the range of the field."""
 
+    error_messages: dict[str, str]
+
     def __init__(self, *, label, required_message, hint="For example, 1 9 2026", earliest: DateBound = None,
                  latest: DateBound = None, earliest_message: str = "", latest_message: str = "", **kwargs):
         super().__init__(label=label, help_text=hint, **kwargs)
@@ -215,4 +217,4 @@ class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
     def _check_values(self, value):
         if not self.to_field_name and any(not _is_id(v) for v in value):
             raise ValidationError(CHOOSE_FROM_LIST, code="invalid_choice")
-        return super()._check_values(value)
+        return super()._check_values(value)  # type: ignore[misc]  # Django's; its stubs leave it out

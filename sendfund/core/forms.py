@@ -10,6 +10,8 @@ are kept, the applicant is warned on saving and blocked at sign-off (application
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django import forms
 
 from . import privacy
@@ -31,7 +33,14 @@ def is_free_text(field: forms.Field) -> bool:
     return widget.attrs.get("inputmode") not in ("decimal", "numeric")
 
 
-class PrivacyScreen:
+# A mixin for forms: to the type checker it is a form, so it may use a form's fields and errors.
+if TYPE_CHECKING:
+    _Form = forms.BaseForm
+else:
+    _Form = object
+
+
+class PrivacyScreen(_Form):
     """Mix into a Form before forms.Form: screens what was typed into every free-text field (core.privacy)
     once the form is cleaned."""
 

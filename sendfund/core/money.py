@@ -99,7 +99,7 @@ def format_pounds(amount: Decimal | int | None, *, pence: bool = False) -> str:
     read as "minus" and which lines up with the digits. `pence=True` when given integer pence."""
     if amount is None:
         return ""
-    value = from_pence(amount) if pence else Decimal(amount).quantize(PENNY)
+    value = from_pence(int(amount)) if pence else Decimal(amount).quantize(PENNY)
     sign = MINUS if value < 0 else ""
     return f"{sign}£{abs(value):,.2f}"
 

@@ -4,7 +4,9 @@ Each app registers its entry points in its AppConfig.ready with `register(...)`;
 only the entries whose permission check they pass.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from django.urls import NoReverseMatch, reverse
 
@@ -14,7 +16,7 @@ class Entry:
     order: int
     text: str
     url_name: str
-    check: object
+    check: Callable[[Any], bool]  # the permission: given the user, may they use it?
     area: str  # "manage" (LA) or "apply" (clusters)
     description: str = ""
     in_navigation: bool = True

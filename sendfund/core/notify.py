@@ -35,11 +35,10 @@ def notification_queue(*, to: list[str], subject: str, body: str, template: str 
                        context: dict | None = None, attachments: list[list[str]] | None = None,
                        about: str = "", link: str = "", cluster_id: int | None = None,
                        event: str = "") -> list[Notification]:
-    """Write one outbox row per address, in the caller's transaction; deliver them once it commits.
-
-    With no address at all, one row says so (status "nobody to send to"), so the email is never skipped
-    silently: the officer's pages show it until someone at the cluster can be emailed.
-    """
+    """Write one outbox row per address, in the caller's transaction; deliver them once it commits. With no
+    address at all, one row says so (status "nobody to send to"), so the email is never skipped silently:
+    the officer's pages show it until someone at the cluster can be emailed. Returns the rows written.
+    Raises nothing."""
     recipients = sorted({address.strip().lower() for address in to if address and address.strip()})
     base = event or _event.get() or f"call:{uuid.uuid4().hex}"
     key = f"{base}/{template}"
@@ -62,7 +61,8 @@ def notification_queue(*, to: list[str], subject: str, body: str, template: str 
 
 def email_on_commit(*, to: list[str], subject: str, body: str, attachments: list[list[str]] | None = None,
                     **details) -> list[Notification]:
-    """The earlier name of `notification_queue`, kept for callers that give only addresses and text."""
+    """The earlier name of `notification_queue`, kept for callers that give only addresses and text. Raises
+    nothing."""
     return notification_queue(to=to, subject=subject, body=body, attachments=attachments, **details)
 
 

@@ -45,7 +45,8 @@ def _due(now) -> Q:
 
 
 def outbox_claim(*, worker: str, now: dt.datetime | None = None, ids: Iterable[int] | None = None) -> Notification | None:
-    """Take the oldest due row for this worker, with a lease; None when nothing is due (or delivery is paused)."""
+    """Take the oldest due row for this worker, with a lease; None when nothing is due (or delivery is
+    paused). Raises nothing."""
     if settings.SENDFUND_EMAIL_PAUSED:
         return None
     now = now or timezone.now()
@@ -79,6 +80,7 @@ def _sent(row: Notification, provider_id: str) -> None:
 
 def _failed(row: Notification, exc: Exception, now: dt.datetime) -> None:
     error = f"{type(exc).__name__}: {exc}"[:1000]
+    changes: dict[str, object]
     if row.attempts >= MAX_ATTEMPTS:
         changes = {"status": S.FAILED}
     else:
@@ -90,7 +92,9 @@ def _failed(row: Notification, exc: Exception, now: dt.datetime) -> None:
 
 def outbox_deliver_one(*, worker: str, now: dt.datetime | None = None, ids: Iterable[int] | None = None,
                        sender=None) -> Notification | None:
-    """Claim one due row and send it. Returns the row tried, or None when nothing was due."""
+    """Claim one due row and send it. Returns the row tried, or None when nothing was due. A failure of the
+    mail service is recorded on the row (tried again later, or failed after the last attempt), never
+    raised."""
     row = outbox_claim(worker=worker, now=now, ids=ids)
     if row is None:
         return None
@@ -239,11 +243,9 @@ def notification_readdress(*, notification: Notification, to: list[str], actor) 
 
 @transaction.atomic
 def outbox_hold_before(*, before: dt.datetime, actor=None) -> int:
-    """On a restored copy: hold every email written before `before` that this copy has not marked sent.
-
-    The original site may have sent them after the backup was taken; a held email is sent only if an
-    officer presses retry on the email page. Returns how many were held.
-    """
+    """On a restored copy: hold every email written before `before` that this copy has not marked sent. The
+    original site may have sent them after the backup was taken; a held email is sent only if an officer
+    presses retry on the email page. Returns how many were held. Raises nothing."""
     held = (Notification.objects.filter(created_at__lt=before, status__in=[S.PENDING, S.SENDING, S.FAILED])
             .update(status=S.HELD, claimed_until=None, last_error="Held after a restore: it may have been sent "
                     "by the site the backup came from."))

@@ -4,7 +4,8 @@ from .models import Notification
 
 
 def notifications_list(*, undelivered_only: bool = False, limit: int = 200):
-    """The newest emails first (one query), or only those not delivered: failed, held, or with nobody to send to."""
+    """The newest emails first (one query), or only those not delivered: failed, held, or with nobody to send
+    to. A sliced QuerySet of Notification, at most `limit`. Raises nothing."""
     rows = Notification.objects.all()
     if undelivered_only:
         rows = rows.filter(status__in=Notification.UNDELIVERED)
@@ -12,5 +13,5 @@ def notifications_list(*, undelivered_only: bool = False, limit: int = 200):
 
 
 def notifications_undelivered_count() -> int:
-    """How many emails failed, were held after a restore, or had nobody to go to."""
+    """How many emails failed, were held after a restore, or had nobody to go to. One query. Raises nothing."""
     return Notification.objects.filter(status__in=Notification.UNDELIVERED).count()

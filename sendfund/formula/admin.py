@@ -17,8 +17,7 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
 
-class FactorInline(admin.TabularInline):
-    model = FormulaFactor
+class _ReadOnlyInline(admin.TabularInline):
     extra = 0
     can_delete = False
 
@@ -29,7 +28,11 @@ class FactorInline(admin.TabularInline):
         return False
 
 
-class TargetedInline(FactorInline):
+class FactorInline(_ReadOnlyInline):
+    model = FormulaFactor
+
+
+class TargetedInline(_ReadOnlyInline):
     model = TargetedAmount
 
 

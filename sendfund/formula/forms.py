@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import cast
 
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Fieldset, Fluid, Layout, Size, Submit
@@ -116,7 +117,8 @@ class VersionForm(PrivacyScreen, forms.Form):
                                                  "top_n")}
         data["targeted"] = "\n".join(f"{t.cluster.code}, {t.amount:.2f}" for t in version.targeted.all())
         for factor in version.factors.all():
-            prefix = {FactorKind.WEIGHT: "weight", FactorKind.UNIT: "unit", FactorKind.NEED: "need"}[factor.kind]
+            prefixes: dict[str, str] = {FactorKind.WEIGHT: "weight", FactorKind.UNIT: "unit", FactorKind.NEED: "need"}
+            prefix = prefixes[factor.kind]
             data[f"{prefix}_{factor.indicator.code}"] = factor.value.normalize() if factor.kind != FactorKind.UNIT \
                 else factor.value.quantize(Decimal("0.01"))
         return data
@@ -151,9 +153,9 @@ class RunForm(forms.Form):
 
     def __init__(self, *args, academic_years: list[int], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["academic_year"].choices = [(y, ay_label(y)) for y in academic_years]
+        cast(forms.ChoiceField, self.fields["academic_year"]).choices = [(y, ay_label(y)) for y in academic_years]
         fys = sorted({y + 1 for y in academic_years} | {y for y in academic_years}, reverse=True)
-        self.fields["financial_year"].choices = [(y, fy_label(y)) for y in fys]
+        cast(forms.ChoiceField, self.fields["financial_year"]).choices = [(y, fy_label(y)) for y in fys]
         if academic_years:
             self.fields["financial_year"].initial = academic_years[0] + 1
         self.helper = FormHelper()

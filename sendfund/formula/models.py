@@ -5,6 +5,7 @@ Money is Decimal pounds at rest (docs/adr/0001-money.md); shares and ratios are 
 """
 
 from decimal import Decimal
+from typing import TypedDict
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -13,7 +14,13 @@ from django.db import models
 from sendfund.core.models import TimeStampedModel
 from sendfund.core.years import ay_label, fy_label
 
-MONEY = {"max_digits": 14, "decimal_places": 2}
+
+class _Digits(TypedDict):
+    max_digits: int
+    decimal_places: int
+
+
+MONEY: _Digits = {"max_digits": 14, "decimal_places": 2}
 
 
 class FormulaVersion(TimeStampedModel):
@@ -139,6 +146,9 @@ class FormulaRun(models.Model):
 
 class RunCluster(models.Model):
     """A cluster's result in a run: allocation, need against funding, and its gap."""
+
+    # Set by selectors.run_results: the need lines in the order of the run's need indicators (not a column).
+    need_lines: list["RunNeed | None"]
 
     run = models.ForeignKey(FormulaRun, on_delete=models.CASCADE, related_name="clusters")
     cluster = models.ForeignKey("registry.Cluster", on_delete=models.PROTECT, related_name="+")

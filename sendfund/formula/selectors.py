@@ -32,14 +32,19 @@ PUPILS = "pupils"
 
 
 def version_list() -> QuerySet:
+    """Every formula version, latest `valid_from` first then by name, with its factors prefetched: a QuerySet
+    of FormulaVersion. Raises nothing."""
     return FormulaVersion.objects.prefetch_related("factors__indicator").order_by("-valid_from", "name")
 
 
 def version_get(*, pk: int) -> FormulaVersion:
+    """One version with its factors and targeted amounts prefetched. Raises FormulaVersion.DoesNotExist when
+    there is no version `pk`."""
     return FormulaVersion.objects.prefetch_related("factors__indicator", "targeted__cluster").get(pk=pk)
 
 
 def version_in_use(*, version: FormulaVersion) -> bool:
+    """True when a run has used the version (it can then never change). One query. Raises nothing."""
     return FormulaRun.objects.filter(version=version).exists()
 
 
@@ -48,8 +53,9 @@ def _money(d: Decimal | None) -> str:
 
 
 def version_document(*, version: FormulaVersion) -> dict:
-    """The version in the file format of README.md (money as strings of pounds): what the engine reads,
-    what a run stores, and what `formula_allocate --version` accepts."""
+    """The version in the file format of README.md (money as strings of pounds): what the engine reads, what a
+    run stores, and what `formula_allocate --version` accepts. Shares as strings of decimals; empty parts
+    left out. No queries beyond the prefetched factors. Raises nothing."""
     factors = list(version.factors.all())
     doc: dict = {
         "name": version.name,
@@ -77,6 +83,9 @@ def version_document(*, version: FormulaVersion) -> dict:
 
 
 def engine_version(*, document: dict, columns: tuple[str, ...] | None = None) -> engine.FormulaVersion:
+    """The engine's FormulaVersion for a stored version document (money in whole pence). Raises
+    FormulaInputError, its message starting with the document's name, when the document breaks a version
+    rule (engine/types.py) or, given `columns`, names a column the schools data does not have."""
     return version_from_dict(document, name=document.get("name", "version"), columns=columns)
 
 
@@ -85,7 +94,7 @@ def engine_version(*, document: dict, columns: tuple[str, ...] | None = None) ->
 
 @dataclass
 class RunInputs:
-    table: engine.SchoolTable
+    table: engine.SchoolTable | None  # None when no school is in a cluster that year
     clusters: dict[str, Cluster]  # code -> cluster
     school_ids: dict[str, int]  # URN -> school id
     indicators: list[Indicator]
@@ -94,8 +103,10 @@ class RunInputs:
 
 def run_inputs(*, academic_year: int, document: dict, pot_pence: int, previous: FormulaRun | None,
                scenarios: int, seed: int, evidence: FormulaRun | None = None) -> RunInputs:
-    """Every school in a cluster in the year, with its census figures (missing figures count as 0),
-    and the SHA-256 of all of it with the parameters: the identity of a run's inputs. Four queries."""
+    """Every school in a cluster in the year, with its census figures (missing figures count as 0), and the
+    SHA-256 of all of it with the parameters: the identity of a run's inputs. Four queries. `table` is None
+    when no school is in a cluster that year; `clusters` maps cluster code to Cluster and `school_ids` URN
+    to school id. Raises FormulaInputError only if the registry holds a negative count."""
     memberships = list(ClusterMembership.objects.filter(academic_year=academic_year)
                        .values_list("school_id", "school__urn", "cluster_id"))
     clusters = {c.pk: c for c in Cluster.objects.filter(pk__in={m[2] for m in memberships})}
@@ -108,7 +119,8 @@ def run_inputs(*, academic_year: int, document: dict, pot_pence: int, previous: 
             academic_year=academic_year, school_id__in=[m[0] for m in memberships], value__isnull=False,
             indicator__unit=Indicator.Unit.COUNT).values_list(
             "school_id", "indicator__code", "value"):
-        values[school_id][code] = value
+        if value is not None:  # never: the filter leaves out figures not published
+            values[school_id][code] = value
     memberships.sort(key=lambda m: m[1])
     codes = [i.code for i in indicators]
     table = engine.SchoolTable(
@@ -133,15 +145,17 @@ def run_inputs(*, academic_year: int, document: dict, pot_pence: int, previous: 
 
 
 def previous_run(*, financial_year: int) -> FormulaRun | None:
-    """Last year's adopted allocation (the latest allocation run for the year before)."""
+    """Last year's adopted allocation (the latest allocation run for the year before). None when there is
+    none. One query. Raises nothing."""
     return (FormulaRun.objects.filter(financial_year=financial_year - 1, kind=RunKind.ALLOCATION)
             .order_by("-created_at", "-id").first())
 
 
 def evidence_run(*, academic_year: int, before: FormulaRun | None = None) -> FormulaRun | None:
-    """The run whose evidence a run on `academic_year`'s census builds on: the latest allocation run on the census
-    year before it that the registry holds (not the calendar year before: censuses may be years apart). With
-    `before`, only runs made before that one. Two queries."""
+    """The run whose evidence a run on `academic_year`'s census builds on: the latest allocation run on the
+    census year before it that the registry holds (not the calendar year before: censuses may be years
+    apart). With `before`, only runs made before that one. Two queries. None when the registry holds no
+    earlier census or no run on it. Raises nothing."""
     from sendfund.registry.selectors import census_years
 
     earlier = [y for y in census_years() if y < academic_year]
@@ -154,6 +168,8 @@ def evidence_run(*, academic_year: int, before: FormulaRun | None = None) -> For
 
 
 def previous_year(*, run: FormulaRun | None) -> engine.PreviousYear | None:
+    """A run's results as the engine's PreviousYear (allocations in whole pence, pupils, years above the
+    threshold, by cluster code), or None with no run or no results. One query. Raises nothing."""
     if run is None:
         return None
     rows = list(run.clusters.values_list("cluster__code", "allocation", "pupils", "years_above"))
@@ -171,23 +187,28 @@ def previous_year(*, run: FormulaRun | None) -> engine.PreviousYear | None:
 
 
 def run_list() -> QuerySet:
+    """Every run, latest financial year first then newest, with its version and author: a QuerySet of
+    FormulaRun. Raises nothing."""
     return FormulaRun.objects.select_related("version", "created_by").order_by("-financial_year", "-created_at", "-id")
 
 
 def run_get(*, pk: int) -> FormulaRun:
+    """One run with its version, previous run and author. Raises FormulaRun.DoesNotExist when there is no run
+    `pk`."""
     return FormulaRun.objects.select_related("version", "previous", "created_by").get(pk=pk)
 
 
 def need_lines_in_run_order(*, run: FormulaRun, needs) -> list[RunNeed | None]:
-    """A result's need lines in the order of `run.need_indicators`, the order every page heads its
-    columns with (None where the run has no line for an indicator)."""
+    """A result's need lines in the order of `run.need_indicators`, the order every page heads its columns
+    with (None where the run has no line for an indicator). No queries. Raises nothing."""
     by_code = {n.indicator: n for n in needs}
     return [by_code.get(code) for code in run.need_indicators]
 
 
 def run_results(*, run: FormulaRun) -> list[RunCluster]:
-    """Every cluster's result with its breakdown and need lines: three queries. Each result's
-    `need_lines` follow `run.need_indicators`, so a column's header and its cells name the same need."""
+    """Every cluster's result with its breakdown and need lines: three queries. Each result's `need_lines`
+    follow `run.need_indicators`, so a column's header and its cells name the same need. Allocations and
+    gaps are Decimal pounds. Raises nothing."""
     results = list(run.clusters.select_related("cluster").prefetch_related(
         Prefetch("components", queryset=RunComponent.objects.order_by("position")),
         Prefetch("needs", queryset=RunNeed.objects.order_by("indicator")),
@@ -206,10 +227,13 @@ COMPONENT_LABELS = {
 
 
 def indicator_names() -> dict[str, str]:
+    """Every registry indicator's name by its code. One query. Raises nothing."""
     return dict(Indicator.objects.values_list("code", "name"))
 
 
 def component_label(component: str, names: dict[str, str]) -> str:
+    """What pages call an allocation component: a factor's indicator name from `names`, the fixed sums and
+    protection by their labels, else the component as given. No queries. Raises nothing."""
     if component.startswith("factor:"):
         code = component.removeprefix("factor:")
         return names.get(code, code)
@@ -220,23 +244,27 @@ def component_label(component: str, names: dict[str, str]) -> str:
 class Comparison:
     run: FormulaRun
     other: FormulaRun
-    rows: list[dict]
+    rows: list[dict[str, Any]]
     gainers: int
     losers: int
     total_change: Decimal
 
 
 def run_compare(*, run: FormulaRun, other: FormulaRun) -> Comparison:
-    """Cluster by cluster: `run` (proposed) against `other` (current). Two queries."""
+    """Cluster by cluster: `run` (proposed) against `other` (current). Two queries. Each row holds the
+    cluster, its current and proposed allocation and the change (Decimal pounds), pupils, the change per
+    pupil (pounds, or None with no pupils) and the change as a fraction of the current allocation (or
+    None); `total_change` is Decimal pounds. Raises nothing."""
     mine = {r.cluster_id: r for r in run.clusters.select_related("cluster")}
     theirs = {r.cluster_id: r for r in other.clusters.select_related("cluster")}
-    rows = []
-    for cid in sorted(set(mine) | set(theirs), key=lambda c: (mine.get(c) or theirs.get(c)).cluster.name):
+    rows: list[dict[str, Any]] = []
+    for cid in sorted(set(mine) | set(theirs), key=lambda c: (mine.get(c) or theirs[c]).cluster.name):
         new, cur = mine.get(cid), theirs.get(cid)
-        cluster = (new or cur).cluster
+        either = new or theirs[cid]  # a cluster is in one run or the other
+        cluster = either.cluster
         proposed = new.allocation if new else Decimal("0.00")
         current = cur.allocation if cur else Decimal("0.00")
-        pupils = (new or cur).pupils
+        pupils = either.pupils
         change = proposed - current
         rows.append({
             "cluster": cluster, "current": current, "proposed": proposed, "change": change, "pupils": pupils,
@@ -422,7 +450,7 @@ def _evidence_years(first: RunCluster, by_run: dict[int, RunCluster], *, count: 
 
 
 def evidence_sentences(ev: CapacityEvidence) -> list[str]:
-    """The evidence in plain English, one short sentence each."""
+    """The evidence in plain English, one short sentence each. No queries. Raises nothing."""
     from sendfund.core.money import format_pounds
 
     s = [f"In {ev.financial_year_label} the formula gave {ev.cluster.name} {format_pounds(ev.allocation)}: "

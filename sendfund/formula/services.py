@@ -10,8 +10,7 @@ from django.db import transaction
 
 from sendfund.core.audit import audit_record
 from sendfund.core.errors import DomainError
-from sendfund.core.money import from_pence, to_pence
-from sendfund.core.numbers import format_number
+from sendfund.core.money import PENNY, from_pence, to_pence
 from sendfund.core.years import fy_bounds, fy_label
 from sendfund.registry.models import Cluster, Indicator
 
@@ -29,16 +28,39 @@ from .models import (
     TargetedAmount,
 )
 
-WEIGHT_TOLERANCE = Decimal("0.000001")
+
+def _pence(amount: Decimal, what: str, field: str | None = None) -> int:
+    """Pounds to whole pence for the engine; a fraction of a penny is refused here, never rounded."""
+    if amount != amount.quantize(PENNY):
+        raise DomainError(f"The {what} must be in pounds and pence", field=field)
+    return to_pence(amount)
 
 
-def _check_shares(values: dict[str, Decimal], what: str, field: str) -> None:
-    for code, v in values.items():
-        if v < 0:
-            raise DomainError(f"The {what} for {code} must be 0 or more", field=field)
-    if values and abs(sum(values.values()) - 1) > WEIGHT_TOLERANCE:
-        total = sum(values.values())
-        raise DomainError(f"The {what}s must add up to 1. They add up to {format_number(total)}", field=field)
+def _engine_version(*, weights: dict[str, Decimal], unit_values: dict[str, Decimal], need_weights: dict[str, Decimal],
+                    targeted: dict[str, Decimal], lump_sum_per_school: Decimal, lump_sum_per_cluster: Decimal,
+                    protection_floor: Decimal | None, protection_cap: Decimal | None, evidence_threshold: Decimal,
+                    evidence_years: int, evidence_min_indicators: int, top_n: int) -> engine.FormulaVersion:
+    """The engine's FormulaVersion for these parameters: the one place a version's rules are written
+    (shares 0 or more adding up to 1, money 0 or more, a weight or a unit value but not both, the
+    floor and cap). Its refusal becomes a DomainError in the same words, on the field at fault."""
+    unit_pence = {k: _pence(v, f"unit value for {k}") for k, v in unit_values.items()}
+    targeted_pence = {k: _pence(v, f"targeted money for {k}", "targeted") for k, v in targeted.items()}
+    school_pence = _pence(lump_sum_per_school, "lump sum per school", "lump_sum_per_school")
+    cluster_pence = _pence(lump_sum_per_cluster, "lump sum per cluster", "lump_sum_per_cluster")
+    try:
+        protection = None if protection_floor is None and protection_cap is None else engine.Protection(
+            floor=None if protection_floor is None else float(protection_floor),
+            cap=None if protection_cap is None else float(protection_cap), per=selectors.PUPILS)
+        return engine.FormulaVersion(
+            weights={k: float(v) for k, v in weights.items()}, unit_values_pence=unit_pence,
+            need_weights={k: float(v) for k, v in need_weights.items()}, need_indicators=tuple(need_weights),
+            targeted_pence=targeted_pence, lump_sum_per_school_pence=school_pence,
+            lump_sum_per_cluster_pence=cluster_pence, protection=protection,
+            evidence_threshold=float(evidence_threshold), evidence_years=evidence_years,
+            evidence_min_indicators=evidence_min_indicators, top_n=top_n)
+    except engine.FormulaInputError as exc:
+        message = str(exc)
+        raise DomainError(message[:1].upper() + message[1:], field=exc.field) from exc
 
 
 @transaction.atomic
@@ -62,8 +84,12 @@ def formula_version_save(
     evidence_min_indicators: int = 0,
     top_n: int = 10,
 ) -> FormulaVersion:
-    """Create or change a formula version. Weights (and need weights) must be 0 or more and add up
-    to 1; money 0 or more; a version a run has used cannot change (copy it instead). Raises DomainError."""
+    """Create or change a formula version; audit it. The version's rules are the engine's (engine/types.py):
+    shares 0 or more adding up to 1, money 0 or more in pounds and pence, a weight or a unit value for an
+    indicator but not both, the protection floor and cap. Returns the saved version with its factors and
+    targeted amounts. Raises DomainError (on the form field at fault where there is one) when a rule is
+    broken, when the name is blank or taken, when a run has used the version (copy it instead), when no
+    weight or unit value is given, or when an indicator or cluster does not exist."""
     unit_values = {k: v for k, v in (unit_values or {}).items() if v}
     weights = {k: v for k, v in weights.items() if v}
     need_weights = {k: v for k, v in (need_weights or {}).items() if v}
@@ -71,29 +97,20 @@ def formula_version_save(
     name = name.strip()
     if not name:
         raise DomainError("Enter a name for the version", field="name")
-    if FormulaVersion.objects.filter(name__iexact=name).exclude(pk=getattr(version, "pk", None)).exists():
+    same_name = FormulaVersion.objects.filter(name__iexact=name)
+    if version is not None:
+        same_name = same_name.exclude(pk=version.pk)
+    if same_name.exists():
         raise DomainError(f"There is already a version called {name}", field="name")
     if version is not None and selectors.version_in_use(version=version):
         raise DomainError("This version has been used for a run, so it cannot change. Make a new version instead.")
     if not weights and not unit_values:
         raise DomainError("Give at least one weight or unit value", field="weights")
-    _check_shares(weights, "weight", "weights")
-    _check_shares(need_weights, "need weight", "need_weights")
-    for label, amount in [("lump sum per school", lump_sum_per_school), ("lump sum per cluster", lump_sum_per_cluster),
-                          *[(f"unit value for {k}", v) for k, v in unit_values.items()],
-                          *[(f"targeted money for {k}", v) for k, v in targeted.items()]]:
-        if amount < 0:
-            raise DomainError(f"The {label} must be 0 or more")
-        if amount != amount.quantize(Decimal("0.01")):
-            raise DomainError(f"The {label} must be in pounds and pence")
-    both = set(weights) & set(unit_values)
-    if both:
-        raise DomainError(f"{sorted(both)[0]} has both a weight and a unit value: give one", field="weights")
-    if protection_floor is not None and protection_cap is not None and protection_cap < protection_floor:
-        raise DomainError("The cap must not be below the floor", field="protection_cap")
-    for label, v in (("floor", protection_floor), ("cap", protection_cap)):
-        if v is not None and v <= -1:
-            raise DomainError(f"The {label} must be a change above -1 (-100%)", field=f"protection_{label}")
+    _engine_version(weights=weights, unit_values=unit_values, need_weights=need_weights, targeted=targeted,
+                    lump_sum_per_school=lump_sum_per_school, lump_sum_per_cluster=lump_sum_per_cluster,
+                    protection_floor=protection_floor, protection_cap=protection_cap,
+                    evidence_threshold=evidence_threshold, evidence_years=evidence_years,
+                    evidence_min_indicators=evidence_min_indicators, top_n=top_n)
     indicators = {i.code: i for i in Indicator.objects.filter(code__in={*weights, *unit_values, *need_weights})}
     unknown = sorted({*weights, *unit_values, *need_weights} - set(indicators))
     if unknown:
@@ -145,11 +162,12 @@ def formula_run_create(
     scenarios: int = 0,
     seed: int = 0,
 ) -> FormulaRun:
-    """Allocate `pot` by `version` to the clusters of `academic_year`, using last year's allocation run
-    for protection and the run on the census year before (the registry's, however many years back) for evidence
-    over years; store the inputs' identity and every result. An allocation
-    run needs a version valid by the end of its financial year. Raises DomainError when the inputs do
-    not fit (no schools, a floor the pot cannot afford, a version not yet valid...)."""
+    """Allocate `pot` by `version` to the clusters of `academic_year`, using last year's allocation run for
+    protection and the run on the census year before (the registry's, however many years back) for evidence
+    over years; store the inputs' identity and every result. An allocation run needs a version valid by the
+    end of its financial year. Raises DomainError when the inputs do not fit (no schools, a floor the pot
+    cannot afford, a version not yet valid...). Returns the stored FormulaRun (pot and results in Decimal
+    pounds)."""
     if pot < 0 or pot != pot.quantize(Decimal("0.01")):
         raise DomainError("Enter the pot in pounds and pence, 0 or more", field="pot")
     if kind == RunKind.ALLOCATION and version.valid_from > fy_bounds(financial_year)[1]:
@@ -225,12 +243,14 @@ def formula_run_create(
 
 
 def formula_run_verify(*, run: FormulaRun) -> tuple[bool, str]:
-    """Recompute a run from today's registry figures: (True, message) if the inputs' identity and
-    every cluster's allocation are the same; otherwise (False, what differs). Writes nothing."""
+    """Recompute a run from today's registry figures: (True, message) if the inputs' identity and every
+    cluster's allocation are the same; otherwise (False, what differs). Writes nothing. Raises
+    FormulaInputError only if the stored parameters no longer make a valid version, which the version rules
+    do not allow."""
     inputs = selectors.run_inputs(academic_year=run.academic_year, document=run.parameters, pot_pence=to_pence(run.pot),
                                   previous=run.previous, scenarios=run.scenarios, seed=run.seed,
                                   evidence=selectors.evidence_run(academic_year=run.academic_year, before=run))
-    if inputs.sha256 != run.inputs_sha256:
+    if inputs.sha256 != run.inputs_sha256 or inputs.table is None:
         return False, "The figures, clusters or parameters have changed since this run, so a new run would differ."
     ver = selectors.engine_version(document=run.parameters, columns=inputs.table.columns)
     alloc = engine.allocate(inputs.table, pot_pence=to_pence(run.pot), version=ver,

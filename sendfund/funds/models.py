@@ -3,6 +3,8 @@
 Money is Decimal pounds at rest (docs/adr/0001-money.md).
 """
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -50,8 +52,8 @@ class Stream(models.Model):
         return f"{self.fund.name}: {self.get_kind_display()}"
 
 
-class RoundQuerySet(models.QuerySet):
-    def open_on(self, day):
+class RoundQuerySet(models.QuerySet["Round"]):
+    def open_on(self, day: dt.date) -> "RoundQuerySet":
         return self.filter(opens_on__lte=day, closes_on__gte=day)
 
 

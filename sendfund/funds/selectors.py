@@ -1,15 +1,16 @@
 """Reads of funds, streams, pots and the ledger. Balances are always sums of ledger entries, never stored."""
 
+import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Max, Sum
+from django.db.models import Max, QuerySet, Sum
 
 from sendfund.core.years import academic_year_of, ay_label, financial_year_of, fy_label
 
 from . import proration
-from .models import EntryKind, Fund, LedgerEntry, Pot, Stream
+from .models import EntryKind, Fund, LedgerEntry, Pot, Round, Stream
 
 ZERO = Decimal("0.00")
 
@@ -49,22 +50,25 @@ class PotRow:
 
 
 def balance_from_totals(totals: dict[str, Decimal]) -> Balance:
-    """The one rule turning sums by entry kind into a balance (see LedgerEntry's docstring for signs)."""
+    """The one rule turning sums by entry kind into a balance (see LedgerEntry's docstring for signs). Returns
+    a Balance in Decimal pounds (allocated, committed, paid; a missing kind counts as 0). No queries.
+    Raises nothing."""
     t = {kind: Decimal(totals.get(kind) or 0).quantize(ZERO) for kind in EntryKind.values}
     return Balance(allocated=t["allocation"] + t["adjustment"],
                    committed=t["commitment"] - t["clawback"],
                    paid=t["payment"] - t["clawback"])
 
 
-def balance_of_entries(entries: Iterable) -> Balance:
-    """Recompute a balance from entries in Python (objects with `kind` and `amount`)."""
+def balance_of_entries(entries: Iterable[LedgerEntry]) -> Balance:
+    """Recompute a balance from entries in Python (objects with `kind` and `amount`). Decimal pounds. No
+    queries. Raises nothing."""
     totals: dict[str, Decimal] = {}
     for entry in entries:
         totals[entry.kind] = totals.get(entry.kind, ZERO) + Decimal(entry.amount)
     return balance_from_totals(totals)
 
 
-def _totals_by_pot(queryset) -> dict[int, dict[str, Decimal]]:
+def _totals_by_pot(queryset: QuerySet[LedgerEntry]) -> dict[int, dict[str, Decimal]]:
     result: dict[int, dict[str, Decimal]] = {}
     for row in queryset.values("pot_id", "kind").annotate(total=Sum("amount")).order_by():
         result.setdefault(row["pot_id"], {})[row["kind"]] = row["total"]
@@ -72,20 +76,24 @@ def _totals_by_pot(queryset) -> dict[int, dict[str, Decimal]]:
 
 
 def pot_balance(*, stream: Stream, financial_year: int) -> Balance:
-    """One pot's balance, summed in the database (one query)."""
+    """One pot's balance, summed in the database (one query). A Balance in Decimal pounds; a pot with no
+    entries (or no pot) is all zero. Raises nothing."""
     totals = {row["kind"]: row["total"] for row in LedgerEntry.objects.filter(
         pot__stream=stream, pot__financial_year=financial_year).values("kind").annotate(total=Sum("amount")).order_by()}
     return balance_from_totals(totals)
 
 
 def pot_balance_by_id(*, pot_id: int) -> Balance:
+    """One pot's balance by the pot's id, summed in the database (one query): a Balance in Decimal pounds, all
+    zero for an id with no entries. Raises nothing."""
     totals = {row["kind"]: row["total"] for row in
               LedgerEntry.objects.filter(pot_id=pot_id).values("kind").annotate(total=Sum("amount")).order_by()}
     return balance_from_totals(totals)
 
 
 def pot_rows(*, fund: Fund) -> list[PotRow]:
-    """Every pot of a fund with its balance, by year then stream: two queries whatever the ledger's size."""
+    """Every pot of a fund with its balance, by year then stream: two queries whatever the ledger's size.
+    Balances in Decimal pounds. Raises nothing."""
     pots = list(Pot.objects.filter(stream__fund=fund).select_related("stream").order_by("financial_year", "stream__kind"))
     totals = _totals_by_pot(LedgerEntry.objects.filter(pot__stream__fund=fund))
     return [PotRow(pot.pk, pot.stream_id, pot.stream.kind, pot.stream.get_kind_display(), pot.financial_year,
@@ -93,7 +101,8 @@ def pot_rows(*, fund: Fund) -> list[PotRow]:
 
 
 def fund_totals_by_year(rows: list[PotRow]) -> list[tuple[int, Balance]]:
-    """The pots of each financial year added together."""
+    """The pots of each financial year added together. (financial year, Balance in Decimal pounds) pairs,
+    earliest first. No queries. Raises nothing."""
     years: dict[int, Balance] = {}
     for row in rows:
         years[row.financial_year] = years.get(row.financial_year, Balance()) + row.balance
@@ -119,7 +128,8 @@ def _every_stream(by_stream: dict[str, Balance], kinds: list[str]) -> dict[str, 
 
 
 def balances_by_financial_year(rows: list[PotRow], *, years: list[int]) -> list[YearBalance]:
-    """Every financial year in `years` (a year with no pot has nothing in it), by stream."""
+    """Every financial year in `years` (a year with no pot has nothing in it), by stream. Decimal pounds. No
+    queries. Raises nothing."""
     by_year: dict[int, dict[str, Balance]] = {y: {} for y in years}
     for row in rows:
         by_year.setdefault(row.financial_year, {})[row.stream_kind] = row.balance
@@ -128,10 +138,11 @@ def balances_by_financial_year(rows: list[PotRow], *, years: list[int]) -> list[
 
 
 def balances_by_academic_year(rows: list[PotRow], *, fund: Fund, years: list[int]) -> list[YearBalance]:
-    """The pots' balances by academic year. The ledger keeps money by financial year, so each financial
-    year's allocated, committed and paid figures are shared between the two academic years it spans in
-    proportion to the time the fund is available in each part (proration.financial_year_parts), to the
-    penny: the academic years add up to the financial years exactly."""
+    """The pots' balances by academic year. The ledger keeps money by financial year, so each financial year's
+    allocated, committed and paid figures are shared between the two academic years it spans in proportion
+    to the time the fund is available in each part (proration.financial_year_parts), to the penny: the
+    academic years add up to the financial years exactly. Decimal pounds. One query for the fund's streams.
+    Raises nothing."""
     sums: dict[int, dict[str, dict[str, Decimal]]] = {y: {} for y in years}
     for row in rows:
         parts = proration.financial_year_parts(financial_year=row.financial_year, starts_on=fund.starts_on,
@@ -158,9 +169,9 @@ class PotOverview:
 
 
 def pot_overview(*, fund: Fund) -> PotOverview:
-    """The pot page's figures: balances by financial and by academic year over every year from the first
-    pot to the last (no year skipped), and what the fund makes available in every year from its start.
-    Three queries."""
+    """The pot page's figures: balances by financial and by academic year over every year from the first pot
+    to the last (no year skipped), and what the fund makes available in every year from its start. Three
+    queries. Decimal pounds throughout. Raises nothing."""
     rows = pot_rows(fund=fund)
     streams = fund_streams(fund=fund)
     first_fy = financial_year_of(fund.starts_on)
@@ -179,13 +190,15 @@ def pot_overview(*, fund: Fund) -> PotOverview:
 
 
 def reference_balance_in_pot(*, pot_id: int, reference: str) -> Balance:
-    """What one award has committed and been paid from one pot."""
+    """What one award has committed and been paid from one pot. A Balance in Decimal pounds. One query. Raises
+    nothing."""
     return balance_from_totals({row["kind"]: row["total"] for row in LedgerEntry.objects.filter(
         pot_id=pot_id, reference=reference).values("kind").annotate(total=Sum("amount")).order_by()})
 
 
 def reference_balances(*, reference: str) -> dict[tuple[str, int], Balance]:
-    """What one award (by its case reference) has committed and been paid, per stream and financial year."""
+    """What one award (by its case reference) has committed and been paid, per stream and financial year.
+    Keyed by (stream kind, financial year), Balances in Decimal pounds. One query. Raises nothing."""
     result: dict[tuple[str, int], dict[str, Decimal]] = {}
     rows = (LedgerEntry.objects.filter(reference=reference)
             .values("pot__stream__kind", "pot__financial_year", "kind").annotate(total=Sum("amount")).order_by())
@@ -195,16 +208,19 @@ def reference_balances(*, reference: str) -> dict[tuple[str, int], Balance]:
 
 
 def fund_current() -> Fund | None:
-    """The fund the service runs: the most recently started one."""
+    """The fund the service runs: the most recently started one. None when there is no fund. One query. Raises
+    nothing."""
     return Fund.objects.order_by("-starts_on").first()
 
 
 def fund_streams(*, fund: Fund) -> list[Stream]:
+    """The fund's streams (capacity, development) in order of kind. One query. Raises nothing."""
     return list(fund.streams.order_by("kind"))
 
 
 def fund_financial_years(*, fund: Fund, until: int | None = None) -> list[int]:
-    """The financial years the fund runs in: from its start to its end (or to `until`)."""
+    """The financial years the fund runs in: from its start to its end (or to `until`). Years as the calendar
+    year they start in (2026 = FY 2026-27). No queries. Raises nothing."""
     first = financial_year_of(fund.starts_on)
     last = financial_year_of(fund.ends_on) if fund.ends_on else (until if until is not None else first + 1)
     return list(range(first, max(first, last) + 1))
@@ -222,7 +238,8 @@ class YearAmount:
 
 
 def fund_year_amounts(*, fund: Fund, streams: list[Stream], kind: str = "fy", years: list[int]) -> list[YearAmount]:
-    """What the fund makes available in each financial ("fy") or academic ("ay") year, by stream, prorated."""
+    """What the fund makes available in each financial ("fy") or academic ("ay") year, by stream, prorated.
+    Decimal pounds, to the penny. No queries. Raises nothing."""
     full = {s.kind: s.full_year_amount for s in streams}
     result = []
     for year in years:
@@ -238,12 +255,18 @@ def fund_year_amounts(*, fund: Fund, streams: list[Stream], kind: str = "fy", ye
 
 
 def fund_academic_years(*, fund: Fund, until: int | None = None) -> list[int]:
+    """The academic years the fund runs in (2026 = AY 2026/27): from the one its start falls in to the one its
+    end falls in (or to `until`; a fund with no end runs two years). No queries. Raises nothing."""
     first = academic_year_of(fund.starts_on)
     last = academic_year_of(fund.ends_on) if fund.ends_on else (until if until is not None else first + 1)
     return list(range(first, max(first, last) + 1))
 
 
-def ledger_entries(*, fund: Fund, financial_year: int | None = None, stream_kind: str | None = None):
+def ledger_entries(*, fund: Fund, financial_year: int | None = None,
+                   stream_kind: str | None = None) -> QuerySet[LedgerEntry]:
+    """A fund's ledger entries, newest first, with their pot, stream and actor; only financial year
+    `financial_year` and stream `stream_kind` when given. A QuerySet of LedgerEntry (amounts in Decimal
+    pounds). Raises nothing."""
     qs = LedgerEntry.objects.filter(pot__stream__fund=fund).select_related("pot__stream", "actor").order_by("-at", "-id")
     if financial_year is not None:
         qs = qs.filter(pot__financial_year=financial_year)
@@ -264,14 +287,15 @@ def round_open(*, day=None):
     """The round open for applications on `day` (today by default), the latest to open first."""
     from django.utils import timezone
 
-    from .models import Round
 
     return Round.objects.open_on(day or timezone.localdate()).select_related("fund").order_by("-opens_on").first()
 
 
-def pot_allocations(*, round, kind: str, financial_years: list[int]) -> dict[int, Decimal]:
-    """What the round's stream of `kind` has allocated in each financial year (its full-year amount where
-    the year's pot is not allocated yet): the most any single cost line of a bid can ask for."""
+def pot_allocations(*, round: Round, kind: str, financial_years: list[int]) -> dict[int, Decimal]:
+    """What the round's stream of `kind` has allocated in each financial year (its full-year amount where the
+    year's pot is not allocated yet): the most any single cost line of a bid can ask for. Keyed by
+    financial year, Decimal pounds; empty when the round has no stream of `kind`. Two queries. Raises
+    nothing."""
     stream = round.streams.filter(kind=kind).first()
     if stream is None:
         return {}
@@ -283,7 +307,8 @@ def pot_allocations(*, round, kind: str, financial_years: list[int]) -> dict[int
 
 
 def reference_paid_and_changed(*, references: Iterable[str]) -> dict[str, tuple[Decimal, object]]:
-    """For each award reference: what it has been paid net of clawbacks, and when its ledger last moved. One query."""
+    """For each award reference: what it has been paid net of clawbacks, and when its ledger last moved. One
+    query. Paid in Decimal pounds, the time a datetime. Raises nothing."""
     totals: dict[str, dict[str, Decimal]] = {}
     latest: dict[str, object] = {}
     rows = (LedgerEntry.objects.filter(reference__in=list(references)).values("reference", "kind")

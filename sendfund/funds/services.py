@@ -12,6 +12,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
+from sendfund.accounts.models import User
 from sendfund.core.audit import audit_record
 from sendfund.core.errors import DomainError
 from sendfund.core.money import format_pounds
@@ -43,7 +44,7 @@ def _locked(pots: list[Pot]) -> list[Pot]:
     return list(Pot.objects.select_for_update(of=("self",)).select_related("stream").filter(pk__in=ids).order_by("pk"))
 
 
-def _append(*, pot: Pot, kind: str, amount: Decimal, source: str, reference: str, note: str, actor) -> LedgerEntry:
+def _append(*, pot: Pot, kind: str, amount: Decimal, source: str, reference: str, note: str, actor: User | None) -> LedgerEntry:
     entry = LedgerEntry.objects.create(pot=pot, kind=kind, amount=amount, source=source, reference=reference,
                                        note=note[:255], actor=actor if getattr(actor, "is_authenticated", False) else None)
     audit_record(actor=actor, verb=f"ledger.{kind}", target=pot,
@@ -56,7 +57,7 @@ def _label(pot: Pot) -> str:
 
 
 @transaction.atomic
-def pot_allocate_year(*, fund: Fund, financial_year: int, actor=None) -> list[LedgerEntry]:
+def pot_allocate_year(*, fund: Fund, financial_year: int, actor: User | None = None) -> list[LedgerEntry]:
     """Allocate a financial year's money to each stream, prorated from the full-year amounts.
 
     Raises DomainError if that year has been allocated already (change it with an adjustment instead), or is
@@ -81,7 +82,7 @@ def pot_allocate_year(*, fund: Fund, financial_year: int, actor=None) -> list[Le
 
 
 @transaction.atomic
-def pot_adjust(*, stream: Stream, financial_year: int, amount: Decimal, note: str, actor) -> LedgerEntry:
+def pot_adjust(*, stream: Stream, financial_year: int, amount: Decimal, note: str, actor: User | None) -> LedgerEntry:
     """Change what a pot holds (a budget change). Raises DomainError if it would leave less than is committed."""
     if not note.strip():
         raise DomainError("Say why the pot is being adjusted", field="note")
@@ -95,7 +96,7 @@ def pot_adjust(*, stream: Stream, financial_year: int, amount: Decimal, note: st
 
 
 @transaction.atomic
-def ledger_commit(*, lines: list[Line], source: str, reference: str, actor) -> list[LedgerEntry]:
+def ledger_commit(*, lines: list[Line], source: str, reference: str, actor: User | None) -> list[LedgerEntry]:
     """Commit money from pots for one award, all lines or none.
 
     Raises DomainError naming each pot that has less remaining than its line asks for.
@@ -127,8 +128,10 @@ def ledger_commit(*, lines: list[Line], source: str, reference: str, actor) -> l
 
 
 @transaction.atomic
-def ledger_release(*, reference: str, source: str, actor, note: str = "") -> list[LedgerEntry]:
-    """Release whatever an award has committed but not paid (for example when it is withdrawn)."""
+def ledger_release(*, reference: str, source: str, actor: User | None, note: str = "") -> list[LedgerEntry]:
+    """Release whatever an award has committed but not paid (for example when it is withdrawn). Appends one
+    negative commitment entry per pot with money unpaid and returns them (an empty list when nothing is
+    unpaid). Raises nothing."""
     from django.db.models import Sum
 
     totals: dict[int, dict[str, Decimal]] = {}
@@ -145,7 +148,7 @@ def ledger_release(*, reference: str, source: str, actor, note: str = "") -> lis
 
 
 @transaction.atomic
-def ledger_release_amount(*, stream: Stream, financial_year: int, amount: Decimal, reference: str, actor,
+def ledger_release_amount(*, stream: Stream, financial_year: int, amount: Decimal, reference: str, actor: User | None,
                           note: str) -> LedgerEntry:
     """Release part of what an award has committed but not paid (a reduced instalment) back to the pot.
     Raises DomainError if it is more than the award's unpaid commitment in that pot."""
@@ -161,7 +164,7 @@ def ledger_release_amount(*, stream: Stream, financial_year: int, amount: Decima
 
 
 @transaction.atomic
-def ledger_pay(*, stream: Stream, financial_year: int, amount: Decimal, reference: str, actor,
+def ledger_pay(*, stream: Stream, financial_year: int, amount: Decimal, reference: str, actor: User | None,
                note: str = "") -> LedgerEntry:
     """Record a payment against an award. Raises DomainError if it is more than the award has committed but not paid."""
     if amount <= 0:
@@ -176,7 +179,7 @@ def ledger_pay(*, stream: Stream, financial_year: int, amount: Decimal, referenc
 
 
 @transaction.atomic
-def ledger_clawback(*, stream: Stream, financial_year: int, amount: Decimal, reference: str, actor,
+def ledger_clawback(*, stream: Stream, financial_year: int, amount: Decimal, reference: str, actor: User | None,
                     note: str) -> LedgerEntry:
     """Record money a cluster has returned. Raises DomainError if it is more than was paid on the award."""
     if amount <= 0:

@@ -1,5 +1,7 @@
 """The pot pages under /manage/funds/: balances per stream and year (FY and AY views), a chart and the ledger."""
 
+from typing import cast
+
 from crispy_forms_gds.helper import FormHelper
 from django import forms
 from django.contrib import messages
@@ -104,7 +106,7 @@ class AdjustForm(PrivacyScreen, forms.Form):
 
     def __init__(self, *args, choices=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["pot"].choices = choices
+        cast(forms.ChoiceField, self.fields["pot"]).choices = choices
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True

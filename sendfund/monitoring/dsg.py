@@ -15,7 +15,8 @@ SOURCE = ("Department for Education / ESFA, dedicated schools grant allocations 
 
 @lru_cache(maxsize=8)
 def high_needs_block(*, la_code: int, path: Path = FILE) -> dict[int, Decimal]:
-    """Financial year (2023 means FY 2023-24) -> the LA's high needs block before deductions, in pounds."""
+    """Financial year (2023 means FY 2023-24) -> the LA's high needs block before deductions, in pounds.
+    Raises OSError when the published file cannot be read."""
     out: dict[int, Decimal] = {}
     with open(path, newline="", encoding="utf-8") as handle:
         for row in csv.DictReader(handle):
@@ -26,7 +27,9 @@ def high_needs_block(*, la_code: int, path: Path = FILE) -> dict[int, Decimal]:
 
 
 def high_needs_for(*, la_code: int, financial_year: int) -> tuple[int, Decimal] | None:
-    """The block for the year, or the latest year published before it (with that year)."""
+    """The block for the year, or the latest year published before it (with that year). Returns (financial
+    year, Decimal pounds), or None when the LA has no published year. Raises OSError when the published
+    file cannot be read."""
     years = high_needs_block(la_code=la_code)
     earlier = [y for y in years if y <= financial_year]
     year = max(earlier) if earlier else (min(years) if years else None)

@@ -69,7 +69,8 @@ DEFAULT_AREAS = [
 
 @transaction.atomic
 def framework_ensure_default() -> Framework:
-    """The current framework; the default (seven areas, four levels) as version 1 when there is none."""
+    """The current framework; the default (seven areas, four levels) as version 1 when there is none. Returns
+    the Framework. Raises nothing."""
     current = Framework.objects.filter(is_current=True).first()
     if current is not None:
         return current
@@ -238,15 +239,20 @@ def rating_moderate(*, health_check: HealthCheck, area: Area, agreed: bool, leve
 # --- reads -------------------------------------------------------------------------------------------------
 
 def health_checks_for_user(*, user) -> QuerySet:
+    """The Health Checks the user may see (LA staff all, a cluster its own), latest year first then by
+    cluster: a QuerySet of HealthCheck. Raises nothing."""
     return scope_for_user(HealthCheck.objects.select_related("cluster", "framework"), user).order_by(
         "-academic_year", "cluster__name")
 
 
 def health_check_for_user(*, user, pk: int) -> HealthCheck:
+    """One Health Check the user may see. Raises Http404 when there is none `pk` or it is another cluster's."""
     return get_in_scope_or_404(HealthCheck.objects.select_related("cluster", "framework"), user, pk=pk)
 
 
 def health_check_ratings(*, health_check: HealthCheck) -> list[AreaRating]:
+    """A Health Check's area ratings in the framework's order, with who last changed each. One query. Raises
+    nothing."""
     return list(health_check.ratings.select_related("area", "updated_by").order_by("area__order"))
 
 
@@ -263,8 +269,9 @@ class HeatRow:
 
 
 def heatmap(*, academic_year: int) -> tuple[list[Area], list[HeatRow]]:
-    """Every cluster's signed-off Health Check for a year: the final level (moderated where the LA
-    disagreed) in each area of the current framework, by area code."""
+    """Every cluster's signed-off Health Check for a year: the final level (moderated where the LA disagreed)
+    in each area of the current framework, by area code. Returns (areas, one HeatRow per cluster). Raises
+    nothing."""
     framework = framework_ensure_default()
     areas = list(framework.areas.all())
     checks = (HealthCheck.objects.filter(academic_year=academic_year, status__in=[H.SUBMITTED, H.MODERATED])
@@ -277,12 +284,15 @@ def heatmap(*, academic_year: int) -> tuple[list[Area], list[HeatRow]]:
 
 
 def disagreements(*, academic_year: int) -> list[AreaRating]:
+    """The area ratings of a year's Health Checks where the LA did not agree with the cluster, by cluster and
+    area. One query. Raises nothing."""
     return list(AreaRating.objects.filter(health_check__academic_year=academic_year, agreed=False)
                 .select_related("health_check__cluster", "area").order_by("health_check__cluster__name", "area__order"))
 
 
 def trend(*, cluster) -> tuple[list[int], list[tuple[str, list]]]:
-    """A cluster's final level per area over the years it has signed-off Health Checks (areas by code)."""
+    """A cluster's final level per area over the years it has signed-off Health Checks (areas by code).
+    Returns (academic years, [(area title, level or None per year)]). Raises nothing."""
     checks = list(HealthCheck.objects.filter(cluster=cluster, status__in=[H.SUBMITTED, H.MODERATED])
                   .prefetch_related("ratings__area").order_by("academic_year"))
     years = [hc.academic_year for hc in checks]
@@ -314,7 +324,8 @@ def health_years() -> list[int]:
 
 
 def candidate_sentences(row: HeatRow, areas: list[Area], levels: dict[int, str]) -> list[str]:
-    """What a candidate's moderated Health Check shows, in sentences for the invitation."""
+    """What a candidate's moderated Health Check shows, in sentences for the invitation. No queries. Raises
+    nothing."""
     low = [f"{a.title}: {levels.get(lv, lv)}" for a, lv in zip(areas, row.levels, strict=False)
            if lv is not None and lv <= 2]
     return [f"Average level {row.mean} across {len(areas)} areas ({ay_label(row.health_check.academic_year)}, "

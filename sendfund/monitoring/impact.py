@@ -29,6 +29,8 @@ PLACES = {Indicator.Unit.COUNT: Decimal("0.1"), Indicator.Unit.PERCENT: Decimal(
 
 
 def sees_small_numbers(user) -> bool:
+    """True when the user sees counts of 1 to 4 as they are (LA officers); everyone else sees them suppressed.
+    Raises nothing."""
     return roles_of(user).has_la_role(Role.LA_OFFICER)
 
 

@@ -169,6 +169,8 @@ class YearMoney:
 
 
 def money_years() -> list[int]:
+    """The financial years with any SEND money to show (imported funding lines, formula runs, fund
+    commitments), latest first (2026 = FY 2026-27). Three queries. Raises nothing."""
     from sendfund.formula.models import FormulaRun
     from sendfund.funds.models import LedgerEntry
 
@@ -179,9 +181,10 @@ def money_years() -> list[int]:
 
 
 def money_for_year(*, financial_year: int, clusters=None) -> YearMoney:
-    """Every cluster's SEND money in a financial year, by source: the latest allocation run for the year,
-    the fund's awards (committed, net of releases and clawbacks, from the ledger, by the case's cluster)
-    and each imported funding line. A few queries, whatever the number of clusters."""
+    """Every cluster's SEND money in a financial year, by source: the latest allocation run for the year, the
+    fund's awards (committed, net of releases and clawbacks, from the ledger, by the case's cluster) and
+    each imported funding line. A few queries, whatever the number of clusters. Amounts in Decimal pounds.
+    Raises nothing."""
     from sendfund.casework.models import Case
     from sendfund.formula.models import RunCluster
     from sendfund.formula.selectors import latest_allocation_run
@@ -211,11 +214,15 @@ def money_for_year(*, financial_year: int, clusters=None) -> YearMoney:
 
 
 def school_lines(*, cluster: Cluster, financial_year: int) -> list[FundingLine]:
+    """A cluster's imported funding lines for a financial year, by school and line, with their school and
+    import batch. One query. Raises nothing."""
     return list(FundingLine.objects.filter(cluster=cluster, financial_year=financial_year)
                 .select_related("school", "batch").order_by("school__name", "line"))
 
 
 def illustrative_years() -> set[int]:
+    """The financial years whose funding lines come from an illustrative (not real) import. One query. Raises
+    nothing."""
     return set(FundingLine.objects.filter(batch__illustrative=True).values_list("financial_year", flat=True))
 
 
@@ -242,7 +249,8 @@ class PerPupil:
 
 def per_pupil(*, year: YearMoney) -> PerPupil:
     """The year's total over the pupils (and pupils with SEN support or an EHC plan) in the clusters' schools,
-    from the latest census loaded."""
+    from the latest census loaded. Amounts per pupil in Decimal pounds (None with no pupils). Raises
+    nothing."""
     from sendfund.registry.selectors import latest_year
 
     from .impact import cluster_figures
@@ -256,6 +264,8 @@ def per_pupil(*, year: YearMoney) -> PerPupil:
 
 
 def la_code() -> int | None:
+    """The local authority's DfE code: the one most of the registry's schools have, or None with no schools.
+    One query. Raises nothing."""
     from django.db.models import Count
 
     row = School.objects.values("la_code").annotate(n=Count("id")).order_by("-n").first()

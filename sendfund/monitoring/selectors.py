@@ -20,24 +20,32 @@ S = ReturnStatus
 
 
 def returns_queryset() -> QuerySet:
+    """Monitoring returns with their case, cluster and round loaded: the base of every return read, not scoped
+    (use returns_for_user or return_for_user). Raises nothing."""
     return MonitoringReturn.objects.select_related("case", "cluster", "case__application__round")
 
 
 def returns_for_user(*, user) -> QuerySet:
-    """Returns the user may see: LA staff all; a cluster its own."""
+    """Returns the user may see: LA staff all; a cluster its own. Earliest due first: a QuerySet of
+    MonitoringReturn. Raises nothing."""
     return scope_for_user(returns_queryset(), user).order_by("due_on", "id")
 
 
 def return_for_user(*, user, pk: int) -> MonitoringReturn:
+    """One return the user may see (the one scoping rule). Raises Http404 when there is none `pk` or it is
+    another cluster's."""
     return get_in_scope_or_404(returns_queryset(), user, pk=pk)
 
 
 def is_overdue(ret: MonitoringReturn, today: dt.date | None = None) -> bool:
+    """True when the cluster still holds the return (draft or awaiting sign-off) after its due date (`today`
+    by default). No queries. Raises nothing."""
     return ret.status in (S.DRAFT, S.AWAITING_SIGN_OFF) and ret.due_on < (today or timezone.localdate())
 
 
 def who_acts(ret: MonitoringReturn) -> str:
-    """Who must act next, in words for both audiences."""
+    """Who must act next, in words for both audiences. A final return may read its money (a few queries).
+    Raises nothing."""
     if ret.status == S.DRAFT:
         return "The cluster host or SEND lead" + (" (sent back to change)" if ret.sent_back_comments else "")
     if ret.status == S.AWAITING_SIGN_OFF:
@@ -53,6 +61,8 @@ def who_acts(ret: MonitoringReturn) -> str:
 
 
 def return_counts(*, user) -> dict[str, int]:
+    """How many of the returns the user may see wait for review, are overdue, and are with the cluster, by
+    name. One query. Raises nothing."""
     today = timezone.localdate()
     rows = list(returns_for_user(user=user).values_list("status", "due_on"))
     return {"waiting_for_review": sum(1 for s, _ in rows if s == S.SUBMITTED),
@@ -80,7 +90,8 @@ class ReturnLoaded:
 
 
 def return_load(*, monitoring_return: MonitoringReturn) -> ReturnLoaded:
-    """Everything on the task list and check page, in a fixed number of queries."""
+    """Everything on the task list and check page, in a fixed number of queries. Returns a ReturnLoaded.
+    Raises nothing."""
     ret = monitoring_return
     return ReturnLoaded(
         ret, {s.key: s for s in ReturnSection.objects.filter(monitoring_return=ret).select_related("updated_by")},
@@ -91,7 +102,8 @@ def return_load(*, monitoring_return: MonitoringReturn) -> ReturnLoaded:
 
 
 def return_previous(*, monitoring_return: MonitoringReturn) -> MonitoringReturn | None:
-    """The award's earlier return (the final's interim), whose answers pre-fill this one."""
+    """The award's earlier return (the final's interim), whose answers pre-fill this one. None for an interim
+    return or when there is none. Raises nothing."""
     if monitoring_return.kind != ReturnKind.FINAL:
         return None
     return (MonitoringReturn.objects.filter(case_id=monitoring_return.case_id, kind=ReturnKind.INTERIM)
@@ -99,7 +111,9 @@ def return_previous(*, monitoring_return: MonitoringReturn) -> MonitoringReturn 
 
 
 def return_initial(*, loaded: ReturnLoaded, key: str) -> dict:
-    """A section's answers as saved, or where nothing is saved yet, the earlier return's answers."""
+    """A section's answers as saved, or where nothing is saved yet, the earlier return's answers. A dict of
+    form initial values (money as Decimal pounds); empty for a section with nothing to pre-fill. Raises
+    nothing."""
     previous = return_previous(monitoring_return=loaded.ret) if loaded.version(key) == 0 else None
     if key == "progress":
         before = {r.activity_id: r for r in previous.progress.all()} if previous else {}
@@ -129,21 +143,28 @@ def _answers(ret: MonitoringReturn, key: str) -> dict:
 
 
 def return_section_status(loaded: ReturnLoaded, key: str) -> str:
+    """A section's status on the return's task list (not started, in progress, completed). No queries. Raises
+    nothing."""
     return collection.status_of(loaded.sections.get(key))
 
 
 def return_tasks(*, loaded: ReturnLoaded, url) -> list:
+    """The return's task list: groups of sections, each with its status and where `url` leads. No queries.
+    Raises nothing."""
     return collection.task_groups(RETURN_SECTIONS, status=lambda spec: return_section_status(loaded, spec.key),
                                   url=url)
 
 
 def return_incomplete_sections(*, monitoring_return: MonitoringReturn, loaded: ReturnLoaded | None = None) -> list:
+    """The return's sections not completed yet, in order (empty when it can be sent). Loads the return unless
+    given `loaded`. Raises nothing."""
     loaded = loaded or return_load(monitoring_return=monitoring_return)
     return [s for s in RETURN_SECTIONS if return_section_status(loaded, s.key) != collection.COMPLETED]
 
 
 def return_identity_findings(*, monitoring_return: MonitoringReturn) -> list[collection.Finding]:
-    """The privacy screen over everything the cluster typed into the return."""
+    """The privacy screen over everything the cluster typed into the return. A list of Finding (section,
+    field, what was found). Raises nothing."""
     loaded = return_load(monitoring_return=monitoring_return)
     texts = [(RETURN_BY_KEY["progress"].title, f"Activity {n}", row.note)
              for n, row in enumerate(loaded.progress, start=1)]
@@ -155,6 +176,8 @@ def return_identity_findings(*, monitoring_return: MonitoringReturn) -> list[col
 
 
 def paid_by_stream_year(*, case) -> dict[tuple[str, int], Decimal]:
+    """What the ledger has paid an award, net of clawbacks, by (stream kind, financial year), in Decimal
+    pounds. One query. Raises nothing."""
     return {key: balance.paid for key, balance in reference_balances(reference=case.reference).items()}
 
 
@@ -199,8 +222,9 @@ class ReturnMoney:
 
 
 def return_money(*, monitoring_return: MonitoringReturn) -> ReturnMoney:
-    """Per stream and financial year: awarded (the decision), paid (the ledger), spent (the return) and
-    what was paid but not spent. Spend on a cost line counts against its stream and year."""
+    """Per stream and financial year: awarded (the decision), paid (the ledger), spent (the return) and what
+    was paid but not spent. Spend on a cost line counts against its stream and year. Decimal pounds. Raises
+    nothing."""
     ret = monitoring_return
     paid = paid_by_stream_year(case=ret.case)
     spent: dict[tuple[str, int], Decimal] = {}
@@ -244,6 +268,8 @@ def cluster_outcomes(*, cluster) -> list[OutcomeRow]:
 
 
 def returns_waiting(*, user, state: str = "") -> QuerySet:
+    """The returns the user may see in status `state`, or overdue with the cluster for state overdue; with no
+    state, all but accepted interim returns. A QuerySet of MonitoringReturn. Raises nothing."""
     qs = returns_for_user(user=user)
     if state == "overdue":
         return qs.filter(status__in=[S.DRAFT, S.AWAITING_SIGN_OFF], due_on__lt=timezone.localdate())

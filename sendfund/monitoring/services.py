@@ -45,7 +45,8 @@ S = ReturnStatus
 
 def schedule_ensure(*, round) -> list[ScheduleItem]:
     """The round's schedule of returns, created from the defaults (interim at 6 months, final at the end of
-    the funded period plus 20 working days) the first time it is asked for."""
+    the funded period plus 20 working days) the first time it is asked for. A list of ScheduleItem, interim
+    first. Raises nothing."""
     items = list(round.return_schedule.all())
     if not items:
         for kind, months, days in schedule.DEFAULTS:
@@ -78,7 +79,8 @@ def schedule_set(*, round, values: dict[str, tuple[int | None, int]], actor) -> 
 def returns_create_for_case(*, case, actor) -> list[MonitoringReturn]:
     """Create the returns the award owes under its round's schedule, pre-filled from the application and the
     award. Called by the accept step (casework.workflow.AFTER_ACCEPT), inside its transaction. Running it
-    again creates nothing new."""
+    again creates nothing new. Returns the returns created (empty when they exist or the round schedules
+    none). Raises nothing."""
     accepted = timezone.localdate(case.accepted_at) if case.accepted_at else timezone.localdate()
     lines = [line for line in case.lines.select_related("stream") if line.decided]
     if not lines:
@@ -197,8 +199,10 @@ def return_section_save(*, monitoring_return: MonitoringReturn, key: str, data: 
 
 @transaction.atomic
 def evidence_attach(*, monitoring_return: MonitoringReturn, upload, actor) -> Evidence:
-    """Attach a checked upload (DocumentField ran core.filecheck over it), stored under a name the server makes
-    with the extension of its true kind."""
+    """Attach a checked upload (DocumentField ran core.filecheck over it), stored under a name the server
+    makes with the extension of its true kind. Returns the Evidence. Raises DomainError when the actor may
+    not change the return (not the cluster's, or sent for sign-off or later) or the file is not of a kind
+    the service takes."""
     ret = _locked(monitoring_return)
     _require_editable(ret, actor)
     document = Evidence(monitoring_return=ret, uploaded_by=actor)
@@ -210,6 +214,8 @@ def evidence_attach(*, monitoring_return: MonitoringReturn, upload, actor) -> Ev
 
 @transaction.atomic
 def evidence_remove(*, monitoring_return: MonitoringReturn, evidence: Evidence, actor) -> None:
+    """Remove a file from a return, with an audit event, and delete it from storage. Raises DomainError when
+    the actor may not change the return or the file is another return's."""
     ret = _locked(monitoring_return)
     _require_editable(ret, actor)
     if evidence.monitoring_return_id != ret.pk:
@@ -316,7 +322,8 @@ REMINDER_WORDS = {
 
 def reminder_send(*, monitoring_return: MonitoringReturn, code: str) -> bool:
     """Send one reminder for a return exactly once: the Reminder row's unique constraint decides, so a second
-    run, or a second worker at the same moment, finds it taken and sends nothing. Returns whether it sent."""
+    run, or a second worker at the same moment, finds it taken and sends nothing. Returns whether it sent.
+    Raises nothing."""
     ret = monitoring_return
     recipients = sorted({e for e in _cluster_emails(ret) if e})
     try:
@@ -336,7 +343,8 @@ def reminder_send(*, monitoring_return: MonitoringReturn, code: str) -> bool:
 
 
 def reminders_send_due(*, today: dt.date) -> list[tuple[int, str]]:
-    """Send today's reminders for returns the council does not yet have. Returns (return id, code) sent."""
+    """Send today's reminders for returns the council does not yet have. Returns (return id, code) sent.
+    Raises nothing."""
     sent = []
     waiting = (MonitoringReturn.objects.filter(status__in=[S.DRAFT, S.AWAITING_SIGN_OFF])
                .select_related("case", "cluster").order_by("due_on", "id"))

@@ -162,14 +162,16 @@ def test_posting_the_same_add_an_item_form_twice_adds_one_item(world, host_clien
 def test_the_check_page_says_plainly_when_the_evidence_does_not_show_a_shortfall(world, host_client, monkeypatch):
     from types import SimpleNamespace
 
-    from .. import evidence
+    from sendfund.formula import selectors as formula_selectors
 
     application = world.application_draft
-    monkeypatch.setattr(evidence, "capacity_evidence", lambda **kw: SimpleNamespace(clear_evidence=False))
+    monkeypatch.setattr(formula_selectors, "cluster_capacity_evidence",
+                        lambda **kw: SimpleNamespace(clear_evidence=False, sentences=["Need against funding."]))
     page = host_client.get(reverse("applications:check", kwargs={"pk": application.pk})).content.decode()
     assert "The formula evidence does not show that your cluster is short of funding" in page
     assert "explain in &#x27;Evidence of need (capacity)&#x27; what the formula misses" in page
-    monkeypatch.setattr(evidence, "capacity_evidence", lambda **kw: SimpleNamespace(clear_evidence=True))
+    monkeypatch.setattr(formula_selectors, "cluster_capacity_evidence",
+                        lambda **kw: SimpleNamespace(clear_evidence=True, sentences=["Need against funding."]))
     page = host_client.get(reverse("applications:check", kwargs={"pk": application.pk})).content.decode()
     assert "does not show that your cluster is short" not in page
 

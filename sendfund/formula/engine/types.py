@@ -8,6 +8,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 import numpy as np
 
@@ -18,15 +19,56 @@ DEFAULT_NEED_INDICATORS = ("sen_support", "ehc_plans", "TSENELK", "TSENELSE")
 
 
 class FormulaInputError(ValueError):
-    """Input the formula cannot use; the message names the file, row and column where known."""
+    """Input the formula cannot use; the message names the file, row and column where known.
+
+    ``field`` names the version parameter at fault (``weights``, ``need_weights``, ``unit_values``,
+    ``targeted``, ``lump_sum_per_school``, ``lump_sum_per_cluster``, ``protection_floor``,
+    ``protection_cap``, ``protection_per``, ``need_indicators``, ``evidence_threshold``,
+    ``evidence_years``, ``evidence_min_indicators``, ``top_n``), or None for anything else.
+    """
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
 
 
-def _as_pence(value: object, what: str) -> int:
+# The rules a formula version must keep are written here once: the version file reader and the
+# service that saves versions build a FormulaVersion and pass its message on (docs/adr/0060).
+
+
+def _as_pence(value: object, what: str, field: str) -> int:
+    """Whole pence (an int), 0 or more. Converting pounds to pence is the caller's: the file reader
+    reads strings of pounds, the service Decimal pounds; neither rounds a fraction of a penny."""
     if isinstance(value, bool) or not isinstance(value, int | np.integer):
-        raise FormulaInputError(f"{what} must be whole pence (an integer), got {value!r}")
+        raise FormulaInputError(f"{what} must be whole pence (an integer), got {value!r}", field=field)
     if value < 0:
-        raise FormulaInputError(f"{what} must not be negative, got {value}")
+        raise FormulaInputError(f"{what} must be 0 or more", field=field)
     return int(value)
+
+
+def _number(value: object, what: str, field: str) -> float:
+    """A finite number: an int, float, Decimal, or a string of one; never True or False."""
+    if not isinstance(value, bool) and isinstance(value, int | float | Decimal | str | np.number):
+        try:
+            x = float(value)
+        except ValueError:
+            pass
+        else:
+            if math.isfinite(x):
+                return x
+    raise FormulaInputError(f"{what} must be a number, not {value!r}", field=field)
+
+
+def _whole(value: object, what: str, field: str) -> int:
+    """A whole number (an int; never True or False)."""
+    if isinstance(value, bool) or not isinstance(value, int | np.integer):
+        raise FormulaInputError(f"{what} must be a whole number, got {value!r}", field=field)
+    return int(value)
+
+
+def _plain(x: float) -> str:
+    """A share's total as people read it: 0.9, 10, 1.000002 (six places at most, no trailing zeros)."""
+    return f"{x:,.6f}".rstrip("0").rstrip(".")
 
 
 @dataclass(frozen=True)
@@ -104,28 +146,34 @@ class Protection:
     per: str = "pupils"
 
     def __post_init__(self) -> None:
-        if self.floor is not None and not (-1.0 < float(self.floor) < 10.0):
-            raise FormulaInputError(f"protection floor must be a change above -1 (-100%), got {self.floor}")
-        if self.cap is not None and not (-1.0 < float(self.cap) < 10.0):
-            raise FormulaInputError(f"protection cap must be a change above -1 (-100%), got {self.cap}")
-        if self.floor is not None and self.cap is not None and float(self.cap) < float(self.floor):
-            raise FormulaInputError(f"protection cap {self.cap} is below the floor {self.floor}")
+        floor = None if self.floor is None else _number(self.floor, "the floor", "protection_floor")
+        cap = None if self.cap is None else _number(self.cap, "the cap", "protection_cap")
+        if floor is not None and cap is not None and cap < floor:
+            raise FormulaInputError("the cap must not be below the floor", field="protection_cap")
+        for what, value in (("floor", floor), ("cap", cap)):
+            if value is not None and value <= -1.0:
+                raise FormulaInputError(f"the {what} must be a change above -1 (-100%)", field=f"protection_{what}")
+            if value is not None and value >= 10.0:
+                raise FormulaInputError(f"the {what} must be a change below 10 (+1,000%)", field=f"protection_{what}")
+        if not isinstance(self.per, str) or not self.per:
+            raise FormulaInputError("protection 'per' must name a column", field="protection_per")
+        object.__setattr__(self, "floor", floor)
+        object.__setattr__(self, "cap", cap)
 
 
-def _shares(raw: Mapping[str, object], what: str, *, must_sum_to_one: bool) -> dict[str, float]:
+def _shares(raw: Mapping[str, object], what: str, field: str) -> dict[str, float]:
+    """Shares: each a number, 0 or more, together adding up to 1 (within WEIGHT_TOLERANCE); returned
+    normalised so they add up to 1 exactly. Empty is allowed (no weights)."""
     out: dict[str, float] = {}
     for name, w in raw.items():
-        try:
-            x = float(w)  # type: ignore[arg-type]
-        except (TypeError, ValueError):
-            raise FormulaInputError(f"{what} {name!r} is not a number: {w!r}") from None
-        if not math.isfinite(x) or x < 0:
-            raise FormulaInputError(f"{what} {name!r} must be 0 or more, got {w!r}")
+        x = _number(w, f"the {what} for {name}", field)
+        if x < 0:
+            raise FormulaInputError(f"the {what} for {name} must be 0 or more", field=field)
         out[str(name)] = x
-    if out and must_sum_to_one:
+    if out:
         total = math.fsum(out.values())
         if abs(total - 1.0) > WEIGHT_TOLERANCE:
-            raise FormulaInputError(f"{what}s must add up to 1, they add up to {total:.6g}")
+            raise FormulaInputError(f"the {what}s must add up to 1. They add up to {_plain(total)}", field=field)
         # Normalise away the tolerance so the proxy pot is distributed exactly.
         out = {k: v / total for k, v in out.items()}
     return out
@@ -161,36 +209,39 @@ class FormulaVersion:
     top_n: int = 10
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "weights", _shares(self.weights, "weight", must_sum_to_one=True))
-        units = {str(k): _as_pence(v, f"unit value for {k!r}") for k, v in self.unit_values_pence.items()}
-        both = sorted(set(units) & set(self.weights))
+        weights = _shares(self.weights, "weight", "weights")
+        units = {str(k): _as_pence(v, f"the unit value for {k}", "unit_values") for k, v in self.unit_values_pence.items()}
+        both = sorted(set(units) & set(weights))
         if both:
-            raise FormulaInputError(f"indicator {both[0]!r} has both a weight and a unit value; give one")
-        object.__setattr__(self, "unit_values_pence", units)
-        _as_pence(self.lump_sum_per_school_pence, "lump sum per school")
-        _as_pence(self.lump_sum_per_cluster_pence, "lump sum per cluster")
-        object.__setattr__(
-            self,
-            "targeted_pence",
-            {str(k): _as_pence(v, f"targeted amount for cluster {k!r}") for k, v in self.targeted_pence.items()},
-        )
+            raise FormulaInputError(f"the indicator {both[0]} has both a weight and a unit value: give one",
+                                    field="weights")
+        lump_school = _as_pence(self.lump_sum_per_school_pence, "the lump sum per school", "lump_sum_per_school")
+        lump_cluster = _as_pence(self.lump_sum_per_cluster_pence, "the lump sum per cluster", "lump_sum_per_cluster")
+        targeted = {str(k): _as_pence(v, f"the targeted money for {k}", "targeted") for k, v in self.targeted_pence.items()}
         need = tuple(str(x) for x in self.need_indicators)
         if len(set(need)) != len(need):
-            raise FormulaInputError("need_indicators lists an indicator twice")
-        object.__setattr__(self, "need_indicators", need)
-        nw = _shares(self.need_weights, "need weight", must_sum_to_one=True)
-        if nw and need and set(nw) != set(need):
-            extra = sorted(set(nw) ^ set(need))[0]
-            raise FormulaInputError(f"need_weights and need_indicators disagree about {extra!r}")
-        object.__setattr__(self, "need_weights", nw)
-        if not (float(self.evidence_threshold) > 0):
-            raise FormulaInputError("evidence_threshold must be above 0")
-        if int(self.evidence_years) < 1:
-            raise FormulaInputError("evidence_years must be 1 or more")
-        if int(self.top_n) < 1:
-            raise FormulaInputError("top_n must be 1 or more")
-        if int(self.evidence_min_indicators) < 0:
-            raise FormulaInputError("evidence_min_indicators must be 0 or more")
+            raise FormulaInputError("need_indicators lists an indicator twice", field="need_indicators")
+        need_weights = _shares(self.need_weights, "need weight", "need_weights")
+        if need_weights and need and set(need_weights) != set(need):
+            extra = sorted(set(need_weights) ^ set(need))[0]
+            raise FormulaInputError(f"need_weights and need_indicators disagree about {extra!r}", field="need_weights")
+        threshold = _number(self.evidence_threshold, "evidence_threshold", "evidence_threshold")
+        if not threshold > 0:
+            raise FormulaInputError("evidence_threshold must be above 0", field="evidence_threshold")
+        years = _whole(self.evidence_years, "evidence_years", "evidence_years")
+        if years < 1:
+            raise FormulaInputError("evidence_years must be 1 or more", field="evidence_years")
+        top_n = _whole(self.top_n, "top_n", "top_n")
+        if top_n < 1:
+            raise FormulaInputError("top_n must be 1 or more", field="top_n")
+        min_indicators = _whole(self.evidence_min_indicators, "evidence_min_indicators", "evidence_min_indicators")
+        if min_indicators < 0:
+            raise FormulaInputError("evidence_min_indicators must be 0 or more", field="evidence_min_indicators")
+        for name, value in (("weights", weights), ("unit_values_pence", units), ("lump_sum_per_school_pence", lump_school),
+                            ("lump_sum_per_cluster_pence", lump_cluster), ("targeted_pence", targeted),
+                            ("need_indicators", need), ("need_weights", need_weights), ("evidence_threshold", threshold),
+                            ("evidence_years", years), ("top_n", top_n), ("evidence_min_indicators", min_indicators)):
+            object.__setattr__(self, name, value)
 
     @property
     def factors(self) -> tuple[str, ...]:

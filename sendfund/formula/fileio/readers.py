@@ -5,10 +5,9 @@ from __future__ import annotations
 import csv
 import io
 import json
-import math
 import re
 from collections.abc import Sequence
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import IO, Any
 
@@ -132,18 +131,6 @@ def read_schools(path: str | Path | IO[str]) -> SchoolTable:
 _COUNT = re.compile(r"[0-9]{1,12}", re.ASCII)
 
 
-def _share(value: object, where: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float | Decimal | str):
-        raise FormulaInputError(f"{where}: {value!r} is not a number")
-    try:
-        x = Decimal(str(value).strip())
-    except InvalidOperation:
-        raise FormulaInputError(f"{where}: {value!r} is not a number") from None
-    if not x.is_finite():
-        raise FormulaInputError(f"{where}: {value!r} is not a number")
-    return float(x)
-
-
 def _mapping(doc: dict[str, Any], key: str, name: str) -> dict[str, Any]:
     value = doc.get(key, {})
     if not isinstance(value, dict):
@@ -154,22 +141,19 @@ def _mapping(doc: dict[str, Any], key: str, name: str) -> dict[str, Any]:
 def version_from_dict(
     doc: object, *, name: str = "version", columns: Sequence[str] | None = None
 ) -> FormulaVersion:
-    """Build a FormulaVersion from a parsed JSON document, checking names against ``columns``."""
+    """Build a FormulaVersion from a parsed JSON document, checking names against ``columns``.
+
+    The reader checks the document's shape (known keys, objects where objects belong, money as
+    strings of pounds) and, given ``columns``, that every name is a column of the schools file; the
+    version's rules (shares, sums, protection, evidence) are the engine's ``FormulaVersion``'s, whose
+    message is passed on with the file's name. Raises FormulaInputError, its message starting ``name:``.
+    """
     if not isinstance(doc, dict):
         raise FormulaInputError(f"{name}: the version must be a JSON object")
     unknown = sorted(set(doc) - VERSION_KEYS)
     if unknown:
         raise FormulaInputError(f"{name}: unknown key {unknown[0]!r} (known keys: {', '.join(sorted(VERSION_KEYS))})")
-    weights = {k: _share(v, f"{name}: weight {k!r}") for k, v in _mapping(doc, "weights", name).items()}
-    for k, w in weights.items():
-        if w < 0:
-            raise FormulaInputError(f"{name}: weight {k!r} is negative ({w})")
-    if weights:
-        total = math.fsum(weights.values())
-        if abs(total - 1.0) > 1e-6:
-            raise FormulaInputError(
-                f"{name}: weights must add up to 1, they add up to {total:.6g} ({', '.join(weights)})"
-            )
+    weights = _mapping(doc, "weights", name)
     units = {
         k: parse_pounds(v, where=f"{name}: unit value {k!r}") for k, v in _mapping(doc, "unit_values", name).items()
     }
@@ -178,59 +162,22 @@ def version_from_dict(
         for k, v in _mapping(doc, "targeted", name).items()
     }
     prot_doc = doc.get("protection")
-    protection = None
     if prot_doc is not None:
         if not isinstance(prot_doc, dict):
             raise FormulaInputError(f"{name}: 'protection' must be an object with floor, cap and per")
         bad = sorted(set(prot_doc) - PROTECTION_KEYS)
         if bad:
             raise FormulaInputError(f"{name}: protection has unknown key {bad[0]!r} (known: cap, floor, per)")
-        floor = prot_doc.get("floor")
-        cap = prot_doc.get("cap")
-        per = prot_doc.get("per", "pupils")
-        if not isinstance(per, str):
-            raise FormulaInputError(f"{name}: protection 'per' must name a column")
-        try:
-            protection = Protection(
-                floor=None if floor is None else _share(floor, f"{name}: protection floor"),
-                cap=None if cap is None else _share(cap, f"{name}: protection cap"),
-                per=per,
-            )
-        except FormulaInputError as exc:
-            if str(exc).startswith(name):
-                raise
-            raise FormulaInputError(f"{name}: {exc}") from None
     need_ind = doc.get("need_indicators", [])
     if not isinstance(need_ind, list) or not all(isinstance(x, str) for x in need_ind):
         raise FormulaInputError(f"{name}: 'need_indicators' must be a list of column names")
-    need_w = {k: _share(v, f"{name}: need weight {k!r}") for k, v in _mapping(doc, "need_weights", name).items()}
+    need_w = _mapping(doc, "need_weights", name)
     if need_w and not need_ind:
         need_ind = list(need_w)
-    if columns is not None:
-        cols = set(columns)
-        for label, names in (
-            ("weight", weights),
-            ("unit value", units),
-            ("need indicator", need_ind),
-            ("need weight", need_w),
-        ):
-            for k in names:
-                if k not in cols:
-                    raise FormulaInputError(
-                        f"{name}: {label} {k!r} names no column of the schools file "
-                        f"(columns: {', '.join(c for c in columns)})"
-                    )
-        if protection is not None and protection.per not in cols:
-            raise FormulaInputError(f"{name}: protection 'per' {protection.per!r} names no column of the schools file")
-
-    def _int(key: str, default: int) -> int:
-        v = doc.get(key, default)
-        if isinstance(v, bool) or not isinstance(v, int):
-            raise FormulaInputError(f"{name}: {key!r} must be a whole number, got {v!r}")
-        return v
-
     try:
-        return FormulaVersion(
+        protection = None if prot_doc is None else Protection(
+            floor=prot_doc.get("floor"), cap=prot_doc.get("cap"), per=prot_doc.get("per", "pupils"))
+        version = FormulaVersion(
             weights=weights,
             unit_values_pence=units,
             lump_sum_per_school_pence=parse_pounds(doc.get("lump_sum_per_school", "0"), where=f"{name}: lump_sum_per_school"),
@@ -241,15 +188,32 @@ def version_from_dict(
             protection=protection,
             need_indicators=tuple(need_ind),
             need_weights=need_w,
-            evidence_threshold=_share(doc.get("evidence_threshold", "1.2"), f"{name}: evidence_threshold"),
-            evidence_years=_int("evidence_years", 2),
-            evidence_min_indicators=_int("evidence_min_indicators", 0),
-            top_n=_int("top_n", 10),
+            evidence_threshold=doc.get("evidence_threshold", 1.2),
+            evidence_years=doc.get("evidence_years", 2),
+            evidence_min_indicators=doc.get("evidence_min_indicators", 0),
+            top_n=doc.get("top_n", 10),
         )
     except FormulaInputError as exc:
-        if str(exc).startswith(name):
+        if str(exc).startswith(f"{name}:"):
             raise
-        raise FormulaInputError(f"{name}: {exc}") from None
+        raise FormulaInputError(f"{name}: {exc}", field=exc.field) from None
+    if columns is not None:
+        cols = set(columns)
+        for label, names in (
+            ("weight", version.weights),
+            ("unit value", version.unit_values_pence),
+            ("need indicator", version.need_indicators),
+            ("need weight", version.need_weights),
+        ):
+            for k in names:
+                if k not in cols:
+                    raise FormulaInputError(
+                        f"{name}: {label} {k!r} names no column of the schools file "
+                        f"(columns: {', '.join(c for c in columns)})"
+                    )
+        if protection is not None and protection.per not in cols:
+            raise FormulaInputError(f"{name}: protection 'per' {protection.per!r} names no column of the schools file")
+    return version
 
 
 def read_version(path: str | Path | IO[str], *, columns: Sequence[str] | None = None) -> FormulaVersion:

@@ -35,7 +35,7 @@ def test_command_writes_the_output(files, capsys):
 
 
 def test_command_refuses_bad_input(files):
-    with pytest.raises(CommandError, match="bad.json: weights must add up to 1, they add up to 1.1"):
+    with pytest.raises(CommandError, match="bad.json: the weights must add up to 1. They add up to 1.1"):
         call_command("formula_allocate", "--schools", str(files / "schools.csv"), "--pot", "1000",
                      "--version", str(files / "bad.json"), "--output", str(files / "o.csv"))
 

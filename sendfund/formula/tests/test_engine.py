@@ -184,13 +184,13 @@ def test_new_cluster_has_no_protection():
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
-        ({"weights": {"p": 0.5, "q": 0.4}}, "weights must add up to 1, they add up to 0.9"),
-        ({"weights": {"p": -0.5, "q": 1.5}}, "weight 'p' must be 0 or more"),
+        ({"weights": {"p": 0.5, "q": 0.4}}, "weights must add up to 1. They add up to 0.9"),
+        ({"weights": {"p": -0.5, "q": 1.5}}, "weight for p must be 0 or more"),
         ({"weights": {"nope": 1}}, "the version uses 'nope', which is not a column"),
         ({"weights": {"p": 1}, "lump_sum_per_school_pence": 60_00}, "lump sums and targeted money (£120.00) are more than the pot (£100.00)"),
         ({"weights": {"p": 1}, "targeted_pence": {"Z": 1}}, "targeted money names cluster 'Z', which has no schools"),
         ({"weights": {"p": 1}, "unit_values_pence": {"q": 60_00}}, "unit values need £120.00, more than the £100.00 left"),
-        ({"weights": {"p": 1}, "unit_values_pence": {"p": 1}}, "indicator 'p' has both a weight and a unit value"),
+        ({"weights": {"p": 1}, "unit_values_pence": {"p": 1}}, "indicator p has both a weight and a unit value"),
         ({}, "no weights or unit values to share the £100.00"),
         ({"weights": {"z": 1}}, "no school has any 'z'"),
     ],

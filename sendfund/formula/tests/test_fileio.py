@@ -84,10 +84,10 @@ COLUMNS = ("pupils", "fsm", "sen_support", "ehc_plans")
 @pytest.mark.parametrize(
     ("doc", "message"),
     [
-        ({"weights": {"pupils": 0.6, "fsm": 0.3}}, "v.json: weights must add up to 1, they add up to 0.9"),
-        ({"weights": {"pupils": 1.2, "fsm": -0.2}}, "v.json: weight 'fsm' is negative"),
+        ({"weights": {"pupils": 0.6, "fsm": 0.3}}, "v.json: the weights must add up to 1. They add up to 0.9"),
+        ({"weights": {"pupils": 1.2, "fsm": -0.2}}, "v.json: the weight for fsm must be 0 or more"),
         ({"weights": {"pupil": 1}}, "v.json: weight 'pupil' names no column of the schools file"),
-        ({"weights": {"pupils": "half"}}, "v.json: weight 'pupils': 'half' is not a number"),
+        ({"weights": {"pupils": "half"}}, "v.json: the weight for pupils must be a number, not 'half'"),
         ({"weigths": {"pupils": 1}}, "v.json: unknown key 'weigths'"),
         ({"weights": {"pupils": 1}, "lump_sum_per_school": 5000}, 'v.json: lump_sum_per_school: money must be a string of pounds like "1234.56"'),
         ({"weights": {"pupils": 1}, "lump_sum_per_school": "5000.001"}, "v.json: lump_sum_per_school: '5000.001' has fractions of a penny"),
@@ -96,12 +96,12 @@ COLUMNS = ("pupils", "fsm", "sen_support", "ehc_plans")
         ({"weights": {"pupils": 1}, "unit_values": {"ehc": "10"}}, "v.json: unit value 'ehc' names no column"),
         ({"weights": {"pupils": 1}, "need_indicators": ["sen"]}, "v.json: need indicator 'sen' names no column"),
         ({"weights": {"pupils": 1}, "need_indicators": "sen_support"}, "v.json: 'need_indicators' must be a list"),
-        ({"weights": {"pupils": 1}, "need_weights": {"sen_support": 0.5, "ehc_plans": 0.6}}, "v.json: need weights must add up to 1"),
+        ({"weights": {"pupils": 1}, "need_weights": {"sen_support": 0.5, "ehc_plans": 0.6}}, "v.json: the need weights must add up to 1"),
         ({"weights": {"pupils": 1}, "protection": {"floor": -0.02, "ceiling": 0.1}}, "v.json: protection has unknown key 'ceiling'"),
-        ({"weights": {"pupils": 1}, "protection": {"floor": -2}}, "v.json: protection floor must be a change above -1"),
-        ({"weights": {"pupils": 1}, "protection": {"floor": 0.1, "cap": 0.05}}, "v.json: protection cap 0.05 is below the floor 0.1"),
+        ({"weights": {"pupils": 1}, "protection": {"floor": -2}}, "v.json: the floor must be a change above -1"),
+        ({"weights": {"pupils": 1}, "protection": {"floor": 0.1, "cap": 0.05}}, "v.json: the cap must not be below the floor"),
         ({"weights": {"pupils": 1}, "protection": {"per": "heads"}}, "v.json: protection 'per' 'heads' names no column"),
-        ({"weights": {"pupils": 1}, "top_n": 2.5}, "v.json: 'top_n' must be a whole number"),
+        ({"weights": {"pupils": 1}, "top_n": 2.5}, "v.json: top_n must be a whole number"),
         ({"weights": {"pupils": 1}, "evidence_years": 0}, "v.json: evidence_years must be 1 or more"),
         ([1, 2], "v.json: the version must be a JSON object"),
     ],
@@ -243,7 +243,7 @@ def test_main_exit_codes_and_stderr(tmp_path):
     assert main([*args, "--version", str(good)], stdout=out, stderr=err) == 0
     assert "2 clusters, 3 schools, £100.00 allocated" in out.getvalue()
     assert main([*args, "--version", str(bad)], stdout=out, stderr=err) == 2
-    assert "error: bad.json: weights must add up to 1" in err.getvalue()
+    assert "error: bad.json: the weights must add up to 1" in err.getvalue()
     assert main([*args, "--version", str(good), "--pot", "lots"], stdout=out, stderr=err) == 2
     assert "error: --pot: 'lots' is not an amount of money" in err.getvalue()
 

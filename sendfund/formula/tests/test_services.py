@@ -143,3 +143,26 @@ def test_a_weights_total_reads_as_a_plain_number(world):
     with pytest.raises(DomainError, match=r"They add up to 10$"):
         services.formula_version_save(actor=world.users[Role.ADMINISTRATOR], name="Tens", valid_from=dt.date(2021, 4, 1),
                                       weights={"pupils": Decimal("6.0"), "fsm": Decimal("4.0")})
+
+
+@pytest.mark.parametrize(
+    ("overrides", "doc", "message"),
+    [
+        ({"weights": {"pupils": Decimal("0.6"), "fsm": Decimal("0.3")}}, {"weights": {"pupils": 0.6, "fsm": 0.3}},
+         "he weights must add up to 1. They add up to 0.9"),
+        ({"protection_floor": Decimal("12")}, {"weights": {"pupils": 1}, "protection": {"floor": 12}},
+         "he floor must be a change below 10 (+1,000%)"),
+        ({"protection_floor": Decimal("0.05"), "protection_cap": Decimal("0.01")},
+         {"weights": {"pupils": 1}, "protection": {"floor": 0.05, "cap": 0.01}}, "he cap must not be below the floor"),
+    ],
+)
+def test_the_service_and_the_version_file_refuse_alike(world, overrides, doc, message):
+    # One rule, one place: the engine's FormulaVersion. A version the page may save is one a run can read back.
+    from sendfund.formula.fileio import FormulaInputError, version_from_dict
+
+    with pytest.raises(DomainError) as saved:
+        _save(world, **overrides)
+    with pytest.raises(FormulaInputError) as read:
+        version_from_dict(doc, name="v.json")
+    assert saved.value.message == "T" + message
+    assert str(read.value) == "v.json: t" + message
