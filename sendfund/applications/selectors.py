@@ -26,6 +26,7 @@ from django.urls import reverse
 from sendfund.accounts.scoping import get_in_scope_or_404, scope_for_user
 from sendfund.core import collection
 from sendfund.core.privacy import identity_problems
+from sendfund.formula import selectors as formula_selectors
 from sendfund.registry.models import ClusterMembership, School
 
 from .models import Activity, Application, CostAmount, CostLine, Section, Status

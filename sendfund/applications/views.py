@@ -39,7 +39,7 @@ from .permissions import (
 )
 from .sections import BY_KEY, ITEM_FORMS, ITEM_NAMES, ITEM_SECTIONS, LAST
 from .status import status_for_cluster
-from .summary import application_summary
+from .summary import NOT_RUN, application_summary
 
 PAGE_SIZE = 25
 

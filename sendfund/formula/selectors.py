@@ -12,6 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
+from typing import Any
 
 import numpy as np
 from django.db.models import CharField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value

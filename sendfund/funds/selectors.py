@@ -1,6 +1,5 @@
 """Reads of funds, streams, pots and the ledger. Balances are always sums of ledger entries, never stored."""
 
-import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
