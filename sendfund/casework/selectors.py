@@ -5,7 +5,7 @@ sees only its own. Each page's reads run a fixed number of queries."""
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypedDict
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Value
@@ -25,6 +25,8 @@ from . import permissions, workdays
 from .models import AwardLine, Case, Criterion, InformationRequest, Instalment, Outcome, Review, Score, State
 
 if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
     from .models import Meeting
 
 # Who must act next in each state (the queue's "waiting for" column and filter).
@@ -643,6 +645,19 @@ def _line_total(kind: str | None = None):
         lines = lines.filter(stream__kind=kind)
     return Subquery(lines.order_by().values("case").annotate(t=Sum("decided")).values("t"),
                     output_field=DecimalField(max_digits=14, decimal_places=2))
+
+
+class AwardTotals(TypedDict):
+    """What `awards_for_user` adds to each case, in Decimal pounds (None where there is nothing)."""
+
+    awarded: Decimal | None
+    awarded_capacity: Decimal | None
+    awarded_development: Decimal | None
+    paid: Decimal | None
+
+
+if TYPE_CHECKING:
+    Award = WithAnnotations[Case, AwardTotals]  # a row of awards_for_user
 
 
 def awards_for_user(*, user, filters: MoneyFilters | None = None) -> QuerySet:

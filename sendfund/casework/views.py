@@ -1,6 +1,8 @@
 """Casework pages: /manage/casework/... for the LA, /apply/funding-decisions/... and /apply/requests/... for
 clusters. Thin views: forms check shape, services check rules, selectors read through the scoping rule."""
 
+from __future__ import annotations
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
@@ -18,7 +20,7 @@ from sendfund.core.paging import query_without_page
 from sendfund.funds.permissions import can_view_pot
 
 from . import forms, letters, permissions, selectors, services
-from .models import Instalment, State
+from .models import Case, Instalment, State
 from .workflow import TRANSITIONS
 
 SIMPLE_MOVES = {"start_assessment", "close"}
@@ -38,7 +40,8 @@ def _back(reference):
 
 # --- the LA's pages ---------------------------------------------------------------------------------
 
-QUEUE_DOWNLOAD = ListDownload("casework", "Casework: applications and cases", [
+QUEUE_DOWNLOAD: ListDownload[selectors.QueueRow] = ListDownload(
+    "casework", "Casework: applications and cases", [
     Field("Reference", lambda r: r.reference), Field("Cluster", lambda r: r.cluster_name, width=30),
     Field("Stream", lambda r: r.streams), Field("State", lambda r: r.state_label, width=24),
     Field("Waiting for", lambda r: selectors.WAITING_LABELS.get(r.waiting_for, r.waiting_for)),
@@ -91,7 +94,7 @@ def _money_choices(request) -> dict:
     return choices
 
 
-AWARDS_DOWNLOAD = ListDownload("awards", "Awards", [
+AWARDS_DOWNLOAD: ListDownload[selectors.Award] = ListDownload("awards", "Awards", [
     Field("Reference", lambda c: c.reference), Field("Cluster", lambda c: c.cluster.name, width=30),
     Field("Round", lambda c: c.application.round.name, width=24), Field("Outcome", lambda c: c.get_outcome_display()),
     Field("State", lambda c: c.get_status_display(), width=20), Field("Decided", lambda c: _local(c.decided_at), "datetime"),
@@ -113,7 +116,7 @@ def awards(request, fmt=None):
         "choices": choices, "streams": selectors.STREAM_NAMES.items(), "query": query_without_page(request)})
 
 
-PAYMENTS_DOWNLOAD = ListDownload("payments", "Payments", [
+PAYMENTS_DOWNLOAD: ListDownload[Instalment] = ListDownload("payments", "Payments", [
     Field("Reference", lambda i: i.case.reference), Field("Cluster", lambda i: i.case.cluster.name, width=30),
     Field("Stream", lambda i: i.stream.get_kind_display()), Field("Financial year", lambda i: _fy(i.financial_year)),
     Field("Instalment", lambda i: i.number, "integer"), Field("Due", lambda i: i.due_on, "date"),
@@ -512,7 +515,7 @@ def apply_cases(request, fmt=None):
     return render(request, "casework/apply_cases.html", {"cases": list(cases)})
 
 
-CLUSTER_CASES_DOWNLOAD = ListDownload("funding-decisions", "Your funding decisions", [
+CLUSTER_CASES_DOWNLOAD: ListDownload[Case] = ListDownload("funding-decisions", "Your funding decisions", [
     Field("Reference", lambda c: c.reference), Field("Cluster", lambda c: c.cluster.name, width=30),
     Field("Stream", lambda c: c.application.streams_label),
     Field("Where it is", lambda c: status_for_cluster(c.application).text, width=24),

@@ -21,10 +21,11 @@ rules each move checks.
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from django.conf import settings
 from django.db import models, transaction
+from django.db.models.fields.files import FieldFile
 
 from .audit import audit_record
 from .errors import DomainError
@@ -157,7 +158,21 @@ def identity_findings(texts: Iterable[tuple], *, screen: Callable[[str], list[st
             for problem in screen(text)]
 
 
-def upload_store(document: models.Model, upload) -> None:
+class StoredUpload(Protocol):
+    """A row that keeps one upload (an application's Document, a monitoring return's Evidence): a model with
+    these columns."""
+
+    original_name: str
+    content_type: str
+    size_bytes: int
+    file: FieldFile
+
+    def save(self) -> None: ...
+
+    def delete(self) -> object: ...
+
+
+def upload_store(document: StoredUpload, upload) -> None:
     """Save a document row for an upload the one checker passed (core.filecheck, through
     core.forms.CheckedFileField, leaves its verdict on `upload.checked`): the name the user gave, the true kind and
     size, and the file stored under a name the server makes with the extension of its true kind. Raises
@@ -173,11 +188,12 @@ def upload_store(document: models.Model, upload) -> None:
     document.save()
 
 
-def upload_delete(document: models.Model) -> None:
+def upload_delete(document: StoredUpload) -> None:
     """Delete a document row now and its file once the transaction commits (a rollback keeps both)."""
     name, storage = document.file.name, document.file.storage
     document.delete()
-    transaction.on_commit(lambda: storage.delete(name))
+    if name:  # always, for a row upload_store saved (as FieldFile.delete, nothing to remove without a name)
+        transaction.on_commit(lambda: storage.delete(name))
 
 
 @dataclass(frozen=True)

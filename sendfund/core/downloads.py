@@ -49,29 +49,31 @@ def list_paths(route: str, view, name: str) -> list:
 
 
 @dataclass(frozen=True)
-class Field:
-    """One column of a list's download: its heading, how to read it from a row, its kind (money, date...)."""
+class Field[Row]:
+    """One column of a list's download: its heading, how to read it from a row, its kind (money, date...).
+    `Row` is what the list's rows are, so `value` is checked against them."""
 
     heading: str
-    value: Callable[[object], object]
+    value: Callable[[Row], object]
     kind: Kind = "text"
     width: int | None = None
 
 
 @dataclass(frozen=True)
-class ListDownload:
+class ListDownload[Row]:
     """What a list page downloads: the file's name and title and its columns. `response` writes every row the
-    page's filters match (all pages of them), as CSV or Excel."""
+    page's filters match (all pages of them), as CSV or Excel. Declare it with its row type,
+    `X: ListDownload[Case] = ListDownload(...)`, and the columns' `value`s are checked against it."""
 
     stem: str
     title: str
-    fields: Sequence[Field]
+    fields: Sequence[Field[Row]]
 
-    def table(self, items: Iterable[object]) -> Table:
+    def table(self, items: Iterable[Row]) -> Table:
         return Table(self.title[:31], [Column(f.heading, f.kind, f.width) for f in self.fields],
                      [[f.value(item) for f in self.fields] for item in items])
 
-    def response(self, request, fmt: str, items: Iterable[object], *,
+    def response(self, request, fmt: str, items: Iterable[Row], *,
                  filters: Sequence[tuple[str, str]] = ()) -> HttpResponse:
         if fmt not in CONTENT_TYPES:
             raise Http404("No such format")

@@ -67,15 +67,16 @@ def home_links(user, *, area: str) -> list[dict]:
 class Panel:
     order: int
     template: str
-    context: object  # context(user) -> dict, or None when the panel has nothing for this user
-    check: object
+    context: Callable[[Any], dict | None]  # given the user, the template's figures (None: nothing for them)
+    check: Callable[[Any], bool]  # given the user, may they see it?
     area: str
 
 
 PANELS: list[Panel] = []
 
 
-def register_panel(*, order: int, template: str, context, check, area: str = "manage") -> None:
+def register_panel(*, order: int, template: str, context: Callable[[Any], dict | None],
+                   check: Callable[[Any], bool], area: str = "manage") -> None:
     """A block of a home page drawn by a higher app (the LA's dashboard is drawn by reports): `context(user)`
     gives the template its figures; the panel shows to users who pass `check`."""
     if any(p.template == template for p in PANELS):

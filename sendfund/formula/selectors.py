@@ -9,10 +9,11 @@ import hashlib
 import json
 import math
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict, cast
 
 import numpy as np
 from django.db.models import CharField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
@@ -199,7 +200,7 @@ def run_get(*, pk: int) -> FormulaRun:
     return FormulaRun.objects.select_related("version", "previous", "created_by").get(pk=pk)
 
 
-def need_lines_in_run_order(*, run: FormulaRun, needs) -> list[RunNeed | None]:
+def need_lines_in_run_order[Need: RunNeed](*, run: FormulaRun, needs: Iterable[Need]) -> list[Need | None]:
     """A result's need lines in the order of `run.need_indicators`, the order every page heads its columns
     with (None where the run has no line for an indicator). No queries. Raises nothing."""
     by_code = {n.indicator: n for n in needs}
@@ -382,6 +383,22 @@ def _allocation_runs_newest_first(*, year: int | None = None) -> QuerySet:
     return qs.order_by("-financial_year", "-created_at", "-id")
 
 
+class _EvidenceRuns(TypedDict):
+    latest_run_id: int | None  # the latest allocation run (of the year asked for)
+    evidence_run_id: int | None  # the run this result's evidence built on (see _evidence_run_of_outer_run)
+
+
+class _NeedName(TypedDict):
+    name: str | None  # the indicator's name
+
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+    _EvidenceResult = WithAnnotations[RunCluster, _EvidenceRuns]  # as cluster_capacity_evidence reads it
+    _NamedNeed = WithAnnotations[RunNeed, _NeedName]
+
+
 def _evidence_run_of_outer_run() -> Subquery:
     """`evidence_run(academic_year=r.academic_year, before=r)` for the run `r` of each outer RunCluster row, as a
     subquery: the latest allocation run on the census year before r's that the registry holds, made before r."""
@@ -406,19 +423,22 @@ def cluster_capacity_evidence(*, cluster: Cluster, year: int | None = None, run:
     latest = Subquery(_allocation_runs_newest_first(year=year).values("pk")[:1])
     in_runs = Q(run__kind=RunKind.ALLOCATION) | Q(run=run) if run is not None else Q(run__kind=RunKind.ALLOCATION)
     names = Indicator.objects.filter(code=OuterRef("indicator")).values("name")[:1]
-    rows = list(RunCluster.objects.filter(in_runs, cluster=cluster).select_related("run__version")
-                .annotate(latest_run_id=latest, evidence_run_id=_evidence_run_of_outer_run())
-                .prefetch_related(Prefetch("needs", queryset=RunNeed.objects.annotate(name=Subquery(names))
-                                           .order_by("indicator"))))
+    rows: list[_EvidenceResult] = list(
+        RunCluster.objects.filter(in_runs, cluster=cluster).select_related("run__version")
+        .annotate(latest_run_id=latest, evidence_run_id=_evidence_run_of_outer_run())
+        .prefetch_related(Prefetch("needs", queryset=RunNeed.objects.annotate(name=Subquery(names))
+                                   .order_by("indicator"))))
     by_run = {r.run_id: r for r in rows}
-    result = by_run.get(run.pk if run is not None else (rows[0].latest_run_id if rows else None))
+    wanted = run.pk if run is not None else (rows[0].latest_run_id if rows else None)
+    result = by_run.get(wanted) if wanted is not None else None
     if result is None:
         return None
     run = result.run
     threshold = Decimal(str(run.parameters.get("evidence_threshold", "1.2")))
     years_required = int(run.parameters.get("evidence_years", 2))
+    named = cast("QuerySet[_NamedNeed]", result.needs.all())  # the prefetch above annotated their names
     needs = [NeedLine(n.indicator, n.name or n.indicator, n.count, n.need_share, n.ratio)
-             for n in need_lines_in_run_order(run=run, needs=result.needs.all()) if n is not None]
+             for n in need_lines_in_run_order(run=run, needs=named) if n is not None]
     ev = CapacityEvidence(
         cluster=cluster, run=run, financial_year_label=fy_label(run.financial_year),
         census_year_label=ay_label(run.academic_year), allocation=result.allocation, pupils=result.pupils,
@@ -434,19 +454,21 @@ def cluster_capacity_evidence(*, cluster: Cluster, year: int | None = None, run:
     return ev
 
 
-def _evidence_years(first: RunCluster, by_run: dict[int, RunCluster], *, count: int) -> list[EvidenceYear]:
+def _evidence_years(first: _EvidenceResult, by_run: dict[int, _EvidenceResult], *, count: int
+                    ) -> list[EvidenceYear]:
     """The cluster's need against its funding in `first`'s census year and the census years before it that the
     registry holds, newest first, up to `count` of them: each from the allocation run on that census that the
     evidence built on (`by_run`: the cluster's results by run, each knowing its evidence run)."""
     threshold = float(first.run.parameters.get("evidence_threshold", "1.2"))
     out: list[EvidenceYear] = []
-    result: RunCluster | None = first
+    result: _EvidenceResult | None = first
     while result is not None and len(out) < count:
         current, ratio = result.run, result.combined_ratio
         out.append(EvidenceYear(ay_label(current.academic_year), fy_label(current.financial_year), current,
                                 result.allocation, result.funding_share, result.combined_need_share, ratio,
                                 ratio is not None and math.isfinite(ratio) and ratio > threshold))
-        result = by_run.get(result.evidence_run_id)
+        before = result.evidence_run_id
+        result = by_run.get(before) if before is not None else None
     return out
 
 

@@ -42,7 +42,7 @@ def _finite(x):
 # --- /manage/formula/ -------------------------------------------------------------------------
 
 
-RUNS_DOWNLOAD = ListDownload("formula-runs", "Formula runs", [
+RUNS_DOWNLOAD: ListDownload[FormulaRun] = ListDownload("formula-runs", "Formula runs", [
     Field("Run", lambda r: r.pk, "integer"), Field("Made", lambda r: timezone.localtime(r.created_at).replace(tzinfo=None),
                                                    "datetime"),
     Field("Financial year", lambda r: r.fy_label), Field("Census", lambda r: r.ay_label),

@@ -1,5 +1,6 @@
 """Reads of funds, streams, pots and the ledger. Balances are always sums of ledger entries, never stored."""
 
+import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -282,10 +283,10 @@ def ledger_years(*, fund: Fund) -> list[int]:
                 .values_list("financial_year", flat=True).distinct())
 
 
-def round_open(*, day=None):
-    """The round open for applications on `day` (today by default), the latest to open first."""
+def round_open(*, day: dt.date | None = None) -> Round | None:
+    """The round open for applications on `day` (today by default), the latest to open first. None when no
+    round is open. One query. Raises nothing."""
     from django.utils import timezone
-
 
     return Round.objects.open_on(day or timezone.localdate()).select_related("fund").order_by("-opens_on").first()
 

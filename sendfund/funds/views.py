@@ -22,6 +22,7 @@ from sendfund.core.paging import query_without_page
 from sendfund.core.years import fy_label
 
 from . import charts, selectors, services
+from .models import LedgerEntry
 from .permissions import can_allocate, can_view_pot
 
 
@@ -49,7 +50,7 @@ def pot(request):
     })
 
 
-LEDGER_DOWNLOAD = ListDownload("ledger", "The ledger", [
+LEDGER_DOWNLOAD: ListDownload[LedgerEntry] = ListDownload("ledger", "The ledger", [
     Field("When", lambda e: timezone.localtime(e.at).replace(tzinfo=None), "datetime", width=20),
     Field("Kind", lambda e: e.get_kind_display()), Field("Stream", lambda e: e.pot.stream.get_kind_display()),
     Field("Financial year", lambda e: fy_label(e.pot.financial_year)), Field("Amount", lambda e: e.amount, "money"),

@@ -128,7 +128,7 @@ def download_links(context, url_name, *args):
     from django.urls import reverse
 
     request = context.get("request")
-    query = request.GET.copy() if request is not None else {}
+    query = request.GET.copy() if request is not None else None
     if query:
         query.pop("page", None)
     suffix = f"?{query.urlencode()}" if query else ""
