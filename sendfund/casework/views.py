@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from sendfund.accounts.decorators import requires
+from sendfund.accounts.scoping import cluster_in_scope_or_404
 from sendfund.accounts.selectors import clusters_nobody_can_email
 from sendfund.core.errors import DomainError
 from sendfund.core.paging import query_without_page
@@ -74,9 +75,7 @@ def email_retry(request, pk):
         if notification.status == Notification.Status.NO_RECIPIENT and notification.cluster_id:
             from sendfund.accounts.selectors import cluster_recipients
             from sendfund.core.outbox import notification_readdress
-            from sendfund.registry.models import Cluster
-
-            cluster = get_object_or_404(Cluster, pk=notification.cluster_id)
+            cluster = cluster_in_scope_or_404(request.user, pk=notification.cluster_id)
             sent = notification_readdress(notification=notification, to=cluster_recipients(cluster=cluster),
                                           actor=request.user)
             messages.success(request, f"The email will be sent to {len(sent)} "
@@ -486,11 +485,7 @@ def invitations(request):
 @require_POST
 @requires(permissions.can_manage_cases)
 def invite(request, code):
-    from django.shortcuts import get_object_or_404
-
-    from sendfund.registry.models import Cluster
-
-    cluster = get_object_or_404(Cluster, code=code)
+    cluster = cluster_in_scope_or_404(request.user, code=code)
     try:
         services.invitation_send(cluster=cluster, round_=_open_round(), actor=request.user)
     except DomainError as exc:
@@ -515,12 +510,9 @@ def _emailed_sentence(cluster) -> str:
 @requires(permissions.can_manage_cases)
 def cluster_contact(request, code):
     """Add or correct the cluster host's email address, so invitations and letters reach someone."""
-    from django.shortcuts import get_object_or_404
-
-    from sendfund.registry.models import Cluster
     from sendfund.registry.services import cluster_update
 
-    cluster = get_object_or_404(Cluster, code=code)
+    cluster = cluster_in_scope_or_404(request.user, code=code)
     form = _form(forms.ClusterContactForm, request, initial={"host_name": cluster.host_name,
                                                              "host_email": cluster.host_email})
     if request.method == "POST" and form.is_valid():

@@ -3,18 +3,17 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from sendfund.accounts.decorators import requires
-from sendfund.accounts.scoping import clusters_of
+from sendfund.accounts.scoping import cluster_in_scope_or_404, clusters_of
 from sendfund.core import collection
 from sendfund.core.audit import audit_timeline
 from sendfund.core.errors import DomainError
 from sendfund.core.years import academic_year_of
-from sendfund.registry.models import Cluster
 
 from . import forms, health
 from .models import HealthCheckStatus
@@ -153,7 +152,7 @@ def _trend_page(request, cluster, *, area):
 
 @requires(can_use_health_checks)
 def health_trend(request, cluster_pk):
-    cluster = get_object_or_404(clusters_of(request.user), pk=cluster_pk)
+    cluster = cluster_in_scope_or_404(request.user, pk=cluster_pk)
     return _trend_page(request, cluster, area="apply")
 
 
@@ -221,7 +220,7 @@ def moderation_finish(request, pk):
 
 @requires(can_view_health_checks)
 def manage_trend(request, cluster_pk):
-    return _trend_page(request, get_object_or_404(Cluster, pk=cluster_pk), area="manage")
+    return _trend_page(request, cluster_in_scope_or_404(request.user, pk=cluster_pk), area="manage")
 
 
 @requires(can_invite_to_development)
