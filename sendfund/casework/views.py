@@ -17,7 +17,7 @@ from sendfund.funds.permissions import can_view_pot
 
 from . import forms, letters, permissions, selectors, services
 from .models import Instalment, State
-from .workflow import TRANSITIONS
+from .workflow import TRANSITIONS, allows, offered_moves
 
 SIMPLE_MOVES = {"start_assessment", "close"}
 
@@ -386,7 +386,7 @@ def payments(request, reference):
     posted = ({"instalment": form.cleaned_data.get("instalment") if hasattr(form, "cleaned_data") else None,
                "paid_on": request.POST.get("paid_on", "")} if form.is_bound else {})
     return render(request, "casework/payments.html", {
-        "case": case, "form": form, "today": timezone.localdate(), "posted": posted,
+        "case": case, "form": form, "today": timezone.localdate(), "posted": posted, "payments_open": allows(case, "pay"),
         "instalments": list(Instalment.objects.filter(case=case).select_related("stream", "paid_by"))})
 
 
@@ -420,8 +420,11 @@ def apply_case(request, reference):
         **_letter_context(case), "meeting": getattr(case, "meeting", None) if hasattr(case, "meeting") else None,
         "requests": list(case.information_requests.all()),
         "history": selectors.case_history_for_cluster(case=case),
-        "may_accept": case.status == State.DECIDED and selectors.is_offer(case)
-        and permissions.can_accept_offer(request.user, case)})
+        "may_accept": _possible(offered_moves(case, request.user).get("accept_offer"))})
+
+
+def _possible(offer) -> bool:
+    return offer is not None and offer.possible
 
 
 @requires(permissions.can_view_funding_decisions)
