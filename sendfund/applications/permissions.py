@@ -57,6 +57,12 @@ def can_withdraw_sign_off_request(user, application=None) -> bool:
     return may_make("sent_back", user, application, roles=frozenset(WRITERS))
 
 
+def can_take_back_application(user, application=None) -> bool:
+    """A host or SEND lead of the application's cluster may try to take it back from sign-off; the transition
+    table says whether it can be taken back now (a second try finds it a draft already, and is told so)."""
+    return application is not None and roles_of(user).has_cluster_role(application.cluster_id, *WRITERS)
+
+
 def can_list_submitted_applications(user, obj=None) -> bool:
     """LA staff (not Forum members) read submitted applications."""
     return roles_of(user).is_la_staff

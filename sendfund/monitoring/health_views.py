@@ -56,6 +56,11 @@ def health_checks(request):
         "checks": checks, "startable": startable, "year": year, "clusters": clusters_of(request.user)})
 
 
+def _health_check(user, pk, **_url_kwargs):
+    """The Health Check the URL names, through the scoping rule (404 out of scope): `requires(load=...)`."""
+    return health.health_check_for_user(user=user, pk=pk)
+
+
 def _levels(hc):
     return list(hc.framework.levels.all())
 
@@ -77,11 +82,8 @@ def health_check(request, pk):
         "events": audit_timeline(target=hc)[:50]})
 
 
-@requires(can_use_health_checks)
-def health_check_area(request, pk, code):
-    hc = health.health_check_for_user(user=request.user, pk=pk)
-    if not can_edit_health_check(request.user, hc):
-        raise PermissionDenied
+@requires(can_use_health_checks, load=_health_check, record=can_edit_health_check)
+def health_check_area(request, hc, pk, code):
     rating = next((r for r in health.health_check_ratings(health_check=hc) if r.area.code == code), None)
     if rating is None:
         raise Http404("No such area")
@@ -107,12 +109,9 @@ def health_check_area(request, pk, code):
         "version": stale.version if stale else rating.version})
 
 
-@requires(can_use_health_checks)
+@requires(can_use_health_checks, load=_health_check, record=can_request_health_check_sign_off)
 @require_POST
-def health_check_request_sign_off(request, pk):
-    hc = health.health_check_for_user(user=request.user, pk=pk)
-    if not can_request_health_check_sign_off(request.user, hc):
-        raise PermissionDenied
+def health_check_request_sign_off(request, hc, pk):
     try:
         health.health_check_transition(health_check=hc, to=H.AWAITING_SIGN_OFF, actor=request.user)
     except DomainError as exc:
@@ -122,11 +121,8 @@ def health_check_request_sign_off(request, pk):
     return redirect("monitoring:health-check", pk=pk)
 
 
-@requires(can_use_health_checks)
-def health_check_sign_off(request, pk):
-    hc = health.health_check_for_user(user=request.user, pk=pk)
-    if not can_sign_off_health_check(request.user, hc):
-        raise PermissionDenied
+@requires(can_use_health_checks, load=_health_check, record=can_sign_off_health_check)
+def health_check_sign_off(request, hc, pk):
     form = forms.SignOffForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         send_back = form.cleaned_data["decision"] == "send_back"
