@@ -1,8 +1,12 @@
 """Walks every URL pattern of the project for every role and a signed-out visitor.
 
-A URL pattern without a rule in some app's access.py fails the test.
+A URL pattern without a rule in some app's access.py fails the test. A signed-in actor who may not open a
+URL must get 404 when the record it names is out of their scope (another cluster's, for example: nobody
+learns it exists) and 403 when their role may never use the page (`Rule.out_of_scope`).
 """
 
+import ast
+from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
@@ -41,15 +45,20 @@ def _outcome(response, login_path, signed_in):
     if response.status_code in (301, 302, 303):
         target = urlparse(response["Location"]).path
         if target == "/manage/admin/login/":  # the admin sends users who are not staff to its own sign-in
-            return "denied" if signed_in else "login"
+            return "forbidden" if signed_in else "login"
         return "login" if target == login_path else "allowed"
-    if response.status_code in (403, 404):
-        return "denied"
+    if response.status_code == 403:
+        return "forbidden"
+    if response.status_code == 404:
+        return "not found"
     if response.status_code == 405:
         return "method"
     if response.status_code < 400:
         return "allowed"
     return f"error {response.status_code}"
+
+
+REFUSALS = ("forbidden", "not found", "login", "method")
 
 
 @pytest.mark.django_db
@@ -60,7 +69,9 @@ def test_every_url_answers_every_role_as_its_rule_says(client_for, world):
     for rule in all_rules():
         if rule.method == "api":
             continue  # API endpoints answer tokens, not sessions: sendfund/api/tests walks them per role
-        url = reverse(rule.name, kwargs=rule.kwargs(world))
+        kwargs = rule.kwargs(world)
+        url = reverse(rule.name, kwargs=kwargs)
+        out_of_scope = rule.out_of_scope(url, kwargs)
         for actor in sorted(ALL_ACTORS, key=str):
             client = client_for(actor)
             if rule.method == "post":
@@ -69,12 +80,13 @@ def test_every_url_answers_every_role_as_its_rule_says(client_for, world):
                 response = client.get(url)
             got = _outcome(response, login_path, actor != ANONYMOUS)
             if actor in rule.allowed:
-                ok = got == "allowed" or (rule.method == "post" and got not in ("denied", "login", "method"))
+                ok = got == "allowed" or (rule.method == "post" and got not in REFUSALS)
                 want = "allowed"
             elif actor == ANONYMOUS:
                 ok, want = got == "login", "login"
             else:
-                ok, want = got == "denied", "denied"
+                want = "not found" if actor in out_of_scope else "forbidden"
+                ok = got == want
             if not ok:
                 failures.append(f"{rule.method.upper()} {url} as {actor}: expected {want}, got {got} ({response.status_code})")
             checked += 1
@@ -88,3 +100,43 @@ def test_a_cluster_user_gets_nothing_of_another_cluster(client_for, world):
     response = client.get(reverse("registry:your-cluster-detail", kwargs={"code": world.cluster.code}))
     assert response.status_code == 404
     assert b"Alpha" not in response.content
+
+
+def _cluster_owned_models() -> set[str]:
+    """Cluster itself and every model with a foreign key to it: what the scoping rule guards."""
+    from django.apps import apps
+
+    cluster = apps.get_model("registry", "Cluster")
+    return {m.__name__ for m in apps.get_models() if m is cluster or any(
+        getattr(f, "related_model", None) is cluster and f.many_to_one for f in m._meta.get_fields())}
+
+
+def _root_name(node):
+    """`Cluster` for `Cluster`, `Cluster.objects.select_related(...)` and `Cluster.objects`."""
+    while isinstance(node, ast.Call | ast.Attribute):
+        node = node.func if isinstance(node, ast.Call) else node.value
+    return node.id if isinstance(node, ast.Name) else ""
+
+
+def test_views_load_a_cluster_record_only_through_the_scoping_helper():
+    """A view that loads a cluster-owned record by `get_object_or_404(Model, ...)` or `Model.objects.get(...)`
+    skips the scoping rule (ADR 0002): it must use `get_in_scope_or_404` or a selector that does. Records
+    loaded through a scoped parent (`get_object_or_404(Document, application=application)`) are not
+    cluster-owned models themselves, so they pass."""
+    owned = _cluster_owned_models() | {"clusters_of"}
+    found = []
+    for path in sorted(Path(settings.BASE_DIR, "sendfund").rglob("*views*.py")):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if not isinstance(node, ast.Call):
+                continue
+            func = node.func
+            if isinstance(func, ast.Name) and func.id == "get_object_or_404" and node.args:
+                name = _root_name(node.args[0])
+            elif isinstance(func, ast.Attribute) and func.attr == "get" and _root_name(func.value) in owned \
+                    and isinstance(func.value, ast.Attribute) and func.value.attr == "objects":
+                name = _root_name(func.value)
+            else:
+                continue
+            if name in owned:
+                found.append(f"{path.relative_to(settings.BASE_DIR)}:{node.lineno} loads {name}")
+    assert not found, "\n".join(found)

@@ -23,8 +23,12 @@ ALL_ACTORS = EVERYONE
 
 @dataclass(frozen=True)
 class Rule:
-    """`allowed` actors get 2xx or a redirect that is not to sign-in; the others get 403 or 404
-    (signed in) or a redirect to sign-in (anonymous). `public=True`: anonymous visitors are allowed too.
+    """`allowed` actors get 2xx or a redirect that is not to sign-in; anonymous visitors who are not allowed
+    are sent to sign-in. A signed-in actor who is not allowed gets 404 when the record the URL names is out of
+    their scope (`not_found`), and 403 otherwise: their role may never use the page, or may not do it to
+    this record now. `not_found` by default: the host of another cluster, for an /apply/ URL that names a
+    record (the world's records belong to the world's cluster); a rule about another cluster's record, or a
+    case not assigned to a specialist, says who is out of scope (docs/adr/0061-one-shape-for-rules.md).
     `method="api"` for REST API endpoints, which answer tokens: sendfund/api/tests walks those per role.
     `method="post"` for action URLs: the walker posts `data(world)` (empty by default) and expects an
     allowed actor not to be refused (any answer but 403/404/405 and sign-in)."""
@@ -35,6 +39,13 @@ class Rule:
     method: str = "get"
     data: Callable[[object], dict] = field(default=lambda world: {})
     note: str = ""
+    not_found: frozenset | None = None
+
+    def out_of_scope(self, path: str, kwargs: dict) -> frozenset:
+        """The actors who must get 404 at `path` (the URL this rule names, with `kwargs`)."""
+        if self.not_found is not None:
+            return self.not_found
+        return frozenset({OTHER_CLUSTER_HOST}) if kwargs and path.startswith("/apply/") else frozenset()
 
 
 RULES = [

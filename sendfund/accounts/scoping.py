@@ -1,7 +1,9 @@
 """The one scoping rule (house rule 5): a cluster's records are seen by LA staff and by that cluster.
 
-Lists filter through `scope_for_user`; details load through `get_in_scope_or_404`, so a record of
-another cluster answers 404, exactly as if it did not exist.
+Lists filter through `scope_for_user`; details load through `get_in_scope_or_404` (a cluster through
+`cluster_in_scope_or_404`), so a record of another cluster answers 404, exactly as if it did not exist. LA
+pages load through them too: the role check on the view says who may use the page, the scoping rule which
+records they may load (a test fails on a view that loads a cluster's record any other way).
 """
 
 from django.apps import apps
@@ -30,6 +32,12 @@ def get_in_scope_or_404(queryset: QuerySet, user, *, cluster_path: str = "cluste
         return scope_for_user(queryset, user, cluster_path=cluster_path, staff_q=staff_q).get(**lookup)
     except queryset.model.DoesNotExist as exc:
         raise Http404("Not found") from exc
+
+
+def cluster_in_scope_or_404(user, **lookup):
+    """One cluster, loaded through the scoping rule: LA staff load any; a cluster user only their own."""
+    Cluster = apps.get_model("registry", "Cluster")  # registry sits above accounts: no import
+    return get_in_scope_or_404(Cluster.objects.all(), user, cluster_path="pk", **lookup)
 
 
 def clusters_of(user):

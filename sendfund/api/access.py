@@ -16,7 +16,8 @@ def _run(w):
 RULES = [
     Rule("api-tokens:list", SIGNED_IN),
     Rule("api-tokens:revoke", frozenset({Role.LA_OFFICER}), kwargs=lambda w: {"pk": w.api_token.pk}, method="post",
-         note="the world's token is the LA officer's: only its own user can revoke it; others get 404"),
+         note="the world's token is the LA officer's: only its own user can revoke it; others get 404",
+         not_found=SIGNED_IN - {Role.LA_OFFICER}),
     Rule("api:openapi-json", EVERYONE, note="the API's description is public"),
     Rule("api-tokens:docs", EVERYONE, note="the API's documentation is public"),
     Rule("api:api-root", EVERYONE, method="api", note="the API's root answers 404 to everyone"),

@@ -55,7 +55,8 @@ RULES = [
     Rule("applications:manage-list", LA_STAFF),
     Rule("applications:manage-list-download", LA_STAFF, kwargs=lambda w: {"fmt": "xlsx"}),
     Rule("applications:manage-detail", LA_STAFF, kwargs=_s),
-    Rule("applications:manage-detail", NOBODY, kwargs=_d, note="the LA sees submitted applications only"),
+    Rule("applications:manage-detail", NOBODY, kwargs=_d, note="the LA sees submitted applications only",
+         not_found=LA_STAFF),
     Rule("applications:manage-document", LA_STAFF, kwargs=lambda w: {**_s(w), "doc": w.application_document.pk}),
 ]
 

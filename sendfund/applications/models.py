@@ -87,9 +87,13 @@ class Application(TimeStampedModel):
         return self.status == Status.DRAFT
 
     @property
+    def is_awaiting_sign_off(self) -> bool:
+        return self.status == Status.AWAITING_SIGN_OFF
+
+    @property
     def sign_off_by(self):
         """The last day the head or chair may sign it off: the round's sign-off days after the close if it was
-        sent for sign-off by the close, otherwise the closing day (services._sign_off_window enforces it)."""
+        sent for sign-off by the close, otherwise the closing day (workflow._sign_off_window enforces it)."""
         from django.utils import timezone
 
         sent = self.sent_for_sign_off_at

@@ -8,6 +8,7 @@ from sendfund.accounts.permissions import roles_of
 from sendfund.accounts.roles import Role
 
 from .models import Status
+from .workflow import allows, may_make
 
 WRITERS = (Role.CLUSTER_HOST, Role.CLUSTER_SEND_LEAD)
 
@@ -36,25 +37,30 @@ def can_view_application(user, application=None) -> bool:
 
 
 def can_edit_application(user, application=None) -> bool:
-    """A host or SEND lead of that cluster, and only while it is a draft."""
-    return (application is not None and application.status == Status.DRAFT
+    """A host or SEND lead of that cluster, and only while the workflow allows editing (a draft)."""
+    return (allows(application, "edit")
             and roles_of(user).has_cluster_role(application.cluster_id, *WRITERS))
 
 
 def can_request_sign_off(user, application=None) -> bool:
-    return can_edit_application(user, application)
+    return may_make("sign_off_requested", user, application)
 
 
 def can_sign_off_application(user, application=None) -> bool:
     """The certifier (head or chair) of that cluster, while the application waits for sign-off."""
-    return (application is not None and application.status == Status.AWAITING_SIGN_OFF
-            and roles_of(user).has_cluster_role(application.cluster_id, Role.CERTIFIER))
+    return may_make("submitted", user, application)
 
 
 def can_withdraw_sign_off_request(user, application=None) -> bool:
-    """The host or SEND lead may take back a request for sign-off to change something."""
-    return (application is not None and application.status == Status.AWAITING_SIGN_OFF
-            and roles_of(user).has_cluster_role(application.cluster_id, *WRITERS))
+    """The host or SEND lead may take back a request for sign-off to change something (the writers' half of
+    the "sent back" move)."""
+    return may_make("sent_back", user, application, roles=frozenset(WRITERS))
+
+
+def can_take_back_application(user, application=None) -> bool:
+    """A host or SEND lead of the application's cluster may try to take it back from sign-off; the transition
+    table says whether it can be taken back now (a second try finds it a draft already, and is told so)."""
+    return application is not None and roles_of(user).has_cluster_role(application.cluster_id, *WRITERS)
 
 
 def can_list_submitted_applications(user, obj=None) -> bool:

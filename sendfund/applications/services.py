@@ -1,26 +1,21 @@
 """Writes for applications (house rule 1): keyword-only, raise DomainError, audit every change.
 
-`application_transition` is the only function that changes an application's status, over the
-TRANSITIONS table (house rule 2).
+`workflow.application_transition` is the only function that changes an application's status, over its
+TRANSITIONS table (house rule 2); it is re-exported here.
 """
 
-from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.urls import reverse
 from django.utils import timezone
 
-from sendfund.accounts.roles import Role
 from sendfund.core import collection
 from sendfund.core.audit import audit_record
 from sendfund.core.collection import StaleSection  # noqa: F401 - views catch services.StaleSection
 from sendfund.core.errors import DomainError
-from sendfund.core.notify import email_on_commit, site_url
 from sendfund.funds.models import Round, StreamKind
 from sendfund.registry.models import Cluster
-from sendfund.registry.selectors import council_name
 
 from . import permissions, selectors
 from .models import (
@@ -36,6 +31,7 @@ from .models import (
     Status,
 )
 from .sections import BY_KEY, ITEM_SECTIONS
+from .workflow import TRANSITIONS, application_transition  # noqa: F401 - re-exported for callers
 
 REFERENCE_PREFIX = "SCF"
 
@@ -302,62 +298,7 @@ def section_finish(*, application: Application, kind: str, finished: bool, expec
     return section
 
 
-# --- status -------------------------------------------------------------------------------------------
-
-def _nothing(application: Application, today) -> str:
-    return ""
-
-
-def _round_open(application: Application, today) -> str:
-    round_ = application.round
-    if round_.is_open(today):
-        return ""
-    return (f"{round_.name} closed on {round_.closes_on:%-d %B %Y}. Contact the SEND and inclusion team if you "
-            "still want to apply.")
-
-
-def _sign_off_window(application: Application, today) -> str:
-    """The round closes for everyone: after the closing day the head or chair may sign off only an application
-    sent for sign-off on or before it, and only for the round's sign-off working days."""
-    round_ = application.round
-    if today <= round_.closes_on:
-        return ""
-    sent_on = timezone.localdate(application.sent_for_sign_off_at) if application.sent_for_sign_off_at else None
-    if sent_on is None or sent_on > round_.closes_on:
-        return (f"{round_.name} closed on {round_.closes_on:%-d %B %Y}, before this application was sent for "
-                "sign-off, so it cannot be submitted. Contact the SEND and inclusion team.")
-    if today > round_.sign_off_until:
-        return (f"{round_.name} closed on {round_.closes_on:%-d %B %Y} and sign-off ended on "
-                f"{round_.sign_off_until:%-d %B %Y}, so this application can no longer be submitted. Contact the "
-                "SEND and inclusion team.")
-    return ""
-
-
-@dataclass(frozen=True)
-class Move:
-    verb: str
-    allowed: object  # a permission function (user, application) -> bool
-    refusal: str
-    guard: object = _nothing  # (application, today) -> the reason it cannot happen now, or ""
-
-
-def _certifier_or_writer(user, application) -> bool:
-    return (permissions.can_sign_off_application(user, application)
-            or permissions.can_withdraw_sign_off_request(user, application))
-
-
-TRANSITIONS: dict[tuple[str, str], Move] = {
-    (Status.DRAFT, Status.AWAITING_SIGN_OFF): Move(
-        "sign_off_requested", permissions.can_request_sign_off,
-        "Only the cluster host or SEND lead can send the application for sign-off", _round_open),
-    (Status.AWAITING_SIGN_OFF, Status.SUBMITTED): Move(
-        "submitted", permissions.can_sign_off_application,
-        "Only the cluster's head or chair (the certifier) can sign off the application", _sign_off_window),
-    (Status.AWAITING_SIGN_OFF, Status.DRAFT): Move(
-        "sent_back", _certifier_or_writer,
-        "Only the certifier, or the cluster host or SEND lead, can send the application back"),
-}
-
+# --- status: the moves are in workflow.py (re-exported here for callers) ---------------------------------
 
 def reference_next(*, year: int) -> str:
     """The next reference of a year, SCF-2026-0001 upwards. Call inside a transaction: the counter row is
@@ -373,94 +314,3 @@ def reference_next(*, year: int) -> str:
             continue
     number = ReferenceCounter.objects.get(year=year).last
     return f"{REFERENCE_PREFIX}-{year}-{number:04d}"
-
-
-def _certifier_emails(cluster: Cluster) -> list[str]:
-    from sendfund.accounts.selectors import cluster_recipients
-
-    return cluster_recipients(cluster=cluster, roles=(Role.CERTIFIER,))
-
-
-def _email(application: Application, template: str, **message) -> None:
-    """Queue an email about this application to its cluster, in the transition's transaction."""
-    email_on_commit(template=template, cluster_id=application.cluster_id, about=application.reference or str(application),
-                    context={"cluster": application.cluster.name, "reference": application.reference}, **message)
-
-
-def _writer_emails(application: Application) -> list[str]:
-    """The cluster's hosts and SEND leads (users and contact addresses), and whoever started the application."""
-    from sendfund.accounts.selectors import cluster_recipients
-
-    return [*cluster_recipients(cluster=application.cluster, roles=(Role.CLUSTER_HOST, Role.CLUSTER_SEND_LEAD)),
-            application.created_by.email if application.created_by else ""]
-
-
-@transaction.atomic
-def application_transition(*, application: Application, to: str, actor, reason: str = "") -> Application:
-    """Move an application along TRANSITIONS. Raises DomainError if the move is not in the table, the
-    actor may not make it, or (for sign-off and submission) the application is incomplete or contains
-    something that looks like a pupil's identity."""
-    application = _locked(application)
-    before = application.status
-    move = TRANSITIONS.get((before, to))
-    if move is None:
-        raise DomainError(f"An application that is {application.get_status_display().lower()} cannot be "
-                          f"{Status(to).label.lower()}")
-    if not move.allowed(actor, application):
-        raise DomainError(move.refusal)
-    today = timezone.localdate()
-    problem = move.guard(application, today)
-    if problem:
-        raise DomainError(problem)
-    if to in (Status.AWAITING_SIGN_OFF, Status.SUBMITTED):
-        incomplete = selectors.application_incomplete_sections(application=application)
-        if incomplete:
-            raise DomainError("Complete every section first: " + ", ".join(s.title for s in incomplete))
-        findings = selectors.application_identity_findings(application=application)
-        if findings:
-            raise DomainError("Remove anything that could identify a child first. " + findings[0].message)
-    link = site_url(reverse("applications:detail", kwargs={"pk": application.pk}))
-    application.status = to
-    fields = ["status", "updated_at"]
-    if to == Status.SUBMITTED:
-        application.reference = reference_next(year=timezone.localdate().year)
-        application.submitted_at = timezone.now()
-        application.signed_off_by = actor
-        application.sent_back_reason = ""
-        application.submitted_late = today > application.round.closes_on
-        fields += ["reference", "submitted_at", "signed_off_by", "sent_back_reason", "submitted_late"]
-        _email(application, "application_submitted", to=[*_writer_emails(application), actor.email],
-               subject=f"Application {application.reference} submitted",
-               body=(f"Your cluster's application {application.reference} has been submitted to "
-                     f"{council_name()}.\n\nWe will contact your cluster host to arrange a "
-                     f"meeting.\n\nSign in to see it: {link}\n"))
-    elif to == Status.AWAITING_SIGN_OFF:
-        application.sent_back_reason = ""
-        application.sent_for_sign_off_at = timezone.now()
-        fields += ["sent_back_reason", "sent_for_sign_off_at"]
-        _email(application, "application_ready_to_sign_off", to=_certifier_emails(application.cluster),
-               subject="An application is ready for you to sign off",
-               body=f"An application from your cluster is ready for you to check and sign off.\n\n"
-                    f"Sign in to see it: {link}\n")
-    elif to == Status.DRAFT:
-        application.sent_back_reason = reason.strip()
-        fields.append("sent_back_reason")
-        _email(application, "application_sent_back", to=_writer_emails(application),
-               subject="Your application has been sent back",
-               body=f"Your cluster's application has been sent back to change something.\n\n"
-                    f"Sign in to see why: {link}\n")
-    application.save(update_fields=fields)
-    audit_record(actor=actor, verb=f"application.{move.verb}", target=application, label=str(application),
-                 before={"status": before}, after={"status": to, **_transition_details(application, to, reason)})
-    return application
-
-
-def _transition_details(application: Application, to: str, reason: str) -> dict:
-    """What each move of an application carries in its audit event besides the status."""
-    round_ = application.round
-    if to == Status.AWAITING_SIGN_OFF:
-        return {"round_closes_on": round_.closes_on, "sign_off_until": round_.sign_off_until}
-    if to == Status.SUBMITTED:
-        return {"reference": application.reference, "late": application.submitted_late,
-                "round_closes_on": round_.closes_on}
-    return {"reason": reason.strip()}

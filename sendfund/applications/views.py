@@ -4,7 +4,6 @@ Apply side (/apply/...) for clusters; manage side (/manage/applications/...) for
 """
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -34,8 +33,8 @@ from .permissions import (
     can_request_sign_off,
     can_sign_off_application,
     can_start_application,
+    can_take_back_application,
     can_use_applications,
-    can_withdraw_sign_off_request,
 )
 from .sections import BY_KEY, ITEM_FORMS, ITEM_NAMES, ITEM_SECTIONS, LAST
 from .status import status_for_cluster
@@ -44,11 +43,16 @@ from .summary import NOT_RUN, application_summary
 PAGE_SIZE = 25
 
 
-def _application(request, pk, *, edit=False):
-    application = selectors.application_for_user(user=request.user, pk=pk)
-    if edit and not can_edit_application(request.user, application):
-        raise PermissionDenied
-    return application
+def _in_scope(user, pk, **_url_kwargs):
+    """The application the URL names, through the scoping rule (404 out of scope): `requires(load=...)`."""
+    return selectors.application_for_user(user=user, pk=pk)
+
+
+_application = _in_scope  # the pages that show it read its member schools themselves
+
+
+# The pages that change a draft: a cluster user's page, on an application they may edit.
+_editable = requires(can_use_applications, load=_application, record=can_edit_application)
 
 
 def _after_save(request, application):
@@ -88,7 +92,7 @@ def rounds(request):
     open_rounds = list(Round.objects.open_on(today).select_related("fund").prefetch_related("streams")
                        .order_by("closes_on", "id"))
     return render(request, "applications/rounds.html", {
-        "rounds": open_rounds, "can_start": can_start_application(request.user)})
+        "rounds": open_rounds})
 
 
 @requires(can_start_application)
@@ -153,15 +157,14 @@ def dashboard(request, fmt=None):
     page = Paginator(selectors.cluster_applications(user=request.user), PAGE_SIZE).get_page(request.GET.get("page"))
     la_asks = _casework_links(request.user)
     return render(request, "applications/dashboard.html", {
-        "page": page, "la_asks": la_asks, "can_start": can_start_application(request.user),
+        "page": page, "la_asks": la_asks,
         "has_open_round": Round.objects.open_on(timezone.localdate()).exists()})
 
 
 # --- one application: task list, sections, items ---------------------------------------------------------
 
-@requires(can_use_applications)
-def detail(request, pk):
-    application = _application(request, pk)
+@requires(can_use_applications, load=_application)
+def detail(request, application, pk):
     loaded = selectors.application_load(application=application)
     if can_edit_application(request.user, application):
         return render(request, "applications/task_list.html", {
@@ -171,9 +174,7 @@ def detail(request, pk):
     return render(request, "applications/overview.html", {
         "application": application, "area": "apply",
         "cards": application_summary(loaded=loaded, editable=False),
-        "history": _cluster_history(application),
-        "can_sign_off": can_sign_off_application(request.user, application),
-        "can_withdraw": can_withdraw_sign_off_request(request.user, application)})
+        "history": _cluster_history(application)})
 
 
 def _section_context(request, application, spec, form, loaded, schools, *, stale=None):
@@ -191,9 +192,8 @@ def _section_context(request, application, spec, form, loaded, schools, *, stale
     return context
 
 
-@requires(can_use_applications)
-def section(request, pk, key):
-    application = _application(request, pk, edit=True)
+@_editable
+def section(request, application, pk, key):
     spec = BY_KEY.get(key)
     if spec is None or spec.is_list or not spec.applies(application):
         raise Http404("No such section")
@@ -238,10 +238,9 @@ def section(request, pk, key):
                   _section_context(request, application, spec, form, loaded, schools, stale=stale))
 
 
-@requires(can_use_applications)
+@_editable
 @require_POST
-def document_remove(request, pk, doc):
-    application = _application(request, pk, edit=True)
+def document_remove(request, application, pk, doc):
     document = get_object_or_404(Document, pk=doc, application=application)
     services.document_remove(application=application, document=document, actor=request.user)
     messages.success(request, f"{document.original_name} has been removed.")
@@ -254,9 +253,8 @@ def _item_kind(kind):
     return kind
 
 
-@requires(can_use_applications)
-def items(request, pk, kind):
-    application = _application(request, pk, edit=True)
+@_editable
+def items(request, application, pk, kind):
     spec = BY_KEY[_item_kind(kind)]
     loaded = selectors.application_load(application=application)
     form = FinishedForm(request.POST if request.method == "POST" else None)
@@ -296,8 +294,7 @@ def _item_initial(kind, item):
             "how_measured": item.how_measured}
 
 
-def _item_form(request, pk, kind, item_pk=None):
-    application = _application(request, pk, edit=True)
+def _item_form(request, application, pk, kind, item_pk=None):
     _item_kind(kind)
     model = services.ITEM_MODELS[kind]
     item = get_object_or_404(model, pk=item_pk, application=application) if item_pk else None
@@ -349,19 +346,18 @@ def _form_token(request) -> str:
     return posted if posted.isalnum() and len(posted) <= 64 else secrets.token_hex(16)
 
 
-@requires(can_use_applications)
-def item_add(request, pk, kind):
-    return _item_form(request, pk, kind)
+@_editable
+def item_add(request, application, pk, kind):
+    return _item_form(request, application, pk, kind)
 
 
-@requires(can_use_applications)
-def item_edit(request, pk, kind, item):
-    return _item_form(request, pk, kind, item)
+@_editable
+def item_edit(request, application, pk, kind, item):
+    return _item_form(request, application, pk, kind, item)
 
 
-@requires(can_use_applications)
-def item_remove(request, pk, kind, item):
-    application = _application(request, pk, edit=True)
+@_editable
+def item_remove(request, application, pk, kind, item):
     _item_kind(kind)
     obj = get_object_or_404(services.ITEM_MODELS[kind], pk=item, application=application)
     loaded = selectors.application_load(application=application)
@@ -382,10 +378,9 @@ def item_remove(request, pk, kind, item):
 
 # --- check, sign-off, confirmation --------------------------------------------------------------------
 
-@requires(can_use_applications)
-def check(request, pk):
-    application = _application(request, pk)
-    if application.status != Status.DRAFT:  # sent for sign-off or submitted: the read-only view says so
+@requires(can_use_applications, load=_application)
+def check(request, application, pk):
+    if not application.is_draft:  # sent for sign-off or submitted: the read-only view says so
         return redirect("applications:detail", pk=pk)
     loaded = selectors.application_load(application=application)
     editable = can_edit_application(request.user, application)
@@ -393,20 +388,15 @@ def check(request, pk):
         "application": application, "cards": application_summary(loaded=loaded, editable=editable),
         "incomplete": selectors.application_incomplete_sections(application=application, loaded=loaded),
         "findings": selectors.application_identity_findings(application=application, loaded=loaded),
-        "bid_warnings": selectors.application_bid_warnings(application=application, loaded=loaded),
-        "can_request": can_request_sign_off(request.user, application),
-        "can_sign_off": can_sign_off_application(request.user, application)})
+        "bid_warnings": selectors.application_bid_warnings(application=application, loaded=loaded)})
 
 
-@requires(can_use_applications)
+@requires(can_use_applications, load=_application, record=can_request_sign_off)
 @require_POST
-def request_sign_off(request, pk):
-    application = _application(request, pk)
+def request_sign_off(request, application, pk):
     try:
         services.application_transition(application=application, to=Status.AWAITING_SIGN_OFF, actor=request.user)
     except DomainError as exc:
-        if not can_request_sign_off(request.user, application):
-            raise PermissionDenied from exc
         messages.error(request, exc.message)
         return redirect("applications:check", pk=pk)
     messages.success(request, "Your application has been sent to your cluster's head or chair to sign off. "
@@ -414,12 +404,9 @@ def request_sign_off(request, pk):
     return redirect("applications:detail", pk=pk)
 
 
-@requires(can_use_applications)
+@requires(can_use_applications, load=_application, record=can_take_back_application)
 @require_POST
-def withdraw(request, pk):
-    application = _application(request, pk)
-    if not roles_of(request.user).has_cluster_role(application.cluster_id, *WRITERS):
-        raise PermissionDenied
+def withdraw(request, application, pk):
     try:
         services.application_transition(application=application, to=Status.DRAFT, actor=request.user,
                                         reason="Taken back by the cluster to change it")
@@ -430,11 +417,8 @@ def withdraw(request, pk):
     return redirect("applications:detail", pk=pk)
 
 
-@requires(can_use_applications)
-def sign_off(request, pk):
-    application = _application(request, pk)
-    if not can_sign_off_application(request.user, application):
-        raise PermissionDenied
+@requires(can_use_applications, load=_application, record=can_sign_off_application)
+def sign_off(request, application, pk):
     loaded = selectors.application_load(application=application)
     form = SignOffForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
@@ -455,24 +439,22 @@ def sign_off(request, pk):
         "today": timezone.localdate()})
 
 
-@requires(can_use_applications)
-def confirmation(request, pk):
-    application = _application(request, pk)
+@requires(can_use_applications, load=_application)
+def confirmation(request, application, pk):
     if application.status != Status.SUBMITTED:
         raise Http404("Not submitted")
     return render(request, "applications/confirmation.html", {"application": application})
 
 
-def _document_response(request, pk, doc):
-    application = selectors.application_for_user(user=request.user, pk=pk)
+def _document_response(application, doc):
     document = get_object_or_404(Document, pk=doc, application=application)
     return FileResponse(document.file.open("rb"), as_attachment=True, filename=document.download_name,
                         content_type=document.content_type)
 
 
-@requires(can_use_applications)
-def document(request, pk, doc):
-    return _document_response(request, pk, doc)
+@requires(can_use_applications, load=_in_scope)
+def document(request, application, pk, doc):
+    return _document_response(application, doc)
 
 
 # --- the LA's read-only view ----------------------------------------------------------------------
@@ -493,9 +475,8 @@ def manage_list(request, fmt=None):
     return render(request, "applications/manage_list.html", {"page": page})
 
 
-@requires(can_list_submitted_applications)
-def manage_detail(request, pk):
-    application = selectors.application_for_user(user=request.user, pk=pk)
+@requires(can_list_submitted_applications, load=_application)
+def manage_detail(request, application, pk):
     loaded = selectors.application_load(application=application)
     return render(request, "applications/overview.html", {
         "application": application, "area": "manage",
@@ -503,6 +484,6 @@ def manage_detail(request, pk):
         "history": history(audit_timeline(target=application)[:50])})
 
 
-@requires(can_list_submitted_applications)
-def manage_document(request, pk, doc):
-    return _document_response(request, pk, doc)
+@requires(can_list_submitted_applications, load=_in_scope)
+def manage_document(request, application, pk, doc):
+    return _document_response(application, doc)

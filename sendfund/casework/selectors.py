@@ -473,11 +473,6 @@ def criteria() -> list[Criterion]:
     return list(Criterion.objects.filter(is_active=True))
 
 
-def is_offer(case: Case) -> bool:
-    """True when the decision offers money (approved, or approved in part). No queries. Raises nothing."""
-    return case.outcome in (Outcome.APPROVED, Outcome.APPROVED_IN_PART)
-
-
 @dataclass
 class Candidate:
     cluster: object
@@ -533,19 +528,19 @@ def case_actions(*, case: Case, user, detail: "CaseDetail") -> list[Action]:
     """The case page's actions for this user: only what they may do from the case's state, each either offered
     (its guard passes) or with the reason it waits. A specialist who declared a conflict is not offered
     scoring. No queries beyond the case page's own reads. Raises nothing."""
-    from .workflow import moves_for, waiting_reason
+    from .workflow import allows, offered_moves
 
     actions: list[Action] = []
     manage = permissions.can_manage_cases(user)
     meeting = detail.meeting
     live_meeting = meeting is not None and meeting.cancelled_at is None
-    if manage and case.status in (State.ACKNOWLEDGED, State.MEETING_ARRANGED):
+    if manage and allows(case, "arrange_meeting"):
         actions.append(Action("Rearrange the meeting" if live_meeting else "Arrange the meeting", "casework:meeting"))
-    if manage and case.status == State.MEETING_ARRANGED:
+    if manage and allows(case, "record_meeting_notes"):
         actions.append(Action("Record the meeting's notes", "casework:meeting-notes",
                               "" if live_meeting else "Arrange the meeting first."))
     kind = review_kind_for(case=case, user=user)
-    if kind and case.status == State.UNDER_ASSESSMENT:
+    if kind and allows(case, "score"):
         mine = next((d for d in detail.declarations if d.user_id == user.pk), None)
         review = detail.moderation.reviews.get(kind)
         if mine is not None and mine.has_conflict:
@@ -555,16 +550,11 @@ def case_actions(*, case: Case, user, detail: "CaseDetail") -> list[Action]:
             actions.append(Action("Score this application", "", "You have finished your review."))
         else:
             actions.append(Action("Score this application", "casework:review"))
-    moves = {m.name: m for m in moves_for(case, user)}
-    offered = [("start_assessment", "Start the assessment", "casework:move", True),
-               ("request_information", "Ask the cluster for more information", "casework:request-information", False),
-               ("recommend", "Recommend an award", "casework:recommend", False),
-               ("decide", "Decide", "casework:decide", False),
-               ("close", "Close the case", "casework:move", True),
-               ("withdraw", "Withdraw the application", "casework:withdraw", False)]
-    for name, label, url_name, post in offered:
-        if name in moves:
-            actions.append(Action(label, url_name, waiting_reason(moves[name], case), post=post, move=name))
+    for name, offer in offered_moves(case, user).items():
+        move = offer.move
+        if move.page:
+            actions.append(Action(move.page_label or move.label, move.page, offer.reason,
+                                  post=move.page == "casework:move", move=name))
     if permissions.can_record_payments(user) and detail.instalments:
         actions.append(Action("Payments", "casework:payments"))
     return actions

@@ -28,9 +28,13 @@ from .models import (
     Outcome,
     Review,
     Score,
-    State,
 )
-from .workflow import case_transition  # noqa: F401  (re-exported for callers)
+from .workflow import (  # case_transition is re-exported for callers
+    TRANSITIONS,
+    allows,
+    case_transition,
+    check_move,
+)
 
 
 def _require(ok: bool, message: str) -> None:
@@ -122,7 +126,7 @@ def meeting_arrange(*, case: Case, starts_at: dt.datetime, duration_minutes: int
     acknowledged or already has a meeting arranged, there is no place or link, or nobody from the cluster
     is named."""
     _require(permissions.can_manage_cases(actor), "Only an LA officer can arrange the meeting.")
-    _require(case.status in (State.ACKNOWLEDGED, State.MEETING_ARRANGED),
+    _require(allows(case, "arrange_meeting"),
              "The meeting is arranged after the application is acknowledged and before the assessment starts.")
     _require(bool(place.strip() or online_link.strip()), "Enter a place or an online meeting link.")
     _require(bool(cluster_attendees.strip()), "Enter who is coming from the cluster.")
@@ -143,7 +147,7 @@ def meeting_arrange(*, case: Case, starts_at: dt.datetime, duration_minutes: int
     audit_record(actor=actor, verb="meeting.arranged", target=case, label=case.reference, before=before,
                  after=_meeting_values(meeting))
     case.meeting = meeting
-    if case.status == State.ACKNOWLEDGED:
+    if case.status in TRANSITIONS["arrange_meeting"].sources:
         case_transition(case=case, move="arrange_meeting", actor=actor)
     else:
         from . import notifications
@@ -213,7 +217,7 @@ def review_save(*, case: Case, reviewer, scores: dict[str, tuple[int, str]], sum
     case = Case.objects.select_for_update().get(pk=case.pk)
     kind = _review_kind_for(case, reviewer)
     _require(bool(kind), "Only the specialists assigned to this case can score it.")
-    _require(case.status == State.UNDER_ASSESSMENT, "Scores are given while the case is under assessment.")
+    _require(allows(case, "score"), "Scores are given while the case is under assessment.")
     declaration = _found(ConflictDeclaration.objects.filter(case=case, user=reviewer).first(),
                          "Declare whether you have a conflict of interest before you score.")
     _require(not declaration.has_conflict, "You declared a conflict of interest in this case, so you cannot score "
@@ -272,7 +276,7 @@ def information_answer(*, request: InformationRequest, answer: str, actor) -> In
     waiting or the question is answered already, or the answer is empty."""
     case = request.case
     _require(permissions.can_answer_requests(actor, case), "Only the cluster host or SEND lead can answer.")
-    _require(case.status == State.INFORMATION_REQUESTED and request.answered_at is None,
+    _require(case.status in TRANSITIONS["answer_information"].sources and request.answered_at is None,
              "This question has already been answered.")
     _require(bool(answer.strip()), "Enter your answer.")
     request.answer, request.answered_by, request.answered_at = answer.strip(), actor, timezone.now()
@@ -301,8 +305,7 @@ def case_recommend(*, case: Case, amounts: dict[int, Decimal], recommendation: s
     Amounts are Decimal pounds by award line id. Returns the Case. Raises DomainError when the actor is not
     an LA officer, the case is not under assessment, an amount is missing, negative or more than asked, or
     there are no reasons."""
-    _require(permissions.can_manage_cases(actor), "Only an LA officer can recommend.")
-    _require(case.status == State.UNDER_ASSESSMENT, "You can recommend once the case is under assessment.")
+    check_move(case=case, move="recommend", actor=actor)  # before the amounts are written
     _require(bool(recommendation.strip()), "Give the reasons for your recommendation.")
     before = decision_values(case)
     for line in _check_amounts(case, amounts, "recommended"):
@@ -322,8 +325,7 @@ def case_decide(*, case: Case, outcome: str, amounts: dict[int, Decimal], reason
     DomainError when the actor is not a decision maker, the case is not recommended, the outcome is not one
     of the outcomes, an amount is missing, negative or more than asked, the decision's guard refuses it
     (reasons, amounts that fit the outcome), or the pot cannot cover the award."""
-    _require(permissions.can_decide(actor), "Only a decision maker can decide.")
-    _require(case.status == State.RECOMMENDED, "A decision follows the officer's recommendation.")
+    check_move(case=case, move="decide", actor=actor)  # before the amounts are written
     _require(outcome in Outcome.values, "Choose the outcome.")
     before = decision_values(case)
     for line in _check_amounts(case, amounts, "decided"):
@@ -405,7 +407,7 @@ def instalment_pay(*, instalment: Instalment, paid_on: dt.date, actor) -> Instal
     _require(permissions.can_record_payments(actor), "Only finance records payments.")
     instalment = Instalment.objects.select_for_update().select_related("case", "stream").get(pk=instalment.pk)
     case = instalment.case
-    _require(case.status in (State.OFFER_ACCEPTED, State.IN_DELIVERY),
+    _require(allows(case, "pay"),
              "Payments are made after the cluster accepts the offer.")
     _require(instalment.paid_on is None, "This instalment has already been paid.")
     _require(paid_on <= timezone.localdate(), "The payment date cannot be in the future.")
@@ -421,7 +423,7 @@ def instalment_pay(*, instalment: Instalment, paid_on: dt.date, actor) -> Instal
                  after={"instalment": instalment.number, "stream": instalment.stream.kind,
                         "financial_year": instalment.financial_year, "amount": instalment.amount,
                         "due_on": instalment.due_on, "paid_on": paid_on, "ledger_entry": entry.pk})
-    if case.status == State.OFFER_ACCEPTED:
+    if case.status in TRANSITIONS["start_delivery"].sources:
         case_transition(case=case, move="start_delivery", actor=actor)
     return instalment
 

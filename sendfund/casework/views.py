@@ -12,16 +12,16 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from sendfund.accounts.decorators import requires
+from sendfund.accounts.scoping import cluster_in_scope_or_404
 from sendfund.accounts.selectors import clusters_nobody_can_email
 from sendfund.applications.status import status_for_cluster
 from sendfund.core.downloads import Field, ListDownload, filters_shown
 from sendfund.core.errors import DomainError
 from sendfund.core.paging import query_without_page
-from sendfund.funds.permissions import can_view_pot
 
 from . import forms, letters, permissions, selectors, services
 from .models import Case, Instalment, State
-from .workflow import TRANSITIONS
+from .workflow import TRANSITIONS, allows, offered_moves
 
 SIMPLE_MOVES = {"start_assessment", "close"}
 
@@ -32,6 +32,12 @@ def _form(form_class, request, **kwargs):
 
 def _error(form, exc: DomainError):
     form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+
+
+def _case(user, reference, **_url_kwargs):
+    """The case the URL names, through the scoping rule (404 out of scope, or not assigned to this specialist):
+    `requires(load=...)`."""
+    return selectors.case_for_user(user=user, reference=reference)
 
 
 def _back(reference):
@@ -69,7 +75,6 @@ def queue(request, fmt=None):
         "page": result, "rows": result.rows, "unreachable": unreachable, "filters": filters, "states": State.choices,
         "filter_choices": selectors.queue_filter_choices(user=request.user),
         "waiting_labels": selectors.WAITING_LABELS.items(), "query": query_without_page(request),
-        "may_manage": permissions.can_manage_cases(request.user), "may_see_pot": can_view_pot(request.user),
     })
 
 
@@ -172,9 +177,7 @@ def email_retry(request, pk):
         if notification.status == Notification.Status.NO_RECIPIENT and notification.cluster_id:
             from sendfund.accounts.selectors import cluster_recipients
             from sendfund.core.outbox import notification_readdress
-            from sendfund.registry.models import Cluster
-
-            cluster = get_object_or_404(Cluster, pk=notification.cluster_id)
+            cluster = cluster_in_scope_or_404(request.user, pk=notification.cluster_id)
             sent = notification_readdress(notification=notification, to=cluster_recipients(cluster=cluster),
                                           actor=request.user)
             messages.success(request, f"The email will be sent to {len(sent)} "
@@ -206,21 +209,18 @@ def acknowledge(request, pk):
                                                          "error": error})
 
 
-@requires(permissions.can_view_cases)
-def case_detail(request, reference):
-    case = selectors.case_for_user(user=request.user, reference=reference)
+@requires(permissions.can_view_cases, load=_case)
+def case_detail(request, case, reference):
     detail = selectors.case_detail(case=case)
     actions = selectors.case_actions(case=case, user=request.user, detail=detail)
     return render(request, "casework/case_detail.html", {
         "case": case, "nobody_to_email": bool(clusters_nobody_can_email(clusters=[case.cluster])), "d": detail,
         "offered": [a for a in actions if not a.reason], "waiting": [a for a in actions if a.reason],
-        "may_manage": permissions.can_manage_cases(request.user),
     })
 
 
-@requires(permissions.can_manage_cases)
-def assign(request, reference):
-    case = selectors.case_for_user(user=request.user, reference=reference)
+@requires(permissions.can_manage_cases, load=_case)
+def assign(request, case, reference):
     form = _form(forms.AssignForm, request, initial={"officer": case.officer_id,
                                                      "education_specialist": case.education_specialist_id,
                                                      "business_specialist": case.business_specialist_id})
@@ -236,9 +236,8 @@ def assign(request, reference):
                                                   "button": "Save"})
 
 
-@requires(permissions.can_manage_cases)
-def meeting(request, reference):
-    case = selectors.case_for_user(user=request.user, reference=reference)
+@requires(permissions.can_manage_cases, load=_case)
+def meeting(request, case, reference):
     current = getattr(case, "meeting", None) if hasattr(case, "meeting") else None
     initial = {"duration_minutes": 60, "cluster_attendees": "\n".join(
         filter(None, [f"{case.cluster.host_name} (cluster host)" if case.cluster.host_name else "",
@@ -273,9 +272,8 @@ def meeting(request, reference):
                  "business specialists. Everyone gets an email with a calendar invitation."})
 
 
-@requires(permissions.can_manage_cases)
-def meeting_notes(request, reference):
-    case = selectors.case_for_user(user=request.user, reference=reference)
+@requires(permissions.can_manage_cases, load=_case)
+def meeting_notes(request, case, reference):
     if not hasattr(case, "meeting"):
         raise Http404("No meeting")
     form = _form(forms.NotesForm, request, initial={"notes": case.meeting.notes, "actions": case.meeting.actions})
@@ -291,11 +289,10 @@ def meeting_notes(request, reference):
                                                   "button": "Save notes"})
 
 
-@requires(permissions.can_view_cases)
-def meeting_ics(request, reference):
+@requires(permissions.can_view_cases, load=_case)
+def meeting_ics(request, case, reference):
     from .notifications import meeting_ics_text
 
-    case = selectors.case_for_user(user=request.user, reference=reference)
     if not hasattr(case, "meeting"):
         raise Http404("No meeting")
     body = meeting_ics_text(case.meeting, cancel=case.meeting.cancelled_at is not None)
@@ -305,9 +302,8 @@ def meeting_ics(request, reference):
 
 
 @require_POST
-@requires(permissions.can_view_cases)
-def move(request, reference, name):
-    case = selectors.case_for_user(user=request.user, reference=reference)
+@requires(permissions.can_view_cases, load=_case)
+def move(request, case, reference, name):
     if name not in SIMPLE_MOVES:
         raise Http404("No such step")
     try:
@@ -319,9 +315,8 @@ def move(request, reference, name):
     return _back(reference)
 
 
-@requires(permissions.can_review)
-def declare(request, reference):
-    case = selectors.case_for_user(user=request.user, reference=reference)
+@requires(permissions.can_review, load=_case)
+def declare(request, case, reference):
     form = _form(forms.DeclarationForm, request)
     if request.method == "POST" and form.is_valid():
         try:
@@ -339,9 +334,8 @@ def declare(request, reference):
         "intro": "Before you score, say whether you have a conflict of interest. If you do, you will not score."})
 
 
-@requires(permissions.can_review)
-def review(request, reference):
-    case = selectors.case_for_user(user=request.user, reference=reference)
+@requires(permissions.can_review, load=_case)
+def review(request, case, reference):
     kind = selectors.review_kind_for(case=case, user=request.user)
     if not kind:
         raise Http404("Not your review")
@@ -369,15 +363,13 @@ def review(request, reference):
                                                     "declaration": declaration, "review": existing_review})
 
 
-@requires(permissions.can_view_cases)
-def moderation(request, reference):
-    case = selectors.case_for_user(user=request.user, reference=reference)
+@requires(permissions.can_view_cases, load=_case)
+def moderation(request, case, reference):
     return render(request, "casework/moderation.html", {"case": case, "m": selectors.case_moderation(case=case)})
 
 
-@requires(permissions.can_manage_cases)
-def request_information(request, reference):
-    case = selectors.case_for_user(user=request.user, reference=reference)
+@requires(permissions.can_manage_cases, load=_case)
+def request_information(request, case, reference):
     form = _form(forms.QuestionForm, request)
     if request.method == "POST" and form.is_valid():
         try:
@@ -391,9 +383,8 @@ def request_information(request, reference):
                                                   "title": "Ask the cluster for more information"})
 
 
-@requires(permissions.can_manage_cases)
-def recommend(request, reference):
-    case = selectors.case_for_user(user=request.user, reference=reference)
+@requires(permissions.can_manage_cases, load=_case)
+def recommend(request, case, reference):
     lines = list(case.lines.select_related("stream"))
     form = _form(forms.RecommendForm, request, lines=lines, field="recommended",
                  initial={"recommendation": case.recommendation})
@@ -412,11 +403,10 @@ def recommend(request, reference):
         "moderation": selectors.case_moderation(case=case)})
 
 
-@requires(permissions.can_decide)
-def decide(request, reference):
+@requires(permissions.can_decide, load=_case)
+def decide(request, case, reference):
     from sendfund.funds.selectors import pot_balance
 
-    case = selectors.case_for_user(user=request.user, reference=reference)
     lines = list(case.lines.select_related("stream"))
     form = _form(forms.DecideForm, request, lines=lines, field="recommended",
                  initial={"outcome": case.outcome, "reasons": case.reasons, "conditions": case.conditions})
@@ -456,20 +446,19 @@ def _decided(case):
     return case
 
 
-@requires(permissions.can_view_cases)
-def letter(request, reference):
-    case = _decided(selectors.case_for_user(user=request.user, reference=reference))
+@requires(permissions.can_view_cases, load=_case)
+def letter(request, case, reference):
+    case = _decided(case)
     return render(request, "casework/letter.html", {**_letter_context(case), "area": "manage"})
 
 
-@requires(permissions.can_view_cases)
-def letter_pdf(request, reference):
-    return _pdf(_decided(selectors.case_for_user(user=request.user, reference=reference)))
+@requires(permissions.can_view_cases, load=_case)
+def letter_pdf(request, case, reference):
+    return _pdf(_decided(case))
 
 
-@requires(permissions.can_record_payments)
-def payments(request, reference):
-    case = selectors.case_for_user(user=request.user, reference=reference)
+@requires(permissions.can_record_payments, load=_case)
+def payments(request, case, reference):
     form = _form(forms.PaymentForm, request)
     if request.method == "POST" and form.is_valid():
         instalment = case.instalments.filter(pk=form.cleaned_data["instalment"]).first()
@@ -485,13 +474,12 @@ def payments(request, reference):
     posted = ({"instalment": form.cleaned_data.get("instalment") if hasattr(form, "cleaned_data") else None,
                "paid_on": request.POST.get("paid_on", "")} if form.is_bound else {})
     return render(request, "casework/payments.html", {
-        "case": case, "form": form, "today": timezone.localdate(), "posted": posted,
+        "case": case, "form": form, "today": timezone.localdate(), "posted": posted, "payments_open": allows(case, "pay"),
         "instalments": list(Instalment.objects.filter(case=case).select_related("stream", "paid_by"))})
 
 
-@requires(permissions.can_manage_cases)
-def withdraw(request, reference):
-    case = selectors.case_for_user(user=request.user, reference=reference)
+@requires(permissions.can_manage_cases, load=_case)
+def withdraw(request, case, reference):
     form = _form(forms.WithdrawForm, request)
     if request.method == "POST" and form.is_valid():
         try:
@@ -522,25 +510,26 @@ CLUSTER_CASES_DOWNLOAD: ListDownload[Case] = ListDownload("funding-decisions", "
     Field("Submitted", lambda c: timezone.localdate(c.submitted_at), "date")])
 
 
-@requires(permissions.can_view_funding_decisions)
-def apply_case(request, reference):
-    case = selectors.case_for_user(user=request.user, reference=reference)
+@requires(permissions.can_view_funding_decisions, load=_case)
+def apply_case(request, case, reference):
     return render(request, "casework/apply_case.html", {
         **_letter_context(case), "meeting": getattr(case, "meeting", None) if hasattr(case, "meeting") else None,
         "requests": list(case.information_requests.all()),
         "history": selectors.case_history_for_cluster(case=case),
-        "may_accept": case.status == State.DECIDED and selectors.is_offer(case)
-        and permissions.can_accept_offer(request.user, case)})
+        "may_accept": _possible(offered_moves(case, request.user).get("accept_offer"))})
 
 
-@requires(permissions.can_view_funding_decisions)
-def apply_letter_pdf(request, reference):
-    return _pdf(_decided(selectors.case_for_user(user=request.user, reference=reference)))
+def _possible(offer) -> bool:
+    return offer is not None and offer.possible
 
 
-@requires(permissions.can_view_funding_decisions)
-def apply_accept(request, reference):
-    case = selectors.case_for_user(user=request.user, reference=reference)
+@requires(permissions.can_view_funding_decisions, load=_case)
+def apply_letter_pdf(request, case, reference):
+    return _pdf(_decided(case))
+
+
+@requires(permissions.can_view_funding_decisions, load=_case)
+def apply_accept(request, case, reference):
     error = ""
     if request.method == "POST":
         if request.POST.get("confirm") != "yes":
@@ -594,11 +583,7 @@ def invitations(request):
 @require_POST
 @requires(permissions.can_manage_cases)
 def invite(request, code):
-    from django.shortcuts import get_object_or_404
-
-    from sendfund.registry.models import Cluster
-
-    cluster = get_object_or_404(Cluster, code=code)
+    cluster = cluster_in_scope_or_404(request.user, code=code)
     try:
         services.invitation_send(cluster=cluster, round_=_open_round(), actor=request.user)
     except DomainError as exc:
@@ -623,12 +608,9 @@ def _emailed_sentence(cluster) -> str:
 @requires(permissions.can_manage_cases)
 def cluster_contact(request, code):
     """Add or correct the cluster host's email address, so invitations and letters reach someone."""
-    from django.shortcuts import get_object_or_404
-
-    from sendfund.registry.models import Cluster
     from sendfund.registry.services import cluster_update
 
-    cluster = get_object_or_404(Cluster, code=code)
+    cluster = cluster_in_scope_or_404(request.user, code=code)
     form = _form(forms.ClusterContactForm, request, initial={"host_name": cluster.host_name,
                                                              "host_email": cluster.host_email})
     if request.method == "POST" and form.is_valid():

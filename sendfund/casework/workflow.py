@@ -4,7 +4,12 @@
 move's roles (an LA role, or a cluster role in the case's own cluster), and that the move's guard
 passes; it locks the case's row, runs the move's effect (the ledger, for example), sets the state,
 writes the audit event and queues the emails on commit, all in one transaction. Nothing else assigns
-`Case.status`.
+`Case.status` (tests/test_status_assignments.py fails if anything does).
+
+Everything the rest of the code needs to know about the workflow is asked here: `check_move` (a service
+that writes a move's data before making it checks the move first, with the same words), `offered_moves`
+(a page's moves for a user, each with its guard's answer) and `allows(case, activity)` (what may be done
+to a case in its state besides moves: arranging the meeting, scoring, paying).
 """
 
 from collections.abc import Callable
@@ -121,6 +126,16 @@ def _commit_award(case: Case, actor) -> None:
                          if line.decided], source="award", reference=case.reference, actor=actor)
 
 
+# --- records: the fields a move sets on the case besides its status and stamp -------------------------------
+
+def _accepted_by(case: Case, actor, note: str) -> dict:
+    return {"accepted_by": actor}
+
+
+def _withdrawn_reason(case: Case, actor, note: str) -> dict:
+    return {"withdrawn_reason": note}
+
+
 def _withdraw(case: Case, actor) -> None:
     """Money committed and not paid goes back to the pot; a meeting still to come is cancelled for everyone."""
     from sendfund.funds.services import ledger_release
@@ -187,36 +202,41 @@ class Move:
     content: Callable[[Case], dict] | None = None  # the move's content for its audit event, before and after
     ready: Callable[[Case], str] | None = None  # what must be true to offer the move (its form supplies the rest);
     # None: the guard itself
+    records: Callable[[Case, object, str], dict] | None = None  # (case, actor, note) -> fields the move sets
+    page: str = ""  # the case page offers the move as a link to this URL name ("casework:move" posts it directly)
+    page_label: str = ""  # the case page's words for it, when not `label`
 
 
-TRANSITIONS: dict[str, Move] = {m.name: m for m in [
+TRANSITIONS: dict[str, Move] = {m.name: m for m in [  # in the order the case page offers them
     Move("acknowledge", "Acknowledge", frozenset({S.SUBMITTED}), S.ACKNOWLEDGED, LA_OFFICER,
          stamp="acknowledged_at", notify=notifications.acknowledged),
     Move("arrange_meeting", "Arrange the meeting", frozenset({S.ACKNOWLEDGED}), S.MEETING_ARRANGED, LA_OFFICER,
          guard=_has_meeting, stamp="meeting_arranged_at", notify=notifications.meeting_invitation),
     Move("start_assessment", "Start the assessment", frozenset({S.MEETING_ARRANGED}), S.UNDER_ASSESSMENT,
-         LA_OFFICER, guard=_ready_to_assess, notify=notifications.assessment_started),
+         LA_OFFICER, guard=_ready_to_assess, notify=notifications.assessment_started, page="casework:move"),
+    Move("request_information", "Ask the cluster", ASKABLE, S.INFORMATION_REQUESTED, LA_OFFICER,
+         guard=_an_open_request, notify=notifications.information_requested, ready=_nothing,
+         page="casework:request-information", page_label="Ask the cluster for more information"),
+    Move("answer_information", "Send your answers", frozenset({S.INFORMATION_REQUESTED}), RESUME, CLUSTER_WRITERS,
+         guard=_all_answered, notify=notifications.information_answered, cluster_side=True),
     Move("recommend", "Send the recommendation for decision", frozenset({S.UNDER_ASSESSMENT}), S.RECOMMENDED,
          LA_OFFICER, guard=_ready_to_recommend, stamp="recommended_at", notify=notifications.recommended,
-         content=_decision, ready=_reviews_finished),
+         content=_decision, ready=_reviews_finished, page="casework:recommend", page_label="Recommend an award"),
     Move("decide", "Record the decision", frozenset({S.RECOMMENDED}), S.DECIDED, DECISION_MAKER,
          guard=_ready_to_decide, effect=_commit_award, stamp="decided_at", notify=notifications.decided,
-         content=_decision, ready=_nothing),
+         content=_decision, ready=_nothing, page="casework:decide", page_label="Decide"),
     Move("accept_offer", "Accept the offer", frozenset({S.DECIDED}), S.OFFER_ACCEPTED, CLUSTER_HOST_OR_CERTIFIER,
          guard=_an_offer, effect=_schedule, stamp="accepted_at", notify=notifications.accepted, cluster_side=True,
-         content=_schedule_values),
+         content=_schedule_values, records=_accepted_by),
     Move("start_delivery", "Start delivery", frozenset({S.OFFER_ACCEPTED}), S.IN_DELIVERY, FINANCE,
          guard=_a_payment_made),
     Move("close", "Close the case", frozenset({S.IN_DELIVERY, S.DECIDED}), S.CLOSED, LA_OFFICER, guard=_closable,
-         stamp="closed_at"),
-    Move("request_information", "Ask the cluster", ASKABLE, S.INFORMATION_REQUESTED, LA_OFFICER,
-         guard=_an_open_request, notify=notifications.information_requested, ready=_nothing),
-    Move("answer_information", "Send your answers", frozenset({S.INFORMATION_REQUESTED}), RESUME, CLUSTER_WRITERS,
-         guard=_all_answered, notify=notifications.information_answered, cluster_side=True),
+         stamp="closed_at", page="casework:move"),
     Move("withdraw", "Withdraw", frozenset({*ASKABLE, S.SUBMITTED, S.INFORMATION_REQUESTED, S.DECIDED,
                                             S.OFFER_ACCEPTED}),
          S.WITHDRAWN, LA_OFFICER, effect=_withdraw, stamp="closed_at", notify=notifications.withdrawn,
-         content=_withdrawal),
+         content=_withdrawal, records=_withdrawn_reason, page="casework:withdraw",
+         page_label="Withdraw the application"),
 ]}
 
 
@@ -238,6 +258,50 @@ def waiting_reason(move: Move, case: Case) -> str:
     return (move.ready or move.guard)(case)
 
 
+@dataclass(frozen=True)
+class Offer:
+    """A move a user may try from the case's state, with its guard's answer: "" when it can be made now."""
+    move: Move
+    reason: str
+
+    @property
+    def possible(self) -> bool:
+        return not self.reason
+
+
+def offered_moves(case: Case, actor) -> dict[str, Offer]:
+    """The actor's moves from the case's state, by name, each with the reason it waits ("" when it does not)."""
+    return {m.name: Offer(m, waiting_reason(m, case)) for m in moves_for(case, actor)}
+
+
+# What may be done to a case besides moves, and in which states: the pages and services ask `allows`.
+ACTIVITIES: dict[str, frozenset] = {
+    "arrange_meeting": frozenset({S.ACKNOWLEDGED, S.MEETING_ARRANGED}),  # arrange, or rearrange before assessing
+    "record_meeting_notes": frozenset({S.MEETING_ARRANGED}),
+    "score": frozenset({S.UNDER_ASSESSMENT}),
+    "pay": frozenset({S.OFFER_ACCEPTED, S.IN_DELIVERY}),
+}
+
+
+def allows(case: Case, activity: str) -> bool:
+    """Whether the case's state allows `activity` (a key of ACTIVITIES)."""
+    return case.status in ACTIVITIES[activity]
+
+
+def check_move(*, case: Case, move: str, actor) -> Move:
+    """The move, if it starts from the case's state and the actor holds one of its roles; otherwise DomainError,
+    in the words `case_transition` uses. Services that write a move's data before making it call this first."""
+    spec = TRANSITIONS.get(move)
+    if spec is None:
+        raise DomainError(f"There is no step called {move}.")
+    if case.status not in spec.sources:
+        raise DomainError(f"You cannot {spec.label.lower()} when the case is "
+                          f"{State(case.status).label.lower()}.")
+    if not may_make(spec, actor, case):
+        raise DomainError(f"You do not have a role that may {spec.label.lower()}.")
+    return spec
+
+
 @transaction.atomic
 def case_transition(*, case: Case, move: str, actor, note: str = "", content_before: dict | None = None) -> Case:
     """Make one move of the transition table. Raises DomainError, in words for the user, if it may not happen.
@@ -245,15 +309,10 @@ def case_transition(*, case: Case, move: str, actor, note: str = "", content_bef
     The audit event carries the status before and after, the note, and the move's content (a decision's
     outcome, amounts per stream and year, reasons and conditions, for example) read before and after; a service
     that changed the content just before the move passes what it was as `content_before`."""
-    spec = TRANSITIONS.get(move)
-    if spec is None:
+    if move not in TRANSITIONS:
         raise DomainError(f"There is no step called {move}.")
     locked = Case.objects.select_for_update().get(pk=case.pk)
-    if locked.status not in spec.sources:
-        raise DomainError(f"You cannot {spec.label.lower()} when the case is "
-                          f"{State(locked.status).label.lower()}.")
-    if not may_make(spec, actor, locked):
-        raise DomainError(f"You do not have a role that may {spec.label.lower()}.")
+    spec = check_move(case=locked, move=move, actor=actor)
     problem = spec.guard(locked)
     if problem:
         raise DomainError(problem)
@@ -272,12 +331,9 @@ def case_transition(*, case: Case, move: str, actor, note: str = "", content_bef
     if spec.stamp:
         setattr(locked, spec.stamp, timezone.now())
         fields.append(spec.stamp)
-    if move == "accept_offer":
-        locked.accepted_by = actor
-        fields.append("accepted_by")
-    if move == "withdraw":
-        locked.withdrawn_reason = note
-        fields.append("withdrawn_reason")
+    for name, value in (spec.records(locked, actor, note) if spec.records else {}).items():
+        setattr(locked, name, value)
+        fields.append(name)
     locked.save(update_fields=fields)
     audit_record(actor=actor, verb=f"case.{move}", target=locked, label=locked.reference,
                  before={**content_before, "status": status_before},
@@ -285,7 +341,6 @@ def case_transition(*, case: Case, move: str, actor, note: str = "", content_bef
     if spec.notify is not None:
         with announcing(f"case.{move}:{locked.reference}:{locked.updated_at.isoformat()}"):
             spec.notify(locked)
-    case.__dict__.update({k: getattr(locked, k) for k in
-                          ("status", "resume_status", "updated_at", "accepted_by_id", "withdrawn_reason",
-                           *([spec.stamp] if spec.stamp else []))})
+    concrete = {f.name: f.attname for f in Case._meta.concrete_fields}
+    case.__dict__.update({concrete[f]: getattr(locked, concrete[f]) for f in fields})  # the caller's copy moves too
     return locked

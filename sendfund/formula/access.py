@@ -25,7 +25,8 @@ RULES = [
     Rule("formula:your-allocation", CLUSTER | {OTHER_CLUSTER_HOST}),
     Rule("formula:your-allocation-detail", CLUSTER, kwargs=lambda w: {"code": w.cluster.code},
          note="the host of another cluster gets 404"),
-    Rule("formula:your-allocation-detail", frozenset({OTHER_CLUSTER_HOST}), kwargs=lambda w: {"code": w.other_cluster.code}),
+    Rule("formula:your-allocation-detail", frozenset({OTHER_CLUSTER_HOST}), kwargs=lambda w: {"code": w.other_cluster.code},
+         not_found=CLUSTER),
 ]
 
 

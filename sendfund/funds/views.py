@@ -46,7 +46,7 @@ def pot(request):
     return render(request, "funds/pot.html", {
         "fund": fund, "o": overview, "streams": overview.streams,
         "chart": mark_safe(chart),  # noqa: S308  (our own matplotlib output, with no user text in it)
-        "may_allocate": can_allocate(request.user), "next_year": next_year, "next_year_label": fy_label(next_year),
+        "next_year": next_year, "next_year_label": fy_label(next_year),
     })
 
 

@@ -3,20 +3,19 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from sendfund.accounts.decorators import requires
-from sendfund.accounts.scoping import clusters_of
+from sendfund.accounts.scoping import cluster_in_scope_or_404, clusters_of
 from sendfund.core import collection
 from sendfund.core.audit import audit_timeline
 from sendfund.core.downloads import Field, ListDownload
 from sendfund.core.errors import DomainError
 from sendfund.core.fields import whole_number
 from sendfund.core.years import academic_year_of, ay_label
-from sendfund.registry.models import Cluster
 
 from . import forms, health
 from .models import HealthCheckStatus
@@ -70,6 +69,11 @@ def health_checks(request):
         "checks": checks, "startable": startable, "year": year, "clusters": clusters_of(request.user)})
 
 
+def _health_check(user, pk, **_url_kwargs):
+    """The Health Check the URL names, through the scoping rule (404 out of scope): `requires(load=...)`."""
+    return health.health_check_for_user(user=user, pk=pk)
+
+
 def _levels(hc):
     return list(hc.framework.levels.all())
 
@@ -91,11 +95,8 @@ def health_check(request, pk):
         "events": audit_timeline(target=hc)[:50]})
 
 
-@requires(can_use_health_checks)
-def health_check_area(request, pk, code):
-    hc = health.health_check_for_user(user=request.user, pk=pk)
-    if not can_edit_health_check(request.user, hc):
-        raise PermissionDenied
+@requires(can_use_health_checks, load=_health_check, record=can_edit_health_check)
+def health_check_area(request, hc, pk, code):
     rating = next((r for r in health.health_check_ratings(health_check=hc) if r.area.code == code), None)
     if rating is None:
         raise Http404("No such area")
@@ -121,12 +122,9 @@ def health_check_area(request, pk, code):
         "version": stale.version if stale else rating.version})
 
 
-@requires(can_use_health_checks)
+@requires(can_use_health_checks, load=_health_check, record=can_request_health_check_sign_off)
 @require_POST
-def health_check_request_sign_off(request, pk):
-    hc = health.health_check_for_user(user=request.user, pk=pk)
-    if not can_request_health_check_sign_off(request.user, hc):
-        raise PermissionDenied
+def health_check_request_sign_off(request, hc, pk):
     try:
         health.health_check_transition(health_check=hc, to=H.AWAITING_SIGN_OFF, actor=request.user)
     except DomainError as exc:
@@ -136,11 +134,8 @@ def health_check_request_sign_off(request, pk):
     return redirect("monitoring:health-check", pk=pk)
 
 
-@requires(can_use_health_checks)
-def health_check_sign_off(request, pk):
-    hc = health.health_check_for_user(user=request.user, pk=pk)
-    if not can_sign_off_health_check(request.user, hc):
-        raise PermissionDenied
+@requires(can_use_health_checks, load=_health_check, record=can_sign_off_health_check)
+def health_check_sign_off(request, hc, pk):
     form = forms.SignOffForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         send_back = form.cleaned_data["decision"] == "send_back"
@@ -166,7 +161,7 @@ def _trend_page(request, cluster, *, area):
 
 @requires(can_use_health_checks)
 def health_trend(request, cluster_pk):
-    cluster = get_object_or_404(clusters_of(request.user), pk=cluster_pk)
+    cluster = cluster_in_scope_or_404(request.user, pk=cluster_pk)
     return _trend_page(request, cluster, area="apply")
 
 
@@ -240,7 +235,7 @@ def moderation_finish(request, pk):
 
 @requires(can_view_health_checks)
 def manage_trend(request, cluster_pk):
-    return _trend_page(request, get_object_or_404(Cluster, pk=cluster_pk), area="manage")
+    return _trend_page(request, cluster_in_scope_or_404(request.user, pk=cluster_pk), area="manage")
 
 
 @requires(can_invite_to_development)

@@ -1,17 +1,16 @@
 """Pages for all SEND money per cluster and for impact over the years (thin: selectors and services only)."""
 
 from django.contrib import messages
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from sendfund.accounts.decorators import requires
-from sendfund.accounts.scoping import clusters_of
+from sendfund.accounts.scoping import cluster_in_scope_or_404, clusters_of
 from sendfund.core.downloads import Field, ListDownload
 from sendfund.core.errors import DomainError
 from sendfund.core.fields import whole_number
 from sendfund.core.forms import CsvFileField
 from sendfund.core.years import financial_year_of
-from sendfund.registry.models import Cluster
 
 from . import dsg, impact, money
 from .forms import PlainForm
@@ -79,7 +78,7 @@ def _cluster_money_page(request, cluster, *, area):
 
 @requires(money.can_view_all_money)
 def manage_cluster_money(request, cluster_pk):
-    return _cluster_money_page(request, get_object_or_404(Cluster, pk=cluster_pk), area="manage")
+    return _cluster_money_page(request, cluster_in_scope_or_404(request.user, pk=cluster_pk), area="manage")
 
 
 def _cluster_user(user, obj=None) -> bool:
@@ -88,7 +87,7 @@ def _cluster_user(user, obj=None) -> bool:
 
 @requires(_cluster_user)
 def apply_cluster_money(request, cluster_pk):
-    return _cluster_money_page(request, get_object_or_404(clusters_of(request.user), pk=cluster_pk), area="apply")
+    return _cluster_money_page(request, cluster_in_scope_or_404(request.user, pk=cluster_pk), area="apply")
 
 
 def _impact_page(request, cluster, *, area):
@@ -108,9 +107,9 @@ def _impact_page(request, cluster, *, area):
 
 @requires(money.can_view_all_money)
 def manage_impact(request, cluster_pk):
-    return _impact_page(request, get_object_or_404(Cluster, pk=cluster_pk), area="manage")
+    return _impact_page(request, cluster_in_scope_or_404(request.user, pk=cluster_pk), area="manage")
 
 
 @requires(_cluster_user)
 def apply_impact(request, cluster_pk):
-    return _impact_page(request, get_object_or_404(clusters_of(request.user), pk=cluster_pk), area="apply")
+    return _impact_page(request, cluster_in_scope_or_404(request.user, pk=cluster_pk), area="apply")

@@ -41,6 +41,11 @@ def _version(request) -> int | None:
     return int(raw) if raw.isdigit() else None
 
 
+def _return(user, pk, **_url_kwargs):
+    """The return the URL names, through the scoping rule (404 out of scope): `requires(load=...)`."""
+    return selectors.return_for_user(user=user, pk=pk)
+
+
 def _detail_context(request, ret, *, area):
     loaded = selectors.return_load(monitoring_return=ret)
     underspend = Underspend.objects.filter(monitoring_return=ret).prefetch_related("lines__stream").first()
@@ -87,11 +92,8 @@ def _section_form(spec, loaded, data=None, files=None, *, partial=False, initial
     return spec.form_class(data, files, partial=partial, initial=initial, **kwargs)
 
 
-@requires(can_use_returns)
-def return_section(request, pk, key):
-    ret = selectors.return_for_user(user=request.user, pk=pk)
-    if not can_edit_return(request.user, ret):
-        raise PermissionDenied
+@requires(can_use_returns, load=_return, record=can_edit_return)
+def return_section(request, ret, pk, key):
     spec = RETURN_BY_KEY.get(key)
     if spec is None:
         raise Http404("No such section")
@@ -157,12 +159,9 @@ def evidence(request, pk, doc):
     return _evidence_response(request, pk, doc)
 
 
-@requires(can_use_returns)
+@requires(can_use_returns, load=_return, record=can_request_return_sign_off)
 @require_POST
-def request_sign_off(request, pk):
-    ret = selectors.return_for_user(user=request.user, pk=pk)
-    if not can_request_return_sign_off(request.user, ret):
-        raise PermissionDenied
+def request_sign_off(request, ret, pk):
     try:
         services.return_transition(monitoring_return=ret, to=S.AWAITING_SIGN_OFF, actor=request.user)
     except DomainError as exc:
@@ -172,11 +171,8 @@ def request_sign_off(request, pk):
     return redirect("monitoring:return", pk=pk)
 
 
-@requires(can_use_returns)
-def sign_off(request, pk):
-    ret = selectors.return_for_user(user=request.user, pk=pk)
-    if not can_sign_off_return(request.user, ret):
-        raise PermissionDenied
+@requires(can_use_returns, load=_return, record=can_sign_off_return)
+def sign_off(request, ret, pk):
     form = forms.SignOffForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         send_back = form.cleaned_data["decision"] == "send_back"

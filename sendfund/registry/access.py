@@ -25,7 +25,8 @@ RULES = [
     Rule("registry:your-cluster", CLUSTER | {OTHER_CLUSTER_HOST}),
     Rule("registry:your-cluster-detail", CLUSTER, kwargs=lambda w: {"code": w.cluster.code},
          note="the host of another cluster gets 404"),
-    Rule("registry:your-cluster-detail", frozenset({OTHER_CLUSTER_HOST}), kwargs=lambda w: {"code": w.other_cluster.code}),
+    Rule("registry:your-cluster-detail", frozenset({OTHER_CLUSTER_HOST}), kwargs=lambda w: {"code": w.other_cluster.code},
+         not_found=CLUSTER),
 ]
 
 

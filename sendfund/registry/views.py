@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from sendfund.accounts.decorators import requires
 from sendfund.accounts.permissions import can_administer, can_use_apply, can_view_audit, can_view_registry
-from sendfund.accounts.scoping import clusters_of, get_in_scope_or_404
+from sendfund.accounts.scoping import cluster_in_scope_or_404, clusters_of, get_in_scope_or_404
 from sendfund.core.audit import audit_timeline
 from sendfund.core.downloads import Field, ListDownload
 from sendfund.core.errors import DomainError
@@ -67,7 +67,7 @@ def _cluster_context(cluster, year):
 
 @requires(can_view_registry)
 def cluster_detail(request, code):
-    cluster = get_object_or_404(Cluster.objects.select_related("host_school"), code=code)
+    cluster = get_in_scope_or_404(Cluster.objects.select_related("host_school"), request.user, cluster_path="pk", code=code)
     return render(request, "registry/cluster_detail.html", {**_cluster_context(cluster, _year(request)), "area": "manage",
                                                             "link_schools": True})
 
@@ -109,7 +109,7 @@ def school_detail(request, urn):
 
 @requires(can_view_audit)
 def cluster_history(request, code):
-    cluster = get_object_or_404(Cluster, code=code)
+    cluster = cluster_in_scope_or_404(request.user, code=code)
     return render(request, "registry/history.html", {"subject": cluster, "history": history(audit_timeline(target=cluster)[:200]),
                                                      "back": ("registry:cluster-detail", cluster.code)})
 
