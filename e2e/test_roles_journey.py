@@ -4,8 +4,8 @@ import re
 
 import pytest
 
-from sendfund.accounts.access import ANONYMOUS, OTHER_CLUSTER_HOST
 from sendfund.accounts.roles import Role
+from sendfund.accounts.tests.access import ANONYMOUS, OTHER_CLUSTER_HOST
 
 from .conftest import assert_accessible, sign_in, sign_out
 

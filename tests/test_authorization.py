@@ -1,6 +1,6 @@
 """Walks every URL pattern of the project for every role and a signed-out visitor.
 
-A URL pattern without a rule in some app's access.py fails the test. A signed-in actor who may not open a
+A URL pattern without a rule in some app's tests/access.py fails the test. A signed-in actor who may not open a
 URL must get 404 when the record it names is out of their scope (another cluster's, for example: nobody
 learns it exists) and 403 when their role may never use the page (`Rule.out_of_scope`).
 """
@@ -14,7 +14,7 @@ from django.conf import settings
 from django.shortcuts import resolve_url
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from sendfund.accounts.access import ALL_ACTORS, ANONYMOUS
+from sendfund.accounts.tests.access import ALL_ACTORS, ANONYMOUS
 from tests.world import app_modules
 
 
@@ -31,7 +31,7 @@ def _pattern_names(resolver=None, namespace=""):
 
 
 def all_rules():
-    return [rule for module in app_modules("access") for rule in getattr(module, "RULES", [])]
+    return [rule for module in app_modules("tests.access") for rule in getattr(module, "RULES", [])]
 
 
 def test_every_url_pattern_has_an_access_rule():

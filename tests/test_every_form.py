@@ -28,7 +28,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sendfund.accounts.access import ANONYMOUS
+from sendfund.accounts.tests.access import ANONYMOUS
 from tests.test_authorization import all_rules
 
 EXAMPLES = int(os.environ.get("SENDFUND_FORM_WALK_EXAMPLES", "6"))

@@ -1,5 +1,5 @@
 """A Forum member sees aggregates only: no page of a single application, case, return, Health Check, score or
-person (the list of pages they may open is in sendfund/reports/access.py), and their API token lists nothing."""
+person (the list of pages they may open is in sendfund/reports/tests/access.py), and their API token lists nothing."""
 
 import pytest
 from django.test import Client

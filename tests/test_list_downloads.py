@@ -10,8 +10,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from sendfund.accounts.access import OTHER_CLUSTER_HOST
 from sendfund.accounts.roles import Role
+from sendfund.accounts.tests.access import OTHER_CLUSTER_HOST
 from sendfund.applications import selectors as application_selectors
 from sendfund.core.exports import MONEY_FORMAT
 from sendfund.formula import selectors as formula_selectors

@@ -10,7 +10,7 @@ from html.parser import HTMLParser
 import pytest
 from django.urls import reverse
 
-from sendfund.accounts.access import ALL_ACTORS
+from sendfund.accounts.tests.access import ALL_ACTORS
 from sendfund.core.context_processors import SERVICE_NAME
 from tests.test_authorization import all_rules
 

@@ -6,7 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from sendfund.accounts.access import ALL_ACTORS, ANONYMOUS
+from sendfund.accounts.tests.access import ALL_ACTORS, ANONYMOUS
 from tests.test_authorization import all_rules
 
 BUDGET = 15

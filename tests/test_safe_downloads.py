@@ -8,7 +8,7 @@ import openpyxl
 import pytest
 from django.urls import reverse
 
-from sendfund.accounts.access import ANONYMOUS
+from sendfund.accounts.tests.access import ANONYMOUS
 from sendfund.registry.models import Cluster, School
 from tests.test_authorization import all_rules
 

@@ -33,7 +33,7 @@ ALLOWED = {
     ("sendfund/core/outbox.py", "outbox_hold_before"): "emails queued before a restore are held",
     ("sendfund/registry/tasks.py", "council_setup_run"): "a background job's progress",
     ("sendfund/monitoring/services.py", "underspend_confirm"): "the decision maker confirms an underspend",
-    ("sendfund/registry/access.py", "build_world"): "the authorisation test's world, built from fixed rows",
+    ("sendfund/registry/tests/access.py", "build_world"): "the authorisation test's world, built from fixed rows",
 }
 
 WRITES = {"update", "create", "get_or_create", "update_or_create", "bulk_create"}

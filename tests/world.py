@@ -1,7 +1,7 @@
 """A small world for tests that walk the whole site: two clusters, their schools and figures, and a
 user for every role (LA roles in the LA; cluster roles in cluster A; a host of cluster B).
 
-Apps add their own records through `build_world(world)` in their access.py, lowest layer first.
+Apps add their own records through `build_world(world)` in their tests/access.py, lowest layer first.
 """
 
 import datetime as dt
@@ -10,9 +10,9 @@ from types import SimpleNamespace
 
 from django.conf import settings
 
-from sendfund.accounts.access import ANONYMOUS, OTHER_CLUSTER_HOST
 from sendfund.accounts.roles import CLUSTER_ROLES, Role
 from sendfund.accounts.services import membership_grant, user_create
+from sendfund.accounts.tests.access import ANONYMOUS, OTHER_CLUSTER_HOST
 from sendfund.registry.importers import ensure_census_indicators
 from sendfund.registry.models import Phase, School, SchoolFigure
 from sendfund.registry.services import cluster_create, membership_set
@@ -62,7 +62,7 @@ def build_world():
     membership_grant(user=other, role=Role.CLUSTER_HOST, cluster=w.other_cluster)
     w.users[OTHER_CLUSTER_HOST] = other
     w.users[ANONYMOUS] = None
-    for module in app_modules("access"):
+    for module in app_modules("tests.access"):
         if hasattr(module, "build_world"):
             module.build_world(w)
     return w

@@ -2,7 +2,6 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from sendfund.accounts.access import OTHER_CLUSTER_HOST
 from sendfund.accounts.models import User
 from sendfund.accounts.permissions import (
     can_use_apply,
@@ -14,6 +13,7 @@ from sendfund.accounts.permissions import (
 from sendfund.accounts.roles import Role
 from sendfund.accounts.scoping import get_in_scope_or_404, scope_for_user
 from sendfund.accounts.services import membership_grant, user_create
+from sendfund.accounts.tests.access import OTHER_CLUSTER_HOST
 from sendfund.core.errors import DomainError
 from sendfund.core.models import AuditEvent
 

@@ -9,11 +9,11 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from sendfund.accounts.access import OTHER_CLUSTER_HOST
 from sendfund.accounts.roles import Role
+from sendfund.accounts.tests.access import OTHER_CLUSTER_HOST
 from sendfund.api import services
-from sendfund.api.access import RULES
 from sendfund.api.models import ApiToken
+from sendfund.api.tests.access import RULES
 from sendfund.casework.models import Instalment, State
 from sendfund.casework.tests.factories import advance
 from sendfund.core.models import AuditEvent

@@ -2,8 +2,8 @@
 
 import pytest
 
-from sendfund.accounts.access import OTHER_CLUSTER_HOST
 from sendfund.accounts.roles import Role
+from sendfund.accounts.tests.access import OTHER_CLUSTER_HOST
 
 from .. import permissions as p
 from ..models import Status

@@ -12,9 +12,9 @@ from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
-from sendfund.accounts.access import OTHER_CLUSTER_HOST
 from sendfund.accounts.roles import Role
 from sendfund.accounts.services import membership_grant, user_create
+from sendfund.accounts.tests.access import OTHER_CLUSTER_HOST
 from sendfund.casework import selectors, services
 from sendfund.casework.models import Criterion, Outcome, State
 from sendfund.core.errors import DomainError

@@ -3,8 +3,8 @@
 import pytest
 from django.core import mail
 
-from sendfund.accounts.access import OTHER_CLUSTER_HOST
 from sendfund.accounts.roles import Role
+from sendfund.accounts.tests.access import OTHER_CLUSTER_HOST
 from sendfund.casework import services
 from sendfund.casework.models import Case, Outcome, State
 from sendfund.casework.workflow import TRANSITIONS, case_transition

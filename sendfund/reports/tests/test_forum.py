@@ -27,8 +27,8 @@ from sendfund.monitoring.impact import cluster_counts
 from sendfund.monitoring.money import money_for_year
 from sendfund.registry.models import SchoolFigure
 from sendfund.reports import services
-from sendfund.reports.access import FORUM_MEMBER_MAY_OPEN
 from sendfund.reports.models import IssuedReport
+from sendfund.reports.tests.access import FORUM_MEMBER_MAY_OPEN
 from tests.html_tables import table, tables
 from tests.test_authorization import all_rules
 
@@ -253,7 +253,7 @@ def test_the_pdf_is_tagged_numbered_and_repeats_a_long_tables_headers(world):
 def test_a_forum_member_may_open_only_the_aggregate_pages():
     opened = {rule.name for rule in all_rules() if rule.method != "api" and Role.FORUM_MEMBER in rule.allowed}
     assert opened <= FORUM_MEMBER_MAY_OPEN, (f"a Forum member may open {sorted(opened - FORUM_MEMBER_MAY_OPEN)}: "
-                                             "Forum members see aggregates only (sendfund/reports/access.py)")
+                                             "Forum members see aggregates only (sendfund/reports/tests/access.py)")
 
 
 def test_a_forum_member_lands_on_the_forum_page(client_for, world):

@@ -1,6 +1,6 @@
-from sendfund.accounts.access import CLUSTER, LA_STAFF, OTHER_CLUSTER_HOST, Role, Rule
+from sendfund.accounts.tests.access import CLUSTER, LA_STAFF, OTHER_CLUSTER_HOST, Role, Rule
 
-from .permissions import CLUSTER_MANAGERS
+from ..permissions import CLUSTER_MANAGERS
 
 AUDITORS = frozenset({Role.LA_OFFICER, Role.DECISION_MAKER, Role.ADMINISTRATOR})
 MANAGERS = frozenset(CLUSTER_MANAGERS)
@@ -32,7 +32,7 @@ RULES = [
 
 def build_world(world) -> None:
     """A finished council setup, for its progress page."""
-    from .models import CouncilSetup
+    from ..models import CouncilSetup
 
     world.council_setup = CouncilSetup.objects.create(la_code=926, status=CouncilSetup.Status.DONE,
                                                       steps=["Council: Norfolk County Council (LA 926, E10000020)."])

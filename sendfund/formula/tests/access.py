@@ -2,7 +2,7 @@
 
 from decimal import Decimal
 
-from sendfund.accounts.access import CLUSTER, LA_STAFF, OTHER_CLUSTER_HOST, Role, Rule
+from sendfund.accounts.tests.access import CLUSTER, LA_STAFF, OTHER_CLUSTER_HOST, Role, Rule
 
 RUNNERS = frozenset({Role.LA_OFFICER, Role.DECISION_MAKER, Role.ADMINISTRATOR})
 ADMIN = frozenset({Role.ADMINISTRATOR})
@@ -34,7 +34,7 @@ def build_world(world) -> None:
     """A version, a draft version no run has used, and an allocation run of the world's clusters."""
     import datetime as dt
 
-    from .services import formula_run_create, formula_version_save
+    from ..services import formula_run_create, formula_version_save
 
     admin = world.users[Role.ADMINISTRATOR]
     world.formula_version = formula_version_save(

@@ -5,7 +5,7 @@ import datetime as dt
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from sendfund.accounts.access import CLUSTER, LA_STAFF, OTHER_CLUSTER_HOST, Role, Rule
+from sendfund.accounts.tests.access import CLUSTER, LA_STAFF, OTHER_CLUSTER_HOST, Role, Rule
 
 WRITERS = frozenset({Role.CLUSTER_HOST, Role.CLUSTER_SEND_LEAD})
 NOBODY = frozenset()
@@ -93,9 +93,9 @@ def _another_round(world, name):
 def build_world(world) -> None:
     from sendfund.core.tests.files import pdf
 
+    from ..demo import fill, submit
+    from ..forms import DocumentField
     from . import services
-    from .demo import fill, submit
-    from .forms import DocumentField
 
     round_ = _round(world)
     world.drafts_round = _another_round(world, "Test round (drafts)")

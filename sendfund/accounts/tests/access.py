@@ -1,6 +1,6 @@
 """Who may open which URL: the expectations the authorisation test walks (tests/test_authorization.py).
 
-Every app keeps an `access.py` with RULES (a list of `Rule`) and, if its URLs need records, a
+Every app keeps a `tests/access.py` with RULES (a list of `Rule`) and, if its URLs need records, a
 `build_world(world)` function that adds them to the test world. A URL pattern that no rule names
 fails the test, so a new page cannot ship without saying who may see it.
 """
@@ -8,7 +8,7 @@ fails the test, so a new page cannot ship without saying who may see it.
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from .roles import CLUSTER_ROLES, LA_ROLES, LA_STAFF_ROLES, Role
+from ..roles import CLUSTER_ROLES, LA_ROLES, LA_STAFF_ROLES, Role
 
 ANONYMOUS = "anonymous"
 # Roles played in the test world by a second user: a host of *another* cluster.

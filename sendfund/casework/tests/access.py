@@ -4,7 +4,7 @@ A specialist sees only the cases assigned to them: the world's specialists are a
 so they are allowed there; `specialist_elsewhere` (not in the world's role list) is checked in tests.
 """
 
-from sendfund.accounts.access import CLUSTER, OTHER_CLUSTER_HOST, Role, Rule
+from sendfund.accounts.tests.access import CLUSTER, OTHER_CLUSTER_HOST, Role, Rule
 
 OFFICER = frozenset({Role.LA_OFFICER})
 DECISION_MAKER = frozenset({Role.DECISION_MAKER})
@@ -82,9 +82,9 @@ RULES = [
 def build_world(world) -> None:
     """Cases for the world's cluster: one decided (approved in part), one under assessment with a question
     to the cluster, and one for the other cluster (assigned to nobody)."""
-    from .criteria import criteria_ensure_defaults
-    from .models import Case, State
-    from .tests.factories import advance, submitted_application
+    from ..criteria import criteria_ensure_defaults
+    from ..models import Case, State
+    from .factories import advance, submitted_application
 
     criteria_ensure_defaults()  # a transactional test's flush empties what the migration loaded
 

@@ -5,7 +5,7 @@ A Forum member sees aggregates and clusters' public money only. FORUM_MEMBER_MAY
 member may open; sendfund/reports/tests/test_forum.py fails when any app's rule lets a Forum member open
 another page (a single application, case, return, Health Check, score or person)."""
 
-from sendfund.accounts.access import EVERYONE, LA, Role, Rule
+from sendfund.accounts.tests.access import EVERYONE, LA, Role, Rule
 
 OFFICER = frozenset({Role.LA_OFFICER})
 
@@ -26,7 +26,7 @@ def _issued(world) -> dict:
 
         from sendfund.core.years import financial_year_of
 
-        from .services import forum_report_issue
+        from ..services import forum_report_issue
 
         world.forum_report = forum_report_issue(financial_year=financial_year_of(timezone.localdate()),
                                                 meeting_on=timezone.localdate(), actor=world.users[Role.LA_OFFICER])

@@ -2,8 +2,8 @@
 endpoints, which answer tokens and not sessions, are walked with a token per role by
 sendfund/api/tests/test_api.py from the ENDPOINTS below)."""
 
-from sendfund.accounts.access import EVERYONE, LA_STAFF, SIGNED_IN, Rule
 from sendfund.accounts.roles import Role
+from sendfund.accounts.tests.access import EVERYONE, LA_STAFF, SIGNED_IN, Rule
 
 FINANCE = frozenset({Role.FINANCE})
 POT = frozenset({Role.LA_OFFICER, Role.DECISION_MAKER, Role.FINANCE, Role.ADMINISTRATOR})
@@ -35,7 +35,7 @@ RULES = [
 
 
 def build_world(world) -> None:
-    from .services import api_token_create
+    from ..services import api_token_create
 
     world.api_token, _secret = api_token_create(user=world.users[Role.LA_OFFICER], name="Test token")
 
