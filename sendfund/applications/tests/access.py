@@ -95,7 +95,7 @@ def build_world(world) -> None:
 
     from ..demo import fill, submit
     from ..forms import DocumentField
-    from . import services
+    from .. import services
 
     round_ = _round(world)
     world.drafts_round = _another_round(world, "Test round (drafts)")

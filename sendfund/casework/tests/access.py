@@ -93,7 +93,7 @@ def build_world(world) -> None:
     world.case_assessing = advance(world, world.case_assessing, State.INFORMATION_REQUESTED)
     world.information_request = world.case_assessing.information_requests.get()
     other = submitted_application(world, streams=("development",), cluster=world.other_cluster)
-    from . import services
+    from .. import services
 
     world.case_other = services.case_acknowledge(application=other, actor=world.users[Role.LA_OFFICER])
     world.case_other = Case.objects.get(pk=world.case_other.pk)

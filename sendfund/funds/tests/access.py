@@ -24,7 +24,7 @@ def build_world(world) -> None:
     from sendfund.core.years import financial_year_of
 
     from ..models import Fund, Round, Stream, StreamKind
-    from . import services
+    from .. import services
 
     fund = Fund.objects.create(name="Test fund", starts_on=dt.date(2014, 9, 1))
     streams = [Stream.objects.create(fund=fund, kind=kind, full_year_amount=Decimal("800000.00"), purpose=f"{kind}")

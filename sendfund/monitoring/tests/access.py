@@ -93,7 +93,7 @@ def build_world(world) -> None:
     from sendfund.core.tests.files import pdf
 
     from ..demo import fill_return, submit_return
-    from . import services
+    from .. import services
 
     host, certifier = world.users[Role.CLUSTER_HOST], world.users[Role.CERTIFIER]
     case = advance(world, submitted_application(world), State.OFFER_ACCEPTED)
@@ -115,7 +115,7 @@ def _health_checks(world) -> None:
     from sendfund.core.years import academic_year_of
 
     from ..demo import fill_health_check, sign_off_health_check
-    from . import health
+    from .. import health
 
     lead, host = world.users[Role.CLUSTER_SEND_LEAD], world.users[Role.CLUSTER_HOST]
     year = academic_year_of(timezone.localdate())
