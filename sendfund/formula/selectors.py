@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 import numpy as np
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from sendfund.core.money import from_pence, to_pence
 from sendfund.core.years import ay_label, fy_label
@@ -312,11 +312,21 @@ class EvidenceYear:
     above: bool
 
 
+def _allocation_runs_latest_first() -> QuerySet:
+    return (FormulaRun.objects.filter(kind=RunKind.ALLOCATION).select_related("version")
+            .order_by("-financial_year", "-created_at", "-id"))
+
+
 def latest_allocation_run(*, year: int | None = None) -> FormulaRun | None:
-    qs = FormulaRun.objects.filter(kind=RunKind.ALLOCATION)
-    if year is not None:
-        qs = qs.filter(financial_year=year)
-    return qs.select_related("version").order_by("-financial_year", "-created_at", "-id").first()
+    qs = _allocation_runs_latest_first()
+    return (qs.filter(financial_year=year) if year is not None else qs).first()
+
+
+def latest_allocation_runs(*, year: int) -> tuple[FormulaRun | None, FormulaRun | None]:
+    """`latest_allocation_run(year=year)` and `latest_allocation_run()` together, in one query."""
+    qs = _allocation_runs_latest_first()
+    runs = list(qs.filter(Q(financial_year=year) | Q(pk__in=qs.values("pk")[:1]))[:2])
+    return next((r for r in runs if r.financial_year == year), None), (runs[0] if runs else None)
 
 
 def _pct(x: float) -> str:

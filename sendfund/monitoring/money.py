@@ -180,11 +180,15 @@ def money_years() -> list[int]:
     return sorted(years, reverse=True)
 
 
-def money_for_year(*, financial_year: int, clusters=None, ledger=None) -> YearMoney:
+NOT_READ = object()
+
+
+def money_for_year(*, financial_year: int, clusters=None, ledger=None, run=NOT_READ) -> YearMoney:
     """Every cluster's SEND money in a financial year, by source: the latest allocation run for the year,
     the fund's awards (committed, net of releases and clawbacks, from the ledger, by the case's cluster)
     and each imported funding line. A few queries, whatever the number of clusters; `ledger` is the year's
-    ledger (funds.selectors.ledger_year) when the caller has read it already."""
+    ledger (funds.selectors.ledger_year) and `run` the year's latest allocation run (or None) when the caller has
+    read them already."""
     from sendfund.casework.models import Case
     from sendfund.formula.models import RunCluster
     from sendfund.formula.selectors import latest_allocation_run
@@ -193,7 +197,7 @@ def money_for_year(*, financial_year: int, clusters=None, ledger=None) -> YearMo
 
     cluster_list = list(clusters if clusters is not None else Cluster.objects.order_by("name"))
     by_id = {c.pk: ClusterMoney(c) for c in cluster_list}
-    run = latest_allocation_run(year=financial_year)
+    run = latest_allocation_run(year=financial_year) if run is NOT_READ else run
     if run is not None:
         for cluster_id, amount in RunCluster.objects.filter(run=run, cluster_id__in=by_id).values_list(
                 "cluster_id", "allocation"):

@@ -23,7 +23,7 @@ from sendfund.casework.selectors import clusters_invited
 from sendfund.core import suppression
 from sendfund.core.money import format_pounds
 from sendfund.core.years import ay_label, fy_bounds, fy_label
-from sendfund.formula.selectors import latest_allocation_run
+from sendfund.formula.selectors import latest_allocation_runs
 from sendfund.funds.selectors import fund_current, ledger_year, pot_position, reference_commitments
 from sendfund.monitoring import health
 from sendfund.monitoring.impact import cluster_counts
@@ -137,10 +137,10 @@ def _awards_section(fund, fy: int, year_money, ledger) -> tuple[dict, set[str], 
 
 # --- 3. the formula's evidence ------------------------------------------------------------------------------
 
-def _formula_section(fy: int, run) -> dict:
-    """`run` is the year's latest allocation run (all SEND money has read it already), or None."""
+def _formula_section(fy: int, runs) -> dict:
+    """`runs`: the year's latest allocation run and the latest of any year (formula.selectors.latest_allocation_runs)."""
+    run, latest = runs
     if run is None:
-        latest = latest_allocation_run()
         run = latest if latest is not None and latest.financial_year <= fy else None
     since, until = fy_bounds(fy)
     invited = clusters_invited(stream_kind="capacity", since=since, until=until)
@@ -338,13 +338,14 @@ def report_figures(*, financial_year: int, today: dt.date | None = None, fund=No
     fy, ay = financial_year, academic_year_for(financial_year)
     fund = fund or fund_current()
     ledger = ledger_year(financial_year=fy)  # the year's ledger, read once for the pot, the awards and all SEND money
-    year_money = money_for_year(financial_year=fy, ledger=ledger)
+    runs = latest_allocation_runs(year=fy)
+    year_money = money_for_year(financial_year=fy, ledger=ledger, run=runs[0])
     awards, funded_names, _ = _awards_section(fund, fy, year_money, ledger)
     funded = {c.cluster.pk: c.cluster.name for c in year_money.clusters if c.cluster.name in funded_names}
     clusters_total = len(year_money.clusters) or Cluster.objects.count()
     return {
         "format": FORMAT, "financial_year": fy, "fy_label": fy_label(fy), "academic_year": ay,
         "ay_label": ay_label(ay), "fund": fund.name if fund else "", "made_on": today.isoformat(),
-        "sections": [_fund_section(fund, fy, ledger), awards, _formula_section(fy, year_money.formula_run), _monitoring_section(fy, today),
+        "sections": [_fund_section(fund, fy, ledger), awards, _formula_section(fy, runs), _monitoring_section(fy, today),
                      _health_section(ay, clusters_total), _impact_section(funded, ay), _money_section(fy, year_money)],
     }
