@@ -18,6 +18,7 @@ def test_the_demo_loads_and_prints_a_sign_in_for_every_role():
         assert role.label.split(" (")[0] in printed, role
     assert "demo-password-2026" in printed
     _monitoring_is_populated(printed)
+    _the_forum_has_a_report(printed)
     call_command("demo_setup", stdout=StringIO())  # a second run changes nothing and does not fail
 
 
@@ -47,3 +48,30 @@ def _monitoring_is_populated(printed):
     client.get("/healthz")
     page = client.get(reverse("monitoring:impact", kwargs={"cluster_pk": case.cluster_id})).content.decode()
     assert "Before: AY 2018/19. Latest: AY 2022/23." in page
+
+
+def _the_forum_has_a_report(printed):
+    """One Forum report for the current financial year, issued by the LA officer through the service (audited),
+    listed on the Forum member's home with its PDF."""
+    from django.test import Client
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from sendfund.accounts.models import User
+    from sendfund.core.models import AuditEvent
+    from sendfund.core.years import financial_year_of, fy_label
+    from sendfund.reports.models import IssuedReport
+
+    year = financial_year_of(timezone.localdate())
+    report = IssuedReport.objects.get()
+    officer = User.objects.get(email="officer@norfolk.example")
+    assert (report.financial_year, report.version, report.issued_by) == (year, 1, officer)
+    assert AuditEvent.objects.filter(verb="forum_report.issued", actor=officer).count() == 1
+    assert f"Schools' Forum report: {fy_label(year)}, version 1" in printed
+    client = Client()
+    client.force_login(User.objects.get(email="forum@norfolk.example"), backend="sendfund.accounts.backends.EmailBackend")
+    client.get("/healthz")
+    home = client.get(reverse("reports:forum-home")).content.decode()
+    assert "No report has been issued to the Forum yet" not in home
+    assert f"{fy_label(year)}, version 1" in home
+    assert reverse("reports:forum-issued-pdf", kwargs={"pk": report.pk}) in home

@@ -357,8 +357,21 @@ class EvidenceYear:
     above: bool
 
 
+def _allocation_runs_latest_first() -> QuerySet:
+    return (FormulaRun.objects.filter(kind=RunKind.ALLOCATION).select_related("version")
+            .order_by("-financial_year", "-created_at", "-id"))
+
+
 def latest_allocation_run(*, year: int | None = None) -> FormulaRun | None:
-    return _allocation_runs_newest_first(year=year).select_related("version").first()
+    qs = _allocation_runs_latest_first()
+    return (qs.filter(financial_year=year) if year is not None else qs).first()
+
+
+def latest_allocation_runs(*, year: int) -> tuple[FormulaRun | None, FormulaRun | None]:
+    """`latest_allocation_run(year=year)` and `latest_allocation_run()` together, in one query."""
+    qs = _allocation_runs_latest_first()
+    runs = list(qs.filter(Q(financial_year=year) | Q(pk__in=qs.values("pk")[:1]))[:2])
+    return next((r for r in runs if r.financial_year == year), None), (runs[0] if runs else None)
 
 
 def _pct(x: float) -> str:

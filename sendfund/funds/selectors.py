@@ -4,6 +4,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Max, QuerySet, Sum
 
@@ -197,14 +198,21 @@ def reference_balance_in_pot(*, pot_id: int, reference: str) -> Balance:
 
 
 def reference_balances(*, reference: str) -> dict[tuple[str, int], Balance]:
-    """What one award (by its case reference) has committed and been paid, per stream and financial year.
-    Keyed by (stream kind, financial year), Balances in Decimal pounds. One query. Raises nothing."""
-    result: dict[tuple[str, int], dict[str, Decimal]] = {}
-    rows = (LedgerEntry.objects.filter(reference=reference)
-            .values("pot__stream__kind", "pot__financial_year", "kind").annotate(total=Sum("amount")).order_by())
+    """What one award (by its case reference) has committed and been paid, per stream and financial year."""
+    return references_balances(references=[reference]).get(reference, {})
+
+
+def references_balances(*, references: Iterable[str]) -> dict[str, dict[tuple[str, int], Balance]]:
+    """`reference_balances` for many awards at once: reference -> (stream kind, financial year) -> balance.
+    One query, however many references."""
+    result: dict[str, dict[tuple[str, int], dict[str, Decimal]]] = {}
+    rows = (LedgerEntry.objects.filter(reference__in=list(references))
+            .values("reference", "pot__stream__kind", "pot__financial_year", "kind").annotate(total=Sum("amount"))
+            .order_by())
     for row in rows:
-        result.setdefault((row["pot__stream__kind"], row["pot__financial_year"]), {})[row["kind"]] = row["total"]
-    return {key: balance_from_totals(t) for key, t in result.items()}
+        key = (row["pot__stream__kind"], row["pot__financial_year"])
+        result.setdefault(row["reference"], {}).setdefault(key, {})[row["kind"]] = row["total"]
+    return {ref: {key: balance_from_totals(t) for key, t in by_key.items()} for ref, by_key in result.items()}
 
 
 def fund_current() -> Fund | None:
@@ -329,25 +337,51 @@ class PotPosition:
     clawed_back: Decimal
 
 
-def pot_position(*, fund: Fund, financial_year: int) -> list[PotPosition]:
-    """Every stream of the fund in one financial year (£0.00 where a stream has no pot): two queries."""
+@dataclass(frozen=True)
+class LedgerYear:
+    """One financial year's ledger summed by (fund id, stream id, stream kind, reference, entry kind): read once,
+    it gives the pot's position, what each award holds and each cluster's awards (monitoring.money)."""
+
+    financial_year: int
+    totals: dict[tuple[int, int, str, str, str], Decimal]
+
+
+def ledger_year(*, financial_year: int) -> LedgerYear:
+    """Every fund's ledger for one financial year, summed in the database. One query."""
+    rows = (LedgerEntry.objects.filter(pot__financial_year=financial_year)
+            .values_list("pot__stream__fund_id", "pot__stream_id", "pot__stream__kind", "reference", "kind")
+            .annotate(total=Sum("amount")).order_by())
+    return LedgerYear(financial_year, {tuple(row[:5]): row[5] for row in rows})
+
+
+def _summed(totals: dict[Any, dict[str, Decimal]], key: Any, kind: str, amount: Decimal) -> None:
+    by_kind = totals.setdefault(key, {})
+    by_kind[kind] = by_kind.get(kind, ZERO) + amount
+
+
+def pot_position(*, fund: Fund, financial_year: int, ledger: LedgerYear | None = None) -> list[PotPosition]:
+    """Every stream of the fund in one financial year (£0.00 where a stream has no pot): two queries, or one
+    with the year's `ledger` already read."""
+    ledger = ledger if ledger is not None else ledger_year(financial_year=financial_year)
     totals: dict[int, dict[str, Decimal]] = {}
-    for row in (LedgerEntry.objects.filter(pot__stream__fund=fund, pot__financial_year=financial_year)
-                .values("pot__stream_id", "kind").annotate(total=Sum("amount")).order_by()):
-        totals.setdefault(row["pot__stream_id"], {})[row["kind"]] = row["total"]
+    for (fund_id, stream_id, _kind, _ref, kind), amount in ledger.totals.items():
+        if fund_id == fund.pk:
+            _summed(totals, stream_id, kind, amount)
     return [PotPosition(s.kind, s.get_kind_display(), balance_from_totals(totals.get(s.pk, {})),
                         Decimal(totals.get(s.pk, {}).get(EntryKind.CLAWBACK) or 0).quantize(ZERO))
             for s in fund_streams(fund=fund)]
 
 
-def reference_commitments(*, fund: Fund, financial_year: int) -> dict[tuple[str, str], Balance]:
+def reference_commitments(*, fund: Fund, financial_year: int,
+                          ledger: LedgerYear | None = None) -> dict[tuple[str, str], Balance]:
     """What each award (by case reference) holds in each stream's pot of one financial year: committed (net of
-    money released or clawed back) and paid. The same ledger as the pot, so they add up to its figures. One query."""
+    money released or clawed back) and paid. The same ledger as the pot, so they add up to its figures. One query,
+    or none with the year's `ledger` already read."""
+    ledger = ledger if ledger is not None else ledger_year(financial_year=financial_year)
     totals: dict[tuple[str, str], dict[str, Decimal]] = {}
-    for row in (LedgerEntry.objects.filter(pot__stream__fund=fund, pot__financial_year=financial_year)
-                .exclude(reference="").values("reference", "pot__stream__kind", "kind")
-                .annotate(total=Sum("amount")).order_by()):
-        totals.setdefault((row["reference"], row["pot__stream__kind"]), {})[row["kind"]] = row["total"]
+    for (fund_id, _stream_id, stream_kind, reference, kind), amount in ledger.totals.items():
+        if fund_id == fund.pk and reference != "":
+            _summed(totals, (reference, stream_kind), kind, amount)
     return {key: balance_from_totals(t) for key, t in totals.items()}
 
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Prefetch, QuerySet, Subquery
 from django.urls import reverse
 from django.utils import timezone
 
@@ -67,10 +67,15 @@ DEFAULT_AREAS = [
 
 # --- the framework ---------------------------------------------------------------------------------------
 
-@transaction.atomic
 def framework_ensure_default() -> Framework:
-    """The current framework; the default (seven areas, four levels) as version 1 when there is none. Returns
-    the Framework. Raises nothing."""
+    """The current framework; the default (seven areas, four levels) as version 1 when there is none. Reading it
+    is one query (no savepoint): only making the default needs a transaction."""
+    current = Framework.objects.filter(is_current=True).first()
+    return current if current is not None else _framework_make_default()
+
+
+@transaction.atomic
+def _framework_make_default() -> Framework:
     current = Framework.objects.filter(is_current=True).first()
     if current is not None:
         return current
@@ -268,14 +273,19 @@ class HeatRow:
         return (Decimal(sum(given)) / len(given)).quantize(Decimal("0.1")) if given else None
 
 
-def heatmap(*, academic_year: int) -> tuple[list[Area], list[HeatRow]]:
-    """Every cluster's signed-off Health Check for a year: the final level (moderated where the LA disagreed)
-    in each area of the current framework, by area code. Returns (areas, one HeatRow per cluster). Raises
-    nothing."""
-    framework = framework_ensure_default()
-    areas = list(framework.areas.all())
-    checks = (HealthCheck.objects.filter(academic_year=academic_year, status__in=[H.SUBMITTED, H.MODERATED])
-              .select_related("cluster").prefetch_related("ratings__area").order_by("cluster__name"))
+def heatmap(*, academic_year: int | None = None, up_to: int | None = None) -> tuple[list[Area], list[HeatRow]]:
+    """Every cluster's signed-off Health Check for a year: the final level (moderated where the LA
+    disagreed) in each area of the current framework, by area code. Given `up_to` instead of a year: the latest
+    year up to it with a signed-off Health Check (found in the same query; no rows when there is none).
+    Three queries: the framework's areas, the checks, their ratings."""
+    areas = list(Area.objects.filter(framework__is_current=True))
+    if not areas:
+        areas = list(framework_ensure_default().areas.all())
+    signed_off = HealthCheck.objects.filter(status__in=[H.SUBMITTED, H.MODERATED])
+    year = academic_year if up_to is None else Subquery(
+        signed_off.filter(academic_year__lte=up_to).order_by("-academic_year").values("academic_year")[:1])
+    checks = (signed_off.filter(academic_year=year).select_related("cluster").order_by("cluster__name")
+              .prefetch_related(Prefetch("ratings", queryset=AreaRating.objects.select_related("area"))))
     rows = []
     for hc in checks:
         by_code = {r.area.code: r.final_level for r in hc.ratings.all()}

@@ -142,6 +142,8 @@ class YearMoney:
     clusters: list[ClusterMoney]
     line_names: list[str]
     formula_run: object | None
+    cluster_of_reference: dict[str, int] = field(default_factory=dict)  # each award's cluster, by case reference
+    illustrative: bool = False  # some of the year's other SEND funding lines are illustrative (illustrative_years)
 
     @property
     def label(self) -> str:
@@ -180,37 +182,41 @@ def money_years() -> list[int]:
     return sorted({year for (year,) in lines.union(runs, awards).order_by()}, reverse=True)  # one query
 
 
-def money_for_year(*, financial_year: int, clusters=None) -> YearMoney:
-    """Every cluster's SEND money in a financial year, by source: the latest allocation run for the year, the
-    fund's awards (committed, net of releases and clawbacks, from the ledger, by the case's cluster) and
-    each imported funding line. A few queries, whatever the number of clusters. Amounts in Decimal pounds.
-    Raises nothing."""
+NOT_READ = object()
+
+
+def money_for_year(*, financial_year: int, clusters=None, ledger=None, run=NOT_READ) -> YearMoney:
+    """Every cluster's SEND money in a financial year, by source: the latest allocation run for the year,
+    the fund's awards (committed, net of releases and clawbacks, from the ledger, by the case's cluster)
+    and each imported funding line. A few queries, whatever the number of clusters; `ledger` is the year's
+    ledger (funds.selectors.ledger_year) and `run` the year's latest allocation run (or None) when the caller has
+    read them already."""
     from sendfund.casework.models import Case
     from sendfund.formula.models import RunCluster
     from sendfund.formula.selectors import latest_allocation_run
-    from sendfund.funds.models import LedgerEntry
+    from sendfund.funds.models import EntryKind
+    from sendfund.funds.selectors import ledger_year
 
     cluster_list = list(clusters if clusters is not None else Cluster.objects.order_by("name"))
     by_id = {c.pk: ClusterMoney(c) for c in cluster_list}
-    run = latest_allocation_run(year=financial_year)
+    run = latest_allocation_run(year=financial_year) if run is NOT_READ else run
     if run is not None:
         for cluster_id, amount in RunCluster.objects.filter(run=run, cluster_id__in=by_id).values_list(
                 "cluster_id", "allocation"):
             by_id[cluster_id].formula += amount
     cluster_of_ref = dict(Case.objects.filter(cluster_id__in=by_id).values_list("reference", "cluster_id"))
-    entries = (LedgerEntry.objects.filter(pot__financial_year=financial_year, reference__in=list(cluster_of_ref),
-                                          kind__in=["commitment", "clawback"])
-               .values("reference", "kind").annotate(total=Sum("amount")).order_by())
-    for row in entries:
-        sign = 1 if row["kind"] == "commitment" else -1
-        by_id[cluster_of_ref[row["reference"]]].awards += sign * row["total"]
-    names = set()
+    ledger = ledger if ledger is not None else ledger_year(financial_year=financial_year)
+    for (_fund, _stream, _stream_kind, reference, kind), amount in ledger.totals.items():
+        if reference in cluster_of_ref and kind in (EntryKind.COMMITMENT, EntryKind.CLAWBACK):
+            by_id[cluster_of_ref[reference]].awards += amount if kind == EntryKind.COMMITMENT else -amount
+    names, illustrative = set(), False
     for row in (FundingLine.objects.filter(financial_year=financial_year, cluster_id__in=by_id)
-                .values("cluster_id", "line").annotate(total=Sum("amount")).order_by()):
+                .values("cluster_id", "line", "batch__illustrative").annotate(total=Sum("amount")).order_by()):
         names.add(row["line"])
+        illustrative = illustrative or row["batch__illustrative"]
         money = by_id[row["cluster_id"]]
         money.lines[row["line"]] = money.lines.get(row["line"], ZERO) + row["total"]
-    return YearMoney(financial_year, list(by_id.values()), sorted(names), run)
+    return YearMoney(financial_year, list(by_id.values()), sorted(names), run, cluster_of_ref, illustrative)
 
 
 def school_lines(*, cluster: Cluster, financial_year: int) -> list[FundingLine]:

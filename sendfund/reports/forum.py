@@ -19,23 +19,22 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from sendfund.casework.selectors import clusters_by_reference, clusters_invited
+from sendfund.casework.selectors import clusters_invited
 from sendfund.core import suppression
 from sendfund.core.money import format_pounds
 from sendfund.core.years import ay_label, fy_bounds, fy_label
-from sendfund.formula.selectors import latest_allocation_run
-from sendfund.funds.selectors import fund_current, pot_position, reference_commitments
+from sendfund.formula.selectors import latest_allocation_runs
+from sendfund.funds.selectors import fund_current, ledger_year, pot_position, reference_commitments
 from sendfund.monitoring import health
 from sendfund.monitoring.impact import cluster_counts
-from sendfund.monitoring.models import HealthCheck, HealthCheckStatus, Level, ReturnStatus
-from sendfund.monitoring.money import illustrative_years, money_for_year
-from sendfund.monitoring.selectors import return_money, returns_queryset
+from sendfund.monitoring.models import Level, OutcomeProgress, ReturnStatus
+from sendfund.monitoring.money import money_for_year
+from sendfund.monitoring.selectors import returns_money, returns_queryset
 from sendfund.registry.selectors import census_years
 
 FORMAT = 1  # the shape of the figures; an issued report keeps the shape it was issued with
 ZERO = Decimal("0.00")
 TOP_SHOWN = 10
-SIGNED_OFF = (HealthCheckStatus.SUBMITTED, HealthCheckStatus.MODERATED)  # what the heat-map counts
 
 
 def academic_year_for(financial_year: int) -> int:
@@ -59,8 +58,8 @@ def _share(x: float | None) -> str:
 
 # --- 1. the fund's position ---------------------------------------------------------------------------------
 
-def _fund_section(fund, fy: int) -> dict:
-    positions = pot_position(fund=fund, financial_year=fy) if fund else []
+def _fund_section(fund, fy: int, ledger) -> dict:
+    positions = pot_position(fund=fund, financial_year=fy, ledger=ledger) if fund else []
     rows, total = [], {"pot": ZERO, "committed": ZERO, "paid": ZERO, "clawed_back": ZERO, "remaining": ZERO}
     for p in positions:
         figures = {"pot": p.balance.allocated, "committed": p.balance.committed, "paid": p.balance.paid,
@@ -90,9 +89,11 @@ def _fund_section(fund, fy: int) -> dict:
 
 # --- 2. the awards ------------------------------------------------------------------------------------------
 
-def _award_rows(held: dict[tuple[str, str], Decimal]) -> list[tuple[str, str, Decimal]]:
-    """(cluster name, stream label, amount committed in the year) for every award holding money in the year."""
-    clusters = clusters_by_reference(references={ref for ref, _ in held})
+def _award_rows(held: dict[tuple[str, str], Decimal], year_money) -> list[tuple[str, str, Decimal]]:
+    """(cluster name, stream label, amount committed in the year) for every award holding money in the year. Each
+    award's cluster is the one all SEND money already read (`money_for_year`), by the case's reference."""
+    by_id = {c.cluster.pk: c.cluster for c in year_money.clusters}
+    clusters = {ref: by_id[cid] for ref, cid in year_money.cluster_of_reference.items() if cid in by_id}
     labels = {"capacity": "Capacity", "development": "Development"}
     by_cluster_stream: dict[tuple[str, str], Decimal] = {}
     for (ref, kind), amount in held.items():
@@ -104,10 +105,10 @@ def _award_rows(held: dict[tuple[str, str], Decimal]) -> list[tuple[str, str, De
     return sorted((c, s, a) for (c, s), a in by_cluster_stream.items())
 
 
-def _awards_section(fund, fy: int) -> tuple[dict, set[str], int]:
-    held = ({key: b.committed for key, b in reference_commitments(fund=fund, financial_year=fy).items()
+def _awards_section(fund, fy: int, year_money, ledger) -> tuple[dict, set[str], int]:
+    held = ({key: b.committed for key, b in reference_commitments(fund=fund, financial_year=fy, ledger=ledger).items()
              if b.committed > 0} if fund else {})
-    rows = _award_rows(held)
+    rows = _award_rows(held, year_money)
     awards = len({ref for ref, _ in held})
     clusters = sorted({c for c, _, _ in rows})
     total = sum((a for _, _, a in rows), ZERO)
@@ -136,10 +137,10 @@ def _awards_section(fund, fy: int) -> tuple[dict, set[str], int]:
 
 # --- 3. the formula's evidence ------------------------------------------------------------------------------
 
-def _formula_section(fy: int) -> dict:
-    run = latest_allocation_run(year=fy)
+def _formula_section(fy: int, runs) -> dict:
+    """`runs`: the year's latest allocation run and the latest of any year (formula.selectors.latest_allocation_runs)."""
+    run, latest = runs
     if run is None:
-        latest = latest_allocation_run()
         run = latest if latest is not None and latest.financial_year <= fy else None
     since, until = fy_bounds(fy)
     invited = clusters_invited(stream_kind="capacity", since=since, until=until)
@@ -196,8 +197,7 @@ def outcome_met(*, baseline: str, target: str, latest: str) -> bool | None:
 
 def _monitoring_section(fy: int, today: dt.date) -> dict:
     since, until = fy_bounds(fy)
-    returns = list(returns_queryset().filter(due_on__range=(since, until))
-                   .prefetch_related("spend", "outcomes__outcome").order_by("due_on", "id"))
+    returns = list(returns_queryset().filter(due_on__range=(since, until)).order_by("due_on", "id"))
     submitted = [r for r in returns if r.status in (ReturnStatus.SUBMITTED, ReturnStatus.ACCEPTED)]
     on_time = sum(1 for r in submitted if r.submitted_at and timezone.localdate(r.submitted_at) <= r.due_on)
     overdue = sum(1 for r in returns if r not in submitted and r.due_on < today)
@@ -213,11 +213,11 @@ def _monitoring_section(fy: int, today: dt.date) -> dict:
             latest[r.case_id] = r
     awarded = paid = spent = unspent = ZERO
     met = not_met = not_comparable = 0
-    for r in latest.values():
-        money = return_money(monitoring_return=r)
+    for money in returns_money(returns=latest.values()).values():
         awarded, paid, spent, unspent = (awarded + money.awarded, paid + money.paid, spent + money.spent,
                                          unspent + money.unspent)
-        for row in r.outcomes.all():
+    if latest:
+        for row in OutcomeProgress.objects.filter(monitoring_return__in=list(latest.values())).select_related("outcome"):
             result = outcome_met(baseline=row.outcome.baseline, target=row.outcome.target, latest=row.latest)
             met, not_met, not_comparable = (met + (result is True), not_met + (result is False),
                                             not_comparable + (result is None))
@@ -243,12 +243,11 @@ def _monitoring_section(fy: int, today: dt.date) -> dict:
 # --- 5. the Health Check ------------------------------------------------------------------------------------
 
 def _health_section(ay: int, clusters_total: int) -> dict:
-    year = (HealthCheck.objects.filter(academic_year__lte=ay, status__in=SIGNED_OFF)
-            .order_by("-academic_year").values_list("academic_year", flat=True).first())
-    if year is None:
+    areas, rows = health.heatmap(up_to=ay)  # the latest year up to the report's with a signed-off Health Check
+    if not rows:
         return {"key": "health", "title": "The SEND Cluster Health Check", "chart": None, "tables": [],
                 "paragraphs": [f"No cluster has signed off a Health Check for {ay_label(ay)} or before."]}
-    areas, rows = health.heatmap(academic_year=year)
+    year = rows[0].health_check.academic_year
     levels = list(Level.objects.filter(framework_id=areas[0].framework_id)) if areas else []
     table_rows, means = [], []
     for i, area in enumerate(areas):
@@ -318,7 +317,7 @@ def _money_section(fy: int, year) -> dict:
         f"Every cluster's SEND money in {fy_label(fy)}: its share of the formula, awards from this fund (after money "
         "released or clawed back) and the other SEND funding lines the council pays its schools. "
         + (f"In all, {_money(year.total)}." if rows else "No SEND money is recorded for the year yet.")]
-    if fy in illustrative_years():
+    if year.illustrative:
         paragraphs.append("The other SEND funding lines for this year are illustrative figures made up for the "
                           "demonstration, not the council's.")
     table = _table(f"All SEND money by cluster, {fy_label(fy)}",
@@ -338,13 +337,15 @@ def report_figures(*, financial_year: int, today: dt.date | None = None, fund=No
     today = today or timezone.localdate()
     fy, ay = financial_year, academic_year_for(financial_year)
     fund = fund or fund_current()
-    awards, funded_names, _ = _awards_section(fund, fy)
-    year_money = money_for_year(financial_year=fy)
+    ledger = ledger_year(financial_year=fy)  # the year's ledger, read once for the pot, the awards and all SEND money
+    runs = latest_allocation_runs(year=fy)
+    year_money = money_for_year(financial_year=fy, ledger=ledger, run=runs[0])
+    awards, funded_names, _ = _awards_section(fund, fy, year_money, ledger)
     funded = {c.cluster.pk: c.cluster.name for c in year_money.clusters if c.cluster.name in funded_names}
     clusters_total = len(year_money.clusters) or Cluster.objects.count()
     return {
         "format": FORMAT, "financial_year": fy, "fy_label": fy_label(fy), "academic_year": ay,
         "ay_label": ay_label(ay), "fund": fund.name if fund else "", "made_on": today.isoformat(),
-        "sections": [_fund_section(fund, fy), awards, _formula_section(fy), _monitoring_section(fy, today),
+        "sections": [_fund_section(fund, fy, ledger), awards, _formula_section(fy, runs), _monitoring_section(fy, today),
                      _health_section(ay, clusters_total), _impact_section(funded, ay), _money_section(fy, year_money)],
     }

@@ -93,9 +93,9 @@ def _another_round(world, name):
 def build_world(world) -> None:
     from sendfund.core.tests.files import pdf
 
+    from .. import services
     from ..demo import fill, submit
     from ..forms import DocumentField
-    from .. import services
 
     round_ = _round(world)
     world.drafts_round = _another_round(world, "Test round (drafts)")

@@ -23,8 +23,8 @@ def build_world(world) -> None:
     next financial years allocated (the years applications in the open round ask for)."""
     from sendfund.core.years import financial_year_of
 
-    from ..models import Fund, Round, Stream, StreamKind
     from .. import services
+    from ..models import Fund, Round, Stream, StreamKind
 
     fund = Fund.objects.create(name="Test fund", starts_on=dt.date(2014, 9, 1))
     streams = [Stream.objects.create(fund=fund, kind=kind, full_year_amount=Decimal("800000.00"), purpose=f"{kind}")

@@ -92,8 +92,8 @@ def build_world(world) -> None:
     from sendfund.casework.tests.factories import advance, submitted_application
     from sendfund.core.tests.files import pdf
 
-    from ..demo import fill_return, submit_return
     from .. import services
+    from ..demo import fill_return, submit_return
 
     host, certifier = world.users[Role.CLUSTER_HOST], world.users[Role.CERTIFIER]
     case = advance(world, submitted_application(world), State.OFFER_ACCEPTED)
@@ -114,8 +114,8 @@ def _health_checks(world) -> None:
 
     from sendfund.core.years import academic_year_of
 
-    from ..demo import fill_health_check, sign_off_health_check
     from .. import health
+    from ..demo import fill_health_check, sign_off_health_check
 
     lead, host = world.users[Role.CLUSTER_SEND_LEAD], world.users[Role.CLUSTER_HOST]
     year = academic_year_of(timezone.localdate())
