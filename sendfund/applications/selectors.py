@@ -100,6 +100,7 @@ class Loaded:
     items: dict[str, list]
     documents: list
     specs: list[SectionSpec] = field(default_factory=list)
+    member_schools: list[School] = field(default_factory=list)  # application_member_schools, read once
 
     def answers(self, key: str) -> dict:
         section = self.sections.get(key)
@@ -118,7 +119,7 @@ def _as_prefetched(instance, name: str, objects: list) -> None:
     instance.__dict__.setdefault("_prefetched_objects_cache", {})[name] = queryset
 
 
-def _activities(application: Application) -> list[Activity]:
+def _activities(application: Application, member_schools: list[School]) -> list[Activity]:
     """The activities, each with its schools by name. One query: the schools' ids come with each activity
     (one aggregate) and are nearly always the cluster's member schools, already read; any other school
     (one that has since left the cluster) costs one more query."""
@@ -126,7 +127,7 @@ def _activities(application: Application) -> list[Activity]:
         school_ids=StringAgg(Cast("schools__id", CharField()), Value(","), default=Value(""),
                              filter=Q(schools__isnull=False))).order_by("id"))
     ids = {int(i) for a in activities for i in a.school_ids.split(",") if i}
-    schools = {s.pk: s for s in application_member_schools(application=application) if s.pk in ids}
+    schools = {s.pk: s for s in member_schools if s.pk in ids}
     if ids - set(schools):
         schools.update((s.pk, s) for s in School.objects.filter(pk__in=ids - set(schools)))
     for activity in activities:
@@ -152,14 +153,16 @@ def _cost_lines(application: Application) -> list[CostLine]:
 
 
 def application_load(*, application: Application) -> Loaded:
-    """Everything on the task list and check page, in five queries whatever the number of items."""
+    """Everything on the task list and check page (the cluster's member schools included), in six queries
+    whatever the number of items. Raises nothing."""
     sections = {s.key: s for s in Section.objects.filter(application=application).select_related("updated_by")}
-    activities = _activities(application)
+    member_schools = application_member_schools(application=application)
+    activities = _activities(application, member_schools)
     costs = _cost_lines(application)
     outcomes = list(application.outcomes.all())
     documents = list(application.documents.select_related("uploaded_by"))
     return Loaded(application, sections, {"activities": activities, "costs": costs, "outcomes": outcomes},
-                  documents, sections_for(application))
+                  documents, sections_for(application), member_schools)
 
 
 def item_is_complete(*, kind: str, item, application: Application) -> bool:
@@ -289,16 +292,22 @@ ITEM_SECTIONS = ITEM_SECTIONS
 BY_KEY = BY_KEY
 
 
-def application_bid_warnings(*, application: Application, loaded: Loaded | None = None) -> list[str]:
+EVIDENCE_NOT_READ = object()
+
+
+def application_bid_warnings(*, application: Application, loaded: Loaded | None = None,
+                             evidence=EVIDENCE_NOT_READ) -> list[str]:
     """Plain warnings for the check-answers page (they do not stop the bid): a capacity bid the formula evidence
-    does not support, and a bid for the whole of a stream's money in a year. A few queries, whatever the bid."""
+    does not support, and a bid for the whole of a stream's money in a year. A few queries, whatever the bid;
+    `evidence` is the cluster's capacity evidence (or None) when the caller has read it. Raises nothing."""
     from sendfund.core.money import format_pounds
     from sendfund.core.years import fy_label
     from sendfund.funds.selectors import allocated_by_stream_year
 
     warnings = []
     if application.wants_capacity:
-        evidence = formula_selectors.cluster_capacity_evidence(cluster=application.cluster)
+        if evidence is EVIDENCE_NOT_READ:
+            evidence = formula_selectors.cluster_capacity_evidence(cluster=application.cluster)
         if evidence is None:
             warnings.append("There is no formula evidence for your cluster yet, so nothing yet shows that the formula "
                             "leaves your cluster short. In 'Evidence of need (capacity)', explain what your pupils "

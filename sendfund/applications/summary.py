@@ -14,7 +14,7 @@ from sendfund.funds.models import StreamKind
 
 from .models import CostCategory, DocumentKind, Recurrence
 from .sections import ITEM_NAMES, field_label
-from .selectors import Loaded, application_member_schools, cost_totals
+from .selectors import Loaded, cost_totals
 
 #: What the capacity evidence card and page say before the council has run the formula for the year.
 NOT_RUN = "The council has not yet run the formula for this year."
@@ -78,7 +78,7 @@ def application_summary(*, loaded: Loaded, editable: bool, area: str = "apply", 
     app = loaded.application
     pk = app.pk
     cards: list[Card] = []
-    schools = application_member_schools(application=app)
+    schools = loaded.member_schools
     by_urn = {str(s.urn): s.name for s in schools}
 
     def text_card(key, title, skip=()):

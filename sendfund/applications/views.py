@@ -202,7 +202,7 @@ def section(request, application, pk, key):
         messages.info(request, "Complete every other section before the declarations.")
         return redirect("applications:detail", pk=pk)
     form_class = spec.form_class
-    schools = selectors.application_member_schools(application=application)
+    schools = loaded.member_schools
     stale = None
     if request.method == "POST":
         action = request.POST.get("action", "continue")
@@ -300,7 +300,7 @@ def _item_form(request, application, pk, kind, item_pk=None):
     item = get_object_or_404(model, pk=item_pk, application=application) if item_pk else None
     loaded = selectors.application_load(application=application)
     form_class = ITEM_FORMS[kind]
-    schools = selectors.application_member_schools(application=application)
+    schools = loaded.member_schools
     stale = None
     if request.method == "POST":
         action = request.POST.get("action", "continue")
@@ -384,11 +384,15 @@ def check(request, application, pk):
         return redirect("applications:detail", pk=pk)
     loaded = selectors.application_load(application=application)
     editable = can_edit_application(request.user, application)
+    # the summary and the warnings both read the capacity evidence: read it once
+    evidence = (formula_selectors.cluster_capacity_evidence(cluster=application.cluster)
+                if application.wants_capacity else None)
     return render(request, "applications/check.html", {
-        "application": application, "cards": application_summary(loaded=loaded, editable=editable),
+        "application": application, "cards": application_summary(loaded=loaded, editable=editable, evidence=evidence),
         "incomplete": selectors.application_incomplete_sections(application=application, loaded=loaded),
         "findings": selectors.application_identity_findings(application=application, loaded=loaded),
-        "bid_warnings": selectors.application_bid_warnings(application=application, loaded=loaded)})
+        "bid_warnings": selectors.application_bid_warnings(application=application, loaded=loaded,
+                                                           evidence=evidence)})
 
 
 @requires(can_use_applications, load=_application, record=can_request_sign_off)
