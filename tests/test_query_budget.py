@@ -16,9 +16,10 @@ EXEMPT_PREFIXES = ("admin:",)
 # Pinned so they cannot grow; remove a line when its page is fixed (the test then holds it to 15).
 OVER_BUDGET = {
     # The Forum report's live figures read every app once (pot, awards, formula, returns, Health Check, impact, all
-    # SEND money: docs/adr/0041): measured 32, now 21 with the ledger and the formula runs read once and the returns'
-    # money read in bulk (no longer per return); the Forum reads the issued copies, which stay under the budget.
-    "reports:forum-report": 21,
+    # SEND money: docs/adr/0041): measured 32, then 21 with the ledger and the formula runs read once and the returns'
+    # money read in bulk (no longer per return), now 20 with the Health Check counted in the database; the Forum reads
+    # the issued copies, which stay under the budget.
+    "reports:forum-report": 20,
 }
 
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Count, Prefetch, QuerySet, Subquery
+from django.db.models import Count, F, OuterRef, Prefetch, QuerySet, Subquery
 from django.urls import reverse
 from django.utils import timezone
 
@@ -270,7 +270,59 @@ class HeatRow:
     @property
     def mean(self) -> Decimal | None:
         given = [lv for lv in self.levels if lv is not None]
-        return (Decimal(sum(given)) / len(given)).quantize(Decimal("0.1")) if given else None
+        return mean_level(sum(given), len(given))
+
+
+def mean_level(total: int, given: int) -> Decimal | None:
+    """The average of `given` levels adding up to `total`, to one decimal place; None when none is given."""
+    return (Decimal(total) / given).quantize(Decimal("0.1")) if given else None
+
+
+def _current_areas() -> list[Area]:
+    areas = list(Area.objects.filter(framework__is_current=True))
+    return areas or list(framework_ensure_default().areas.all())
+
+
+def _signed_off_year(*, academic_year: int | None, up_to: int | None):
+    """The year asked for, or given `up_to` the latest year up to it with a signed-off Health Check (a subquery)."""
+    if up_to is None:
+        return academic_year
+    return Subquery(HealthCheck.objects.filter(status__in=[H.SUBMITTED, H.MODERATED], academic_year__lte=up_to)
+                    .order_by("-academic_year").values("academic_year")[:1])
+
+
+@dataclass(frozen=True)
+class LevelCounts:
+    """The heat-map counted: how many of a year's signed-off Health Checks gave each final level in each area."""
+    areas: list[Area]
+    academic_year: int | None  # None: no signed-off Health Check
+    checks: int
+    counts: dict[tuple[str, int], int]  # (area code, final level) -> Health Checks
+
+    def in_area(self, area: Area) -> dict[int, int]:
+        """Final level -> Health Checks giving it in the area (levels not given are left out)."""
+        return {level: n for (code, level), n in self.counts.items() if code == area.code}
+
+    def mean(self, area: Area) -> Decimal | None:
+        given = self.in_area(area)
+        return mean_level(sum(level * n for level, n in given.items()), sum(given.values()))
+
+
+def level_counts(*, academic_year: int | None = None, up_to: int | None = None) -> LevelCounts:
+    """The counts of `heatmap` (the same checks, areas matched by code, final levels) from one aggregate query in
+    the database, for reports that need only counts and averages. Two queries: the areas, the counts."""
+    areas = _current_areas()
+    signed_off = HealthCheck.objects.filter(status__in=[H.SUBMITTED, H.MODERATED])
+    checks = (signed_off.filter(academic_year=OuterRef("academic_year")).order_by().values("academic_year")
+              .annotate(n=Count("pk")).values("n"))
+    rows = list(signed_off.filter(academic_year=_signed_off_year(academic_year=academic_year, up_to=up_to))
+                .order_by()
+                .values("academic_year", code=F("ratings__area__code"),
+                        final=AreaRating.final_level_expression("ratings__"))
+                .annotate(n=Count("ratings"), checks=Subquery(checks)))
+    codes = {a.code for a in areas}
+    counts = {(r["code"], r["final"]): r["n"] for r in rows if r["code"] in codes and r["final"] is not None}
+    return LevelCounts(areas, rows[0]["academic_year"] if rows else None, rows[0]["checks"] if rows else 0, counts)
 
 
 def heatmap(*, academic_year: int | None = None, up_to: int | None = None) -> tuple[list[Area], list[HeatRow]]:
@@ -278,13 +330,9 @@ def heatmap(*, academic_year: int | None = None, up_to: int | None = None) -> tu
     disagreed) in each area of the current framework, by area code. Given `up_to` instead of a year: the latest
     year up to it with a signed-off Health Check (found in the same query; no rows when there is none).
     Three queries: the framework's areas, the checks, their ratings."""
-    areas = list(Area.objects.filter(framework__is_current=True))
-    if not areas:
-        areas = list(framework_ensure_default().areas.all())
+    areas = _current_areas()
     signed_off = HealthCheck.objects.filter(status__in=[H.SUBMITTED, H.MODERATED])
-    year = academic_year if up_to is None else Subquery(
-        signed_off.filter(academic_year__lte=up_to).order_by("-academic_year").values("academic_year")[:1])
-    checks = (signed_off.filter(academic_year=year).select_related("cluster").order_by("cluster__name")
+    checks = (signed_off.filter(academic_year=_signed_off_year(academic_year=academic_year, up_to=up_to)).select_related("cluster").order_by("cluster__name")
               .prefetch_related(Prefetch("ratings", queryset=AreaRating.objects.select_related("area"))))
     rows = []
     for hc in checks:

@@ -329,6 +329,12 @@ class AreaRating(VersionedRow):
         """The moderated level where the LA disagreed, else the cluster's own."""
         return self.moderated_level if self.agreed is False else self.level
 
+    @staticmethod
+    def final_level_expression(prefix: str = "") -> models.Case:
+        """`final_level` in the database, for aggregates; `prefix` is the path to the rating ("ratings__")."""
+        return models.Case(models.When(**{f"{prefix}agreed": False}, then=models.F(f"{prefix}moderated_level")),
+                           default=models.F(f"{prefix}level"))
+
 
 # --- all SEND money per cluster --------------------------------------------------------------------------
 

@@ -243,21 +243,23 @@ def _monitoring_section(fy: int, today: dt.date) -> dict:
 # --- 5. the Health Check ------------------------------------------------------------------------------------
 
 def _health_section(ay: int, clusters_total: int) -> dict:
-    areas, rows = health.heatmap(up_to=ay)  # the latest year up to the report's with a signed-off Health Check
-    if not rows:
+    # the latest year up to the report's with a signed-off Health Check, counted in the database
+    counted = health.level_counts(up_to=ay)
+    if not counted.checks:
         return {"key": "health", "title": "The SEND Cluster Health Check", "chart": None, "tables": [],
                 "paragraphs": [f"No cluster has signed off a Health Check for {ay_label(ay)} or before."]}
-    year = rows[0].health_check.academic_year
+    areas, year = counted.areas, counted.academic_year
+    assert year is not None  # there are signed-off checks
     levels = list(Level.objects.filter(framework_id=areas[0].framework_id)) if areas else []
     table_rows, means = [], []
-    for i, area in enumerate(areas):
-        given = [r.levels[i] for r in rows if r.levels[i] is not None]
-        mean = (Decimal(sum(given)) / len(given)).quantize(Decimal("0.1")) if given else None
+    for area in areas:
+        given = counted.in_area(area)
+        mean = counted.mean(area)
         means.append(mean)
-        table_rows.append([area.title, *(str(sum(1 for lv in given if lv == level.value)) for level in levels),
+        table_rows.append([area.title, *(str(given.get(level.value, 0)) for level in levels),
                            str(mean) if mean is not None else "–"])
     paragraphs = [
-        f"{len(rows)} of {clusters_total} clusters signed off their Health Check for {ay_label(year)}. Each rates "
+        f"{counted.checks} of {clusters_total} clusters signed off their Health Check for {ay_label(year)}. Each rates "
         f"itself in {len(areas)} areas on {len(levels)} levels, from {levels[0].name.lower()} to "
         f"{levels[-1].name.lower()}; where the council moderated a level and disagreed, its level is counted.",
     ]
@@ -265,12 +267,12 @@ def _health_section(ay: int, clusters_total: int) -> dict:
         paragraphs.append(f"No Health Check for {ay_label(ay)} is signed off yet, so this is {ay_label(year)}.")
     chart = ({"kind": "bars", "title": f"Average level in each area, {ay_label(year)}", "unit": "level",
               "labels": [a.title for a in areas], "values": [str(m or 0) for m in means],
-              "maximum": str(levels[-1].value)} if rows else None)
+              "maximum": str(levels[-1].value)})
     table = _table(f"Clusters at each level, by area, {ay_label(year)}",
                    ["Area", *(lv.name for lv in levels), "Average level"], table_rows,
                    numeric=[False] + [True] * (len(levels) + 1), key="health")
     return {"key": "health", "title": "The SEND Cluster Health Check", "paragraphs": paragraphs, "chart": chart,
-            "tables": [table] if rows else []}
+            "tables": [table]}
 
 
 # --- 6. impact before and after -----------------------------------------------------------------------------
