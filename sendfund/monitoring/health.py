@@ -291,10 +291,28 @@ def _signed_off_year(*, academic_year: int | None, up_to: int | None):
                     .order_by("-academic_year").values("academic_year")[:1])
 
 
+def _areas_and_levels() -> tuple[list[Area], list[Level]]:
+    """The current framework's areas in order and the levels of the first area's framework, lowest first (what
+    `heatmap` and its readers show): one query, the levels joined to the areas."""
+    rows = list(Area.objects.filter(framework__is_current=True)
+                .annotate(level_pk=F("framework__levels__pk"), level_value=F("framework__levels__value"),
+                          level_name=F("framework__levels__name"), level_descriptor=F("framework__levels__descriptor"))
+                .order_by("framework", "order", "framework__levels__value"))
+    if not rows:
+        areas = list(framework_ensure_default().areas.all())
+        return areas, list(Level.objects.filter(framework_id=areas[0].framework_id)) if areas else []
+    areas = list({a.pk: a for a in rows}.values())
+    levels = {r.level_pk: Level(pk=r.level_pk, framework_id=r.framework_id, value=r.level_value, name=r.level_name,
+                                descriptor=r.level_descriptor)
+              for r in rows if r.framework_id == areas[0].framework_id and r.level_pk is not None}
+    return areas, list(levels.values())
+
+
 @dataclass(frozen=True)
 class LevelCounts:
     """The heat-map counted: how many of a year's signed-off Health Checks gave each final level in each area."""
     areas: list[Area]
+    levels: list[Level]  # of the areas' framework, lowest first
     academic_year: int | None  # None: no signed-off Health Check
     checks: int
     counts: dict[tuple[str, int], int]  # (area code, final level) -> Health Checks
@@ -310,8 +328,9 @@ class LevelCounts:
 
 def level_counts(*, academic_year: int | None = None, up_to: int | None = None) -> LevelCounts:
     """The counts of `heatmap` (the same checks, areas matched by code, final levels) from one aggregate query in
-    the database, for reports that need only counts and averages. Two queries: the areas, the counts."""
-    areas = _current_areas()
+    the database, for reports that need only counts and averages, with the framework's levels. Two queries: the
+    areas with their levels, the counts."""
+    areas, levels = _areas_and_levels()
     signed_off = HealthCheck.objects.filter(status__in=[H.SUBMITTED, H.MODERATED])
     checks = (signed_off.filter(academic_year=OuterRef("academic_year")).order_by().values("academic_year")
               .annotate(n=Count("pk")).values("n"))
@@ -322,7 +341,7 @@ def level_counts(*, academic_year: int | None = None, up_to: int | None = None) 
                 .annotate(n=Count("ratings"), checks=Subquery(checks)))
     codes = {a.code for a in areas}
     counts = {(r["code"], r["final"]): r["n"] for r in rows if r["code"] in codes and r["final"] is not None}
-    return LevelCounts(areas, rows[0]["academic_year"] if rows else None, rows[0]["checks"] if rows else 0, counts)
+    return LevelCounts(areas, levels, rows[0]["academic_year"] if rows else None, rows[0]["checks"] if rows else 0, counts)
 
 
 def heatmap(*, academic_year: int | None = None, up_to: int | None = None) -> tuple[list[Area], list[HeatRow]]:

@@ -27,7 +27,7 @@ from sendfund.formula.selectors import latest_allocation_runs
 from sendfund.funds.selectors import fund_current, ledger_year, pot_position, reference_commitments
 from sendfund.monitoring import health
 from sendfund.monitoring.impact import cluster_counts
-from sendfund.monitoring.models import Level, OutcomeProgress, ReturnStatus
+from sendfund.monitoring.models import OutcomeProgress, ReturnStatus
 from sendfund.monitoring.money import money_for_year
 from sendfund.monitoring.selectors import returns_money, returns_queryset
 from sendfund.registry.selectors import census_years
@@ -58,8 +58,8 @@ def _share(x: float | None) -> str:
 
 # --- 1. the fund's position ---------------------------------------------------------------------------------
 
-def _fund_section(fund, fy: int, ledger) -> dict:
-    positions = pot_position(fund=fund, financial_year=fy, ledger=ledger) if fund else []
+def _fund_section(fund, fy: int, ledger, streams) -> dict:
+    positions = pot_position(fund=fund, financial_year=fy, ledger=ledger, streams=streams) if fund else []
     rows, total = [], {"pot": ZERO, "committed": ZERO, "paid": ZERO, "clawed_back": ZERO, "remaining": ZERO}
     for p in positions:
         figures = {"pot": p.balance.allocated, "committed": p.balance.committed, "paid": p.balance.paid,
@@ -250,7 +250,7 @@ def _health_section(ay: int, clusters_total: int) -> dict:
                 "paragraphs": [f"No cluster has signed off a Health Check for {ay_label(ay)} or before."]}
     areas, year = counted.areas, counted.academic_year
     assert year is not None  # there are signed-off checks
-    levels = list(Level.objects.filter(framework_id=areas[0].framework_id)) if areas else []
+    levels = counted.levels
     table_rows, means = [], []
     for area in areas:
         given = counted.in_area(area)
@@ -331,14 +331,16 @@ def _money_section(fy: int, year) -> dict:
             "tables": [table] if rows else []}
 
 
-def report_figures(*, financial_year: int, today: dt.date | None = None, fund=None) -> dict:
+def report_figures(*, financial_year: int, today: dt.date | None = None, fund=None, streams=None) -> dict:
     """Every figure of the Forum's report for one financial year (and the academic year that starts in it),
-    as JSON: money as text, tables as the strings a reader sees."""
+    as JSON: money as text, tables as the strings a reader sees. `fund` and its `streams`
+    (funds.selectors.fund_current_and_streams) when the caller has read them."""
     from sendfund.registry.models import Cluster
 
     today = today or timezone.localdate()
     fy, ay = financial_year, academic_year_for(financial_year)
-    fund = fund or fund_current()
+    if fund is None:
+        fund, streams = fund_current(), None
     ledger = ledger_year(financial_year=fy)  # the year's ledger, read once for the pot, the awards and all SEND money
     runs = latest_allocation_runs(year=fy)
     year_money = money_for_year(financial_year=fy, ledger=ledger, run=runs[0])
@@ -348,6 +350,6 @@ def report_figures(*, financial_year: int, today: dt.date | None = None, fund=No
     return {
         "format": FORMAT, "financial_year": fy, "fy_label": fy_label(fy), "academic_year": ay,
         "ay_label": ay_label(ay), "fund": fund.name if fund else "", "made_on": today.isoformat(),
-        "sections": [_fund_section(fund, fy, ledger), awards, _formula_section(fy, runs), _monitoring_section(fy, today),
+        "sections": [_fund_section(fund, fy, ledger, streams), awards, _formula_section(fy, runs), _monitoring_section(fy, today),
                      _health_section(ay, clusters_total), _impact_section(funded, ay), _money_section(fy, year_money)],
     }

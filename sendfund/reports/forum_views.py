@@ -10,7 +10,7 @@ from sendfund.accounts.decorators import requires
 from sendfund.core.errors import DomainError
 from sendfund.core.fields import whole_number
 from sendfund.core.years import financial_year_of, fy_label
-from sendfund.funds.selectors import fund_current, fund_financial_years
+from sendfund.funds.selectors import fund_current, fund_current_and_streams, fund_financial_years
 
 from . import forum, services
 from .forms import IssueForm
@@ -35,7 +35,7 @@ def forum_home(request):
 
 @requires(can_read_forum_reports)
 def forum_report(request):
-    fund = fund_current()
+    fund, streams = fund_current_and_streams()
     years = _years(fund)
     asked = request.GET.get("year")
     year = whole_number(asked, maximum=9999)
@@ -43,7 +43,7 @@ def forum_report(request):
     if asked is not None and year not in years:
         error, year = "Select a financial year from the list", None
     year = year if year is not None else financial_year_of(timezone.localdate())
-    figures = forum.report_figures(financial_year=year, fund=fund)
+    figures = forum.report_figures(financial_year=year, fund=fund, streams=streams)
     context = services.report_context(figures=figures)
     context.update(years=years, today=timezone.localdate(), may_issue=can_issue_forum_report(request.user),
                    error=error, page_has_errors=bool(error))

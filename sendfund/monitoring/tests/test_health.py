@@ -90,6 +90,16 @@ def test_sign_off_moderation_heatmap_trend_and_candidates(world, client_for):
     assert _cells(html, "disagreements")[1] == ["Alpha cluster", areas[0].title, "3", "2",
                                                  "The plan is not yet reviewed by governors."]
     assert "Alpha cluster: average 2.4" in re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", html))
+    # The database's counts of the heat-map (the Forum report's) agree with it, the moderated level counted.
+    heat_areas, heat_rows = health.heatmap(academic_year=hc.academic_year)
+    counted = health.level_counts(academic_year=hc.academic_year)
+    assert (counted.academic_year, counted.checks) == (hc.academic_year, len(heat_rows))
+    assert [a.code for a in counted.areas] == [a.code for a in heat_areas]
+    assert [lv.value for lv in counted.levels] == [1, 2, 3, 4]
+    for i, area in enumerate(heat_areas):
+        given = [r.levels[i] for r in heat_rows if r.levels[i] is not None]
+        assert counted.in_area(area) == {v: given.count(v) for v in set(given)}
+        assert counted.mean(area) == health.mean_level(sum(given), len(given))
 
     trend = client_for(Role.CLUSTER_HOST).get(reverse("monitoring:health-trend", kwargs={"cluster_pk": world.cluster.pk}))
     rows = _cells(trend.content.decode(), "trend")
