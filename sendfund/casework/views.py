@@ -17,6 +17,7 @@ from sendfund.accounts.selectors import clusters_nobody_can_email
 from sendfund.applications.status import status_for_cluster
 from sendfund.core.downloads import Field, ListDownload, filters_shown
 from sendfund.core.errors import DomainError
+from sendfund.core.forms import run_form
 from sendfund.core.paging import query_without_page
 
 from . import forms, letters, permissions, selectors, services
@@ -30,10 +31,6 @@ def _form(form_class, request, **kwargs):
     return form_class(request.POST if request.method == "POST" else None, **kwargs)
 
 
-def _error(form, exc: DomainError):
-    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-
-
 def _case(user, reference, **_url_kwargs):
     """The case the URL names, through the scoping rule (404 out of scope, or not assigned to this specialist):
     `requires(load=...)`."""
@@ -42,6 +39,10 @@ def _case(user, reference, **_url_kwargs):
 
 def _back(reference):
     return redirect("casework:case-detail", reference=reference)
+
+
+def _case_url(reference) -> str:
+    return reverse("casework:case-detail", kwargs={"reference": reference})
 
 
 # --- the LA's pages ---------------------------------------------------------------------------------
@@ -224,14 +225,10 @@ def assign(request, case, reference):
     form = _form(forms.AssignForm, request, initial={"officer": case.officer_id,
                                                      "education_specialist": case.education_specialist_id,
                                                      "business_specialist": case.business_specialist_id})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.case_assign(case=case, actor=request.user, **form.cleaned_data)
-        except DomainError as exc:
-            _error(form, exc)
-        else:
-            messages.success(request, "People assigned.")
-            return _back(reference)
+    done = run_form(request, form, lambda d: services.case_assign(case=case, actor=request.user, **d),
+                    success_message="People assigned.", redirect_to=_case_url(reference))
+    if done:
+        return done
     return render(request, "casework/form.html", {"case": case, "form": form, "title": "Assign people",
                                                   "button": "Save"})
 
@@ -250,21 +247,17 @@ def meeting(request, case, reference):
                        cluster_attendees=current.cluster_attendees,
                        la_attendees=list(current.la_attendees.values_list("pk", flat=True)))
     form = _form(forms.MeetingForm, request, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        try:
-            services.meeting_arrange(case=case, starts_at=d["starts_at"], duration_minutes=d["duration_minutes"],
-                                     place=d["place"], online_link=d["online_link"],
-                                     cluster_attendees=d["cluster_attendees"], la_attendees=list(d["la_attendees"]),
-                                     actor=request.user)
-        except DomainError as exc:
-            _error(form, exc)
-        else:
-            messages.success(request, "Meeting arranged. The council's attendees have been emailed a calendar "
-                                      "invitation. " + _emailed_sentence(case.cluster))
-            for warning in form.warnings:
-                messages.warning(request, warning)
-            return _back(reference)
+    done = run_form(request, form, lambda d: services.meeting_arrange(
+        case=case, starts_at=d["starts_at"], duration_minutes=d["duration_minutes"], place=d["place"],
+        online_link=d["online_link"], cluster_attendees=d["cluster_attendees"], la_attendees=list(d["la_attendees"]),
+        actor=request.user),
+        success_message=lambda _: ("Meeting arranged. The council's attendees have been emailed a calendar "
+                                   "invitation. " + _emailed_sentence(case.cluster)),
+        redirect_to=_case_url(reference))
+    if done:
+        for warning in form.warnings:
+            messages.warning(request, warning)
+        return done
     return render(request, "casework/form.html", {
         "case": case, "form": form, "title": "Rearrange the meeting" if current else "Arrange the meeting",
         "button": "Send the invitation",
@@ -277,14 +270,10 @@ def meeting_notes(request, case, reference):
     if not hasattr(case, "meeting"):
         raise Http404("No meeting")
     form = _form(forms.NotesForm, request, initial={"notes": case.meeting.notes, "actions": case.meeting.actions})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.meeting_record_notes(case=case, actor=request.user, **form.cleaned_data)
-        except DomainError as exc:
-            _error(form, exc)
-        else:
-            messages.success(request, "Notes and actions recorded.")
-            return _back(reference)
+    done = run_form(request, form, lambda d: services.meeting_record_notes(case=case, actor=request.user, **d),
+                    success_message="Notes and actions recorded.", redirect_to=_case_url(reference))
+    if done:
+        return done
     return render(request, "casework/form.html", {"case": case, "form": form, "title": "Record the meeting",
                                                   "button": "Save notes"})
 
@@ -318,17 +307,14 @@ def move(request, case, reference, name):
 @requires(permissions.can_review, load=_case)
 def declare(request, case, reference):
     form = _form(forms.DeclarationForm, request)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.conflict_declare(case=case, user=request.user, **form.cleaned_data)
-        except DomainError as exc:
-            _error(form, exc)
-        else:
-            if form.cleaned_data["has_conflict"]:
-                messages.success(request, "Your conflict of interest is recorded. You will not score this case; "
-                                          "the officer will assign someone else.")
-                return _back(reference)
-            return redirect("casework:review", reference=reference)
+    done = run_form(
+        request, form, lambda d: services.conflict_declare(case=case, user=request.user, **d),
+        success_message=lambda _: ("Your conflict of interest is recorded. You will not score this case; the "
+                                   "officer will assign someone else." if form.cleaned_data["has_conflict"] else ""),
+        redirect_to=lambda _: (_case_url(reference) if form.cleaned_data["has_conflict"]
+                               else reverse("casework:review", kwargs={"reference": reference})))
+    if done:
+        return done
     return render(request, "casework/form.html", {
         "case": case, "form": form, "title": "Declare your interests", "button": "Continue",
         "intro": "Before you score, say whether you have a conflict of interest. If you do, you will not score."})
@@ -349,16 +335,14 @@ def review(request, case, reference):
     existing = {s.criterion_id: s for s in existing_review.scores.all()} if existing_review else {}
     form = _form(forms.ReviewForm, request, criteria=selectors.criteria(), existing=existing,
                  initial={"summary": existing_review.summary if existing_review else ""})
-    if request.method == "POST" and form.is_valid():
-        finish = request.POST.get("action") == "finish"
-        try:
-            services.review_save(case=case, reviewer=request.user, scores=form.scores(),
-                                 summary=form.cleaned_data["summary"], finish=finish)
-        except DomainError as exc:
-            _error(form, exc)
-        else:
-            messages.success(request, "Review finished." if finish else "Scores saved.")
-            return _back(reference)
+    finish = request.POST.get("action") == "finish"
+    done = run_form(request, form, lambda d: services.review_save(case=case, reviewer=request.user,
+                                                                   scores=form.scores(), summary=d["summary"],
+                                                                   finish=finish),
+                    success_message="Review finished." if finish else "Scores saved.",
+                    redirect_to=_case_url(reference))
+    if done:
+        return done
     return render(request, "casework/review.html", {"case": case, "form": form, "kind": kind,
                                                     "declaration": declaration, "review": existing_review})
 
@@ -371,14 +355,12 @@ def moderation(request, case, reference):
 @requires(permissions.can_manage_cases, load=_case)
 def request_information(request, case, reference):
     form = _form(forms.QuestionForm, request)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.information_request(case=case, question=form.cleaned_data["question"], actor=request.user)
-        except DomainError as exc:
-            _error(form, exc)
-        else:
-            messages.success(request, "Question sent. The case waits for the cluster's answer.")
-            return _back(reference)
+    done = run_form(request, form,
+                    lambda d: services.information_request(case=case, question=d["question"], actor=request.user),
+                    success_message="Question sent. The case waits for the cluster's answer.",
+                    redirect_to=_case_url(reference))
+    if done:
+        return done
     return render(request, "casework/form.html", {"case": case, "form": form, "button": "Send the question",
                                                   "title": "Ask the cluster for more information"})
 
@@ -388,15 +370,11 @@ def recommend(request, case, reference):
     lines = list(case.lines.select_related("stream"))
     form = _form(forms.RecommendForm, request, lines=lines, field="recommended",
                  initial={"recommendation": case.recommendation})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.case_recommend(case=case, amounts=form.amounts(),
-                                    recommendation=form.cleaned_data["recommendation"], actor=request.user)
-        except DomainError as exc:
-            _error(form, exc)
-        else:
-            messages.success(request, "Recommendation sent for decision.")
-            return _back(reference)
+    done = run_form(request, form, lambda d: services.case_recommend(
+        case=case, amounts=form.amounts(), recommendation=d["recommendation"], actor=request.user),
+        success_message="Recommendation sent for decision.", redirect_to=_case_url(reference))
+    if done:
+        return done
     return render(request, "casework/form.html", {
         "case": case, "form": form, "title": "Recommend an award", "button": "Send for decision",
         "intro": "For each stream and financial year, recommend at most what the cluster asked for.",
@@ -410,16 +388,13 @@ def decide(request, case, reference):
     lines = list(case.lines.select_related("stream"))
     form = _form(forms.DecideForm, request, lines=lines, field="recommended",
                  initial={"outcome": case.outcome, "reasons": case.reasons, "conditions": case.conditions})
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        try:
-            services.case_decide(case=case, outcome=d["outcome"], amounts=form.amounts(), reasons=d["reasons"],
-                                 conditions=d["conditions"], actor=request.user)
-        except DomainError as exc:
-            _error(form, exc)
-        else:
-            messages.success(request, "Decision recorded. The cluster has been emailed its decision letter.")
-            return _back(reference)
+    done = run_form(request, form, lambda d: services.case_decide(
+        case=case, outcome=d["outcome"], amounts=form.amounts(), reasons=d["reasons"], conditions=d["conditions"],
+        actor=request.user),
+        success_message="Decision recorded. The cluster has been emailed its decision letter.",
+        redirect_to=_case_url(reference))
+    if done:
+        return done
     remaining = [(line, pot_balance(stream=line.stream, financial_year=line.financial_year).remaining)
                  for line in lines]
     return render(request, "casework/form.html", {
@@ -460,17 +435,17 @@ def letter_pdf(request, case, reference):
 @requires(permissions.can_record_payments, load=_case)
 def payments(request, case, reference):
     form = _form(forms.PaymentForm, request)
-    if request.method == "POST" and form.is_valid():
-        instalment = case.instalments.filter(pk=form.cleaned_data["instalment"]).first()
-        try:
-            if instalment is None:
-                raise DomainError("Choose an instalment of this case.")
-            services.instalment_pay(instalment=instalment, paid_on=form.cleaned_data["paid_on"], actor=request.user)
-        except DomainError as exc:
-            _error(form, exc)
-        else:
-            messages.success(request, f"Payment of instalment {instalment.number} recorded.")
-            return redirect("casework:payments", reference=reference)
+    def pay(d) -> Instalment:
+        instalment = case.instalments.filter(pk=d["instalment"]).first()
+        if instalment is None:
+            raise DomainError("Choose an instalment of this case.")
+        services.instalment_pay(instalment=instalment, paid_on=d["paid_on"], actor=request.user)
+        return instalment
+
+    done = run_form(request, form, pay, success_message=lambda i: f"Payment of instalment {i.number} recorded.",
+                    redirect_to=reverse("casework:payments", kwargs={"reference": reference}))
+    if done:
+        return done
     posted = ({"instalment": form.cleaned_data.get("instalment") if hasattr(form, "cleaned_data") else None,
                "paid_on": request.POST.get("paid_on", "")} if form.is_bound else {})
     return render(request, "casework/payments.html", {
@@ -481,14 +456,11 @@ def payments(request, case, reference):
 @requires(permissions.can_manage_cases, load=_case)
 def withdraw(request, case, reference):
     form = _form(forms.WithdrawForm, request)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.case_withdraw(case=case, reason=form.cleaned_data["reason"], actor=request.user)
-        except DomainError as exc:
-            _error(form, exc)
-        else:
-            messages.success(request, "Application withdrawn. Any money committed and not paid is back in the pot.")
-            return _back(reference)
+    done = run_form(request, form, lambda d: services.case_withdraw(case=case, reason=d["reason"], actor=request.user),
+                    success_message="Application withdrawn. Any money committed and not paid is back in the pot.",
+                    redirect_to=_case_url(reference))
+    if done:
+        return done
     return render(request, "casework/form.html", {"case": case, "form": form, "title": "Withdraw the application",
                                                   "button": "Withdraw", "warning": True})
 
@@ -556,14 +528,12 @@ def apply_requests(request):
 def apply_answer(request, pk):
     info = selectors.request_for_user(user=request.user, pk=pk)
     form = _form(forms.AnswerForm, request)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.information_answer(request=info, answer=form.cleaned_data["answer"], actor=request.user)
-        except DomainError as exc:
-            _error(form, exc)
-        else:
-            messages.success(request, "Thank you. Your answer has been sent to the council.")
-            return redirect("casework:apply-case", reference=info.case.reference)
+    done = run_form(request, form,
+                    lambda d: services.information_answer(request=info, answer=d["answer"], actor=request.user),
+                    success_message="Thank you. Your answer has been sent to the council.",
+                    redirect_to=reverse("casework:apply-case", kwargs={"reference": info.case.reference}))
+    if done:
+        return done
     return render(request, "casework/apply_answer.html", {"info": info, "case": info.case, "form": form})
 
 
@@ -613,15 +583,13 @@ def cluster_contact(request, code):
     cluster = cluster_in_scope_or_404(request.user, code=code)
     form = _form(forms.ClusterContactForm, request, initial={"host_name": cluster.host_name,
                                                              "host_email": cluster.host_email})
-    if request.method == "POST" and form.is_valid():
-        try:
-            cluster_update(cluster=cluster, actor=request.user, host_email=form.cleaned_data["host_email"],
-                           host_name=form.cleaned_data["host_name"] or cluster.host_name)
-        except DomainError as exc:
-            _error(form, exc)
-        else:
-            messages.success(request, f"{cluster.name}'s host email address is now {cluster.host_email}.")
-            return redirect("casework:invitations")
+    done = run_form(request, form, lambda d: cluster_update(cluster=cluster, actor=request.user,
+                                                             host_email=d["host_email"],
+                                                             host_name=d["host_name"] or cluster.host_name),
+                    success_message=lambda _: f"{cluster.name}'s host email address is now {cluster.host_email}.",
+                    redirect_to=reverse("casework:invitations"))
+    if done:
+        return done
     return render(request, "casework/form.html", {
         "case": None, "form": form, "title": f"Add the cluster host's email address: {cluster.name}",
         "button": "Save", "back": "casework:invitations",
