@@ -18,6 +18,7 @@ from sendfund.core.audit import audit_timeline
 from sendfund.core.downloads import Field, ListDownload
 from sendfund.core.errors import DomainError
 from sendfund.core.fields import whole_number
+from sendfund.core.forms import form_error, run_form
 from sendfund.core.history import history
 from sendfund.core.navigation import ENTRIES
 from sendfund.formula import selectors as formula_selectors
@@ -110,7 +111,7 @@ def start(request, round_pk):
             application = services.application_start(cluster=cluster, round=round_,
                                                      streams=form.cleaned_data["streams"], actor=request.user)
         except DomainError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            form_error(form, exc)
         else:
             if application.opened_existing:
                 messages.info(request, f"Your cluster already has an application in progress for "
@@ -220,7 +221,7 @@ def section(request, application, pk, key):
             except services.StaleSection as exc:
                 stale = exc.section
             except DomainError as exc:
-                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+                form_error(form, exc)
             else:
                 if _is_autosave(request, action):
                     return _autosaved(application, key)
@@ -267,7 +268,7 @@ def items(request, application, pk, kind):
             stale = True
             loaded = selectors.application_load(application=application)
         except DomainError as exc:
-            form.add_error("finished", exc.message)
+            form_error(form, exc, field="finished")
         else:
             return _after_save(request, application)
     rows = [{"item": item, "number": n, "complete": selectors.item_is_complete(kind=kind, item=item, application=application)}
@@ -316,7 +317,7 @@ def _item_form(request, application, pk, kind, item_pk=None):
             except services.StaleSection as exc:
                 stale = exc.section
             except DomainError as exc:
-                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+                form_error(form, exc)
             else:
                 if _is_autosave(request, action):
                     response = _autosaved(application, kind)
@@ -425,18 +426,24 @@ def withdraw(request, application, pk):
 def sign_off(request, application, pk):
     loaded = selectors.application_load(application=application)
     form = SignOffForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        decision = form.cleaned_data["decision"]
-        try:
-            if decision == "confirm":
-                services.application_transition(application=application, to=Status.SUBMITTED, actor=request.user)
-                return redirect("applications:confirmation", pk=pk)
+
+    def decide(d) -> bool:
+        confirmed = d["decision"] == "confirm"
+        if confirmed:
+            services.application_transition(application=application, to=Status.SUBMITTED, actor=request.user)
+        else:
             services.application_transition(application=application, to=Status.DRAFT, actor=request.user,
-                                            reason=form.cleaned_data["reason"])
-            messages.success(request, "The application has been sent back to the cluster host and SEND lead.")
-            return redirect("applications:detail", pk=pk)
-        except DomainError as exc:
-            form.add_error("decision", exc.message)
+                                            reason=d["reason"])
+        return confirmed
+
+    done = run_form(
+        request, form, decide, error_field="decision",
+        success_message=lambda confirmed: "" if confirmed else (
+            "The application has been sent back to the cluster host and SEND lead."),
+        redirect_to=lambda confirmed: reverse("applications:confirmation" if confirmed else "applications:detail",
+                                              kwargs={"pk": pk}))
+    if done:
+        return done
     return render(request, "applications/sign_off.html", {
         "application": application, "form": form, "cards": application_summary(loaded=loaded, editable=False),
         "findings": selectors.application_identity_findings(application=application, loaded=loaded),

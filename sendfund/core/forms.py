@@ -10,11 +10,16 @@ are kept, the applicant is warned on saving and blocked at sign-off (application
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from django import forms
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import redirect
 
 from . import privacy
+from .errors import DomainError
 from .filecheck import ACCEPT, UploadRefused, check_upload
 from .filecheck.messages import EMPTY, WRONG_TYPE
 
@@ -31,6 +36,34 @@ def is_free_text(field: forms.Field) -> bool:
     if isinstance(widget, forms.PasswordInput | forms.HiddenInput):
         return False
     return widget.attrs.get("inputmode") not in ("decimal", "numeric")
+
+
+def form_error(form: forms.BaseForm, exc: DomainError, *, field: str | None = None) -> None:
+    """Show a broken rule on the form: on `field` when given, else on the field the rule names when the form
+    has it, else above the form (the error summary links to it either way)."""
+    form.add_error(field or (exc.field if exc.field in form.fields else None), exc.message)
+
+
+def run_form(request, form: forms.BaseForm, action: Callable[[dict[str, Any]], Any], *,
+             success_message: str | Callable[[Any], str] = "",
+             redirect_to: str | Callable[[Any], str | HttpResponse],
+             error_field: str | None = None) -> HttpResponse | None:
+    """The one way a view runs a form: on a valid POST, call `action(form.cleaned_data)` (the service);
+    a `DomainError` becomes the form's error (`form_error`), otherwise add `success_message` and redirect to
+    `redirect_to`. Either may be a function of what `action` returned. Returns the redirect, or None when the
+    view should render the form (a GET, an invalid form or a broken rule)."""
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        result = action(form.cleaned_data)
+    except DomainError as exc:
+        form_error(form, exc, field=error_field)
+        return None
+    message = success_message(result) if callable(success_message) else success_message
+    if message:
+        messages.success(request, message)
+    target = redirect_to(result) if callable(redirect_to) else redirect_to
+    return target if isinstance(target, HttpResponse) else redirect(target)
 
 
 # A mixin for forms: to the type checker it is a form, so it may use a form's fields and errors.
