@@ -1,6 +1,12 @@
 import os
 
 import pytest
+from hypothesis import HealthCheck, settings
+
+# Property tests check what is computed, never how fast: on a loaded CI machine one example can take longer
+# than Hypothesis's default 200 ms deadline, or its data generation can look "too slow". Neither is a fault.
+settings.register_profile("sendfund", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("sendfund")
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # live_server with Playwright's sync API
 

@@ -10,6 +10,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from sendfund.accounts.roles import Role
 from sendfund.core.tests import files
@@ -433,7 +434,10 @@ def test_typed_answers_are_saved_before_the_session_times_out(page, live_server,
     assert_accessible(page, context="(session warning over a form)")
     # The user carries on: the form posts the version the background save returned, so no false warning.
     page.get_by_role("button", name="Stay signed in").click()
+    # While the modal dialog is open the form behind it is inert: typing would go nowhere.
+    expect(page.get_by_role("dialog")).to_have_count(0)
     page.locator("textarea[name=after_funding]").fill("Finished answer")
+    expect(page.locator("textarea[name=after_funding]")).to_have_value("Finished answer")
     continue_(page)
     assert "changed this section" not in page.inner_text("main")
     assert Section.objects.get(application=w.application_draft, key="sustainability").answers == {

@@ -109,7 +109,7 @@ operations = st.lists(st.tuples(
 
 
 @pytest.mark.django_db
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(ops=operations)
 def test_balances_always_agree_with_a_recomputation_from_the_entries(ops):
     """Whatever is attempted, the database's sums equal a recount of the entries, and no pot goes below zero."""

@@ -30,9 +30,12 @@ export function startSessionWarning (body) {
     }
   }
   const stay = async () => {
-    await fetch('/healthz', { credentials: 'same-origin' })
+    // Close first: the page behind a modal dialog is inert, so the user must not wait on the network to type.
     close()
     schedule()
+    try {
+      await fetch('/healthz', { credentials: 'same-origin' })
+    } catch (error) { /* the next save or page load renews the session in any case */ }
   }
   const show = () => {
     returnFocusTo = document.activeElement
