@@ -50,7 +50,10 @@ class Application(TimeStampedModel):
 
     class Meta:
         ordering = ["-updated_at", "-id"]
-        indexes = [models.Index(fields=["status", "-submitted_at"], name="application_status_idx")]
+        indexes = [models.Index(fields=["status", "-submitted_at"], name="application_status_idx"),
+                   # the work queue reads submitted applications in its order (those not yet acknowledged)
+                   models.Index(fields=["submitted_at", "id"], condition=models.Q(status="submitted"),
+                                name="application_queue_order_idx")]
         constraints = [
             models.CheckConstraint(condition=models.Q(wants_capacity=True) | models.Q(wants_development=True),
                                    name="application_has_a_stream"),

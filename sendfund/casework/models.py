@@ -66,7 +66,9 @@ class Case(TimeStampedModel):
 
     class Meta:
         ordering = ["submitted_at", "id"]
-        indexes = [models.Index(fields=["status", "submitted_at"], name="case_status_idx")]
+        indexes = [models.Index(fields=["status", "submitted_at"], name="case_status_idx"),
+                   # the work queue's order, so a page of it is read from the index, not sorted from every case
+                   models.Index(fields=["submitted_at", "id"], name="case_queue_order_idx")]
 
     def __str__(self):
         return self.reference

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, TypedDict
 
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Page
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Value
 from django.utils import timezone
 
@@ -18,6 +18,7 @@ from sendfund.applications.models import Application
 from sendfund.applications.models import Status as ApplicationStatus
 from sendfund.core.audit import audit_timeline
 from sendfund.core.history import Entry, history
+from sendfund.core.paging import CountedPaginator
 from sendfund.funds.models import Round
 from sendfund.registry.models import Cluster
 
@@ -141,14 +142,20 @@ def _overdue_q(today: dt.date) -> tuple[Q, Q]:
     return case_q, submitted_by(workdays.ACKNOWLEDGE_WITHIN)
 
 
+# The states in which a deadline can pass (the rule of `_deadline` and `_overdue_q`).
+DEADLINE_STATES = (State.SUBMITTED, State.ACKNOWLEDGED, State.INFORMATION_REQUESTED)
+
+
 def _queue_sources(user, filters: QueueFilters, today: dt.date, *,
                    use_state: bool = True) -> tuple[QuerySet | None, QuerySet]:
     """The two sources of the queue, filtered in the database: submitted applications with no case yet
     (None when the filters rule them out or the user may not see them) and cases."""
     apps: QuerySet | None = None
     if permissions.sees_all_cases(user):
+        # NOT EXISTS rather than a join: with the partial index on submitted applications, the database walks
+        # them in the queue's order and probes each one's case by its unique index.
         apps = scope_for_user(Application.objects.all(), user).filter(
-            status=ApplicationStatus.SUBMITTED, case__isnull=True)
+            ~Exists(Case.objects.filter(application_id=OuterRef("pk"))), status=ApplicationStatus.SUBMITTED)
     cases = cases_for_user(user=user)
     if use_state and filters.state:
         cases = cases.filter(status=filters.state)
@@ -177,25 +184,28 @@ def _queue_sources(user, filters: QueueFilters, today: dt.date, *,
     return apps, cases
 
 
-def _queue_counts(user, filters: QueueFilters, today: dt.date) -> tuple[dict[str, int], int]:
-    """Items per state (under every filter but the state) and items overdue (under every filter): one
-    aggregate query for cases and one for applications, whatever the number of cases."""
-    apps, cases = _queue_sources(user, filters, today, use_state=False)
+def _counts_by_state(apps: QuerySet | None, cases: QuerySet, today: dt.date) -> tuple[dict[str, int], dict[str, int]]:
+    """Items per state and overdue items per state of the queue's two sources (applications not yet
+    acknowledged count as submitted): three queries whatever the number of cases. The count per state reads
+    only the case status index; the overdue count reads only the states a deadline can pass in."""
     case_late, app_late = _overdue_q(today)
-    rows = cases.order_by().values("status").annotate(
-        n=Count("id"), late=Count("id", filter=case_late & (Q(status=filters.state) if filters.state else Q())))
-    counts: dict[str, int] = {}
-    overdue = 0
-    for row in rows:
-        counts[row["status"]] = row["n"]
-        overdue += row["late"]
+    counts: dict[str, int] = dict(cases.order_by().values_list("status").annotate(n=Count("id")))
+    late: dict[str, int] = dict(cases.filter(case_late, status__in=DEADLINE_STATES).order_by()
+                                .values_list("status").annotate(n=Count("id")))
     if apps is not None:
         totals = apps.aggregate(n=Count("id"), late=Count("id", filter=app_late))
         if totals["n"]:
             counts[State.SUBMITTED] = counts.get(State.SUBMITTED, 0) + totals["n"]
-        if not filters.state or filters.state == State.SUBMITTED:
-            overdue += totals["late"]
-    return counts, overdue
+        if totals["late"]:
+            late[State.SUBMITTED] = late.get(State.SUBMITTED, 0) + totals["late"]
+    return counts, late
+
+
+def _queue_counts(user, filters: QueueFilters, today: dt.date) -> tuple[dict[str, int], int]:
+    """Items per state (under every filter but the state) and items overdue (under every filter)."""
+    apps, cases = _queue_sources(user, filters, today, use_state=False)
+    counts, late = _counts_by_state(apps, cases, today)
+    return counts, (late.get(filters.state, 0) if filters.state else sum(late.values()))
 
 
 def case_queue_page(*, user, filters: QueueFilters | None = None, page: int = 1,
@@ -214,7 +224,11 @@ def case_queue_page(*, user, filters: QueueFilters | None = None, page: int = 1,
         keys = (apps.order_by().annotate(kind=Value(0)).values_list("kind", "id", "submitted_at")
                 .union(keys, all=True))
     keys = keys.order_by("submitted_at", "id")
-    paged = Paginator(keys, per_page or max(keys.count(), 1)).get_page(page)
+    counts, overdue_count = _queue_counts(user, filters, today)
+    # The counts are under every filter but the state, so they give the number of matching items: no count of
+    # the queue itself (a second pass over every case).
+    total = counts.get(filters.state, 0) if filters.state else sum(counts.values())
+    paged = CountedPaginator(keys, per_page or max(total, 1), count=total).get_page(page)
     window = list(paged.object_list)
 
     app_ids = [pk for kind, pk, _ in window if kind == 0]
@@ -237,7 +251,6 @@ def case_queue_page(*, user, filters: QueueFilters | None = None, page: int = 1,
     rows = []
     for kind, pk, _ in window:
         rows.append(_app_row(found_apps[pk], today) if kind == 0 else _case_row(found_cases[pk], today, found_cases[pk].open_requests))
-    counts, overdue_count = _queue_counts(user, filters, today)
     return QueuePage(rows=rows, page=paged, state_counts=counts, overdue_count=overdue_count)
 
 
@@ -733,21 +746,10 @@ class QueueSummary:
         return counts
 
 
-DEADLINE_STATES = (State.SUBMITTED, State.ACKNOWLEDGED, State.INFORMATION_REQUESTED)
-
 
 def queue_summary(*, user, today: dt.date | None = None) -> QueueSummary:
     """Every item of the user's work queue counted by state, with the overdue ones (the rule of `_deadline`):
-    one aggregate query for cases and one for applications not yet acknowledged."""
+    three queries whatever the number of cases (`_counts_by_state`)."""
     today = today or timezone.localdate()
-    apps, cases = _queue_sources(user, QueueFilters(), today)
-    case_late, app_late = _overdue_q(today)
-    counts: dict[str, int] = {}
-    late: dict[str, int] = {}
-    for row in cases.order_by().values("status").annotate(n=Count("id"), late=Count("id", filter=case_late)):
-        counts[row["status"]], late[row["status"]] = row["n"], row["late"]
-    if apps is not None:
-        totals = apps.aggregate(n=Count("id"), late=Count("id", filter=app_late))
-        counts[State.SUBMITTED] = counts.get(State.SUBMITTED, 0) + totals["n"]
-        late[State.SUBMITTED] = late.get(State.SUBMITTED, 0) + totals["late"]
+    counts, late = _counts_by_state(*_queue_sources(user, QueueFilters(), today), today)
     return QueueSummary({s: n for s, n in counts.items() if n}, {s: n for s, n in late.items() if n})

@@ -48,3 +48,13 @@ def test_shown_numbers_never_have_an_exponent(value):
     text = format_number(value.normalize())
     assert "E" not in text and "-" not in text
     assert Decimal(text.replace(MINUS, "-").replace(",", "")) == value
+
+
+def test_select_options_escape_and_mark_the_chosen_one():
+    from sendfund.core.templatetags.sendfund import select_options
+
+    html = select_options([(1, "Round <one>"), (2, 'Round "two" & more'), (3, "Three")], 2)
+    assert html == ('<option value="1">Round &lt;one&gt;</option>'
+                    '<option value="2" selected>Round &quot;two&quot; &amp; more</option>'
+                    '<option value="3">Three</option>')
+    assert "selected" not in select_options([("a", "A")], None)
