@@ -47,13 +47,18 @@ class Application(TimeStampedModel):
                                                 help_text="When it was last sent to the head or chair to sign off")
     submitted_late = models.BooleanField(default=False, help_text="Signed off after the round closed, within the "
                                                                   "round's sign-off days; flagged to the officer")
+    acknowledged_at = models.DateTimeField(null=True, blank=True,
+                                           help_text="When the council acknowledged it and opened its case; the work "
+                                                     "queue lists submitted applications without it")
 
     class Meta:
         ordering = ["-updated_at", "-id"]
         indexes = [models.Index(fields=["status", "-submitted_at"], name="application_status_idx"),
-                   # the work queue reads submitted applications in its order (those not yet acknowledged)
-                   models.Index(fields=["submitted_at", "id"], condition=models.Q(status="submitted"),
-                                name="application_queue_order_idx")]
+                   # the work queue reads the applications not yet acknowledged in its order: a few rows, however
+                   # many applications the council has had
+                   models.Index(fields=["submitted_at", "id"],
+                                condition=models.Q(status="submitted", acknowledged_at__isnull=True),
+                                name="application_to_acknowledge_idx")]
         constraints = [
             models.CheckConstraint(condition=models.Q(wants_capacity=True) | models.Q(wants_development=True),
                                    name="application_has_a_stream"),

@@ -87,6 +87,8 @@ def case_acknowledge(*, application, actor, note: str = "") -> Case:
         case = Case.objects.create(application=application, cluster_id=application.cluster_id,
                                    reference=application.reference, submitted_at=application.submitted_at,
                                    officer=actor)
+        application.acknowledged_at = case.created_at  # it leaves the queue's "to acknowledge" (its index)
+        application.save(update_fields=["acknowledged_at"])
         streams = {s.kind: s for s in application.round.fund.streams.all()}
         for (kind, year), amount in sorted(application_requested_amounts(application=application).items()):
             if kind in streams and amount:
