@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, TypedDict
 
 from django.core.paginator import Page
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Value
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.utils import timezone
 
 from sendfund.accounts.models import User
@@ -612,16 +612,15 @@ def clusters_by_reference(*, references) -> dict[str, Cluster]:
             Case.objects.filter(reference__in=list(references)).select_related("cluster").only("reference", "cluster")}
 
 
-def clusters_invited(*, stream_kind: str, since: dt.date, until: dt.date) -> dict[int, dt.date]:
-    """The clusters invited to apply to a stream between two days (inclusive), with the day of the first
-    invitation. One query."""
+def first_invited_expression(*, stream_kind: str, since: dt.date, until: dt.date) -> Subquery:
+    """For a query of clusters: when the cluster was first invited to apply to a stream between two days
+    (inclusive, the council's days), as a date and time (NULL when it was not; its day is `timezone.localdate` of
+    it), to read with the clusters instead of a query of its own. Raises nothing."""
     from .models import Invitation
 
-    out: dict[int, dt.date] = {}
-    for cluster_id, at in (Invitation.objects.filter(stream_kind=stream_kind, invited_at__date__range=(since, until))
-                           .values_list("cluster_id", "invited_at").order_by("invited_at")):
-        out.setdefault(cluster_id, timezone.localdate(at))
-    return out
+    return Subquery(Invitation.objects.filter(cluster=OuterRef("pk"), stream_kind=stream_kind,
+                                              invited_at__date__range=(since, until))
+                    .order_by("invited_at").values("invited_at")[:1])
 
 
 # --- the lists of awards and payments ----------------------------------------------------------------------------

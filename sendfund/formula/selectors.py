@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, TypedDict, cast
 
 import numpy as np
 from django.db.models import CharField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
-from django.db.models.functions import Concat
+from django.db.models.functions import Coalesce, Concat
 
 from sendfund.core.money import from_pence, to_pence
 from sendfund.core.years import ay_label, fy_label
@@ -372,6 +372,26 @@ def latest_allocation_runs(*, year: int) -> tuple[FormulaRun | None, FormulaRun 
     qs = _allocation_runs_latest_first()
     runs = list(qs.filter(Q(financial_year=year) | Q(pk__in=qs.values("pk")[:1]))[:2])
     return next((r for r in runs if r.financial_year == year), None), (runs[0] if runs else None)
+
+
+def allocation_run_covering(*, year: int) -> tuple[FormulaRun | None, list[RunCluster]]:
+    """The allocation run that covers financial year `year` (2026 = FY 2026-27): the year's latest, else the
+    latest of any year when that is an earlier year (None when there is neither), with every cluster's result,
+    its cluster loaded, by gap rank then cluster name. Allocations and gaps are Decimal pounds.
+
+    One query: the results joined to their run, the run chosen in the database. A second only when the run has
+    no results (or there is no run), to read the run alone. Raises nothing."""
+    qs = _allocation_runs_latest_first()
+    latest_earlier = FormulaRun.objects.filter(pk__in=qs.values("pk")[:1], financial_year__lt=year).values("pk")
+    covering = Coalesce(Subquery(qs.filter(financial_year=year).values("pk")[:1]), Subquery(latest_earlier))
+    results = list(RunCluster.objects.filter(run_id=covering).select_related("run__version", "cluster")
+                   .order_by("gap_rank", "cluster__name"))
+    if results:
+        return results[0].run, results
+    run, latest = latest_allocation_runs(year=year)
+    if run is None and latest is not None and latest.financial_year < year:
+        run = latest
+    return run, []
 
 
 def _pct(x: float) -> str:

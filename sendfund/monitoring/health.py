@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Count, F, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, QuerySet, Subquery, Sum, Value
 from django.urls import reverse
 from django.utils import timezone
 
@@ -291,23 +291,6 @@ def _signed_off_year(*, academic_year: int | None, up_to: int | None):
                     .order_by("-academic_year").values("academic_year")[:1])
 
 
-def _areas_and_levels() -> tuple[list[Area], list[Level]]:
-    """The current framework's areas in order and the levels of the first area's framework, lowest first (what
-    `heatmap` and its readers show): one query, the levels joined to the areas."""
-    rows = list(Area.objects.filter(framework__is_current=True)
-                .annotate(level_pk=F("framework__levels__pk"), level_value=F("framework__levels__value"),
-                          level_name=F("framework__levels__name"), level_descriptor=F("framework__levels__descriptor"))
-                .order_by("framework", "order", "framework__levels__value"))
-    if not rows:
-        areas = list(framework_ensure_default().areas.all())
-        return areas, list(Level.objects.filter(framework_id=areas[0].framework_id)) if areas else []
-    areas = list({a.pk: a for a in rows}.values())
-    levels = {r.level_pk: Level(pk=r.level_pk, framework_id=r.framework_id, value=r.level_value, name=r.level_name,
-                                descriptor=r.level_descriptor)
-              for r in rows if r.framework_id == areas[0].framework_id and r.level_pk is not None}
-    return areas, list(levels.values())
-
-
 @dataclass(frozen=True)
 class LevelCounts:
     """The heat-map counted: how many of a year's signed-off Health Checks gave each final level in each area."""
@@ -315,33 +298,59 @@ class LevelCounts:
     levels: list[Level]  # of the areas' framework, lowest first
     academic_year: int | None  # None: no signed-off Health Check
     checks: int
-    counts: dict[tuple[str, int], int]  # (area code, final level) -> Health Checks
+    counts: dict[tuple[str, int], int]  # (area code, final level among `levels`) -> Health Checks
+    given: dict[str, tuple[int, int]]  # area code -> (the final levels given added up, how many were given)
 
     def in_area(self, area: Area) -> dict[int, int]:
-        """Final level -> Health Checks giving it in the area (levels not given are left out)."""
+        """Final level -> Health Checks giving it in the area (the framework's levels; levels no check gave are
+        left out)."""
         return {level: n for (code, level), n in self.counts.items() if code == area.code}
 
     def mean(self, area: Area) -> Decimal | None:
-        given = self.in_area(area)
-        return mean_level(sum(level * n for level, n in given.items()), sum(given.values()))
+        """The average final level in the area, to one decimal place (`mean_level`); None when none is given."""
+        return mean_level(*self.given.get(area.code, (0, 0)))
+
+
+def _level_rows(year) -> list[Area]:
+    """The current framework's areas in order, once for each of the framework's levels (lowest first), each with
+    the level (`level_*`), the year (`year`) and its signed-off checks (`checks`), and the area's final levels in
+    that year's checks: how many gave this level (`n`), their sum and how many were given (`level_sum`,
+    `levels_given`). Areas are matched by code, as in `heatmap`. One query; the counts are aggregate subqueries."""
+    signed_off = HealthCheck.objects.filter(status__in=[H.SUBMITTED, H.MODERATED], academic_year=year).order_by()
+    ratings = (AreaRating.objects.filter(health_check__in=signed_off.values("pk"), area__code=OuterRef("code"))
+               .annotate(final=AreaRating.final_level_expression()).order_by())
+    given = ratings.filter(final__isnull=False).values("area__code")
+    return list(Area.objects.filter(framework__is_current=True)
+                .annotate(level_pk=F("framework__levels__pk"), level_value=F("framework__levels__value"),
+                          level_name=F("framework__levels__name"), level_descriptor=F("framework__levels__descriptor"),
+                          year=year if isinstance(year, Subquery) else Value(year, output_field=IntegerField()),
+                          checks=Subquery(signed_off.values("academic_year").annotate(n=Count("pk")).values("n")),
+                          n=Subquery(ratings.filter(final=OuterRef("level_value")).values("area__code")
+                                     .annotate(n=Count("pk")).values("n")),
+                          level_sum=Subquery(given.annotate(total=Sum("final")).values("total")),
+                          levels_given=Subquery(given.annotate(n=Count("pk")).values("n")))
+                .order_by("framework", "order", "framework__levels__value"))
 
 
 def level_counts(*, academic_year: int | None = None, up_to: int | None = None) -> LevelCounts:
-    """The counts of `heatmap` (the same checks, areas matched by code, final levels) from one aggregate query in
-    the database, for reports that need only counts and averages, with the framework's levels. Two queries: the
-    areas with their levels, the counts."""
-    areas, levels = _areas_and_levels()
-    signed_off = HealthCheck.objects.filter(status__in=[H.SUBMITTED, H.MODERATED])
-    checks = (signed_off.filter(academic_year=OuterRef("academic_year")).order_by().values("academic_year")
-              .annotate(n=Count("pk")).values("n"))
-    rows = list(signed_off.filter(academic_year=_signed_off_year(academic_year=academic_year, up_to=up_to))
-                .order_by()
-                .values("academic_year", code=F("ratings__area__code"),
-                        final=AreaRating.final_level_expression("ratings__"))
-                .annotate(n=Count("ratings"), checks=Subquery(checks)))
-    codes = {a.code for a in areas}
-    counts = {(r["code"], r["final"]): r["n"] for r in rows if r["code"] in codes and r["final"] is not None}
-    return LevelCounts(areas, levels, rows[0]["academic_year"] if rows else None, rows[0]["checks"] if rows else 0, counts)
+    """The counts of `heatmap` (the same checks, areas matched by code, final levels) counted in the database,
+    for reports that need only counts and averages, with the framework's levels. Given `up_to` instead of a
+    year: the latest year up to it with a signed-off Health Check. One query: the framework's areas with its
+    levels, each carrying its counts (`_level_rows`); making the default framework when there is none takes a few
+    more, once. Raises nothing."""
+    year = _signed_off_year(academic_year=academic_year, up_to=up_to)
+    rows = _level_rows(year)
+    if not rows:
+        framework_ensure_default()
+        rows = _level_rows(year)
+    areas = list({a.pk: a for a in rows}.values())
+    levels = {r.level_pk: Level(pk=r.level_pk, framework_id=r.framework_id, value=r.level_value, name=r.level_name,
+                                descriptor=r.level_descriptor)
+              for r in rows if r.level_pk is not None}
+    counts = {(r.code, r.level_value): r.n for r in rows if r.level_pk is not None and r.n}
+    given = {r.code: (r.level_sum or 0, r.levels_given or 0) for r in rows}
+    checks = (rows[0].checks or 0) if rows else 0
+    return LevelCounts(areas, list(levels.values()), rows[0].year if rows and checks else None, checks, counts, given)
 
 
 def heatmap(*, academic_year: int | None = None, up_to: int | None = None) -> tuple[list[Area], list[HeatRow]]:

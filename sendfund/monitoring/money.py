@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Q, Sum
+from django.db.models import DecimalField, Q, Sum, Value
 
 from sendfund.accounts.permissions import roles_of
 from sendfund.accounts.roles import Role
@@ -185,12 +185,17 @@ def money_years() -> list[int]:
 NOT_READ = object()
 
 
-def money_for_year(*, financial_year: int, clusters=None, ledger=None, run=NOT_READ) -> YearMoney:
+def money_for_year(*, financial_year: int, clusters=None, ledger=None, run=NOT_READ,
+                   allocations: dict[int, Decimal] | None = None) -> YearMoney:
     """Every cluster's SEND money in a financial year, by source: the latest allocation run for the year,
     the fund's awards (committed, net of releases and clawbacks, from the ledger, by the case's cluster)
-    and each imported funding line. A few queries, whatever the number of clusters; `ledger` is the year's
-    ledger (funds.selectors.ledger_year) and `run` the year's latest allocation run (or None) when the caller has
-    read them already."""
+    and each imported funding line; Decimal pounds. `clusters`: the clusters to show (a list or an unread
+    QuerySet; every cluster by name when not given); `ledger` the year's ledger (funds.selectors.ledger_year) and
+    `run` the year's latest allocation run (or None) when the caller has read them already, and `allocations` that
+    run's allocation for each cluster (cluster id -> Decimal pounds) when the caller has read its results too.
+
+    Queries, whatever the number of clusters: one for the cases and the funding lines together, and one each for
+    what the caller has not given (the clusters, the run, its allocations, the ledger). Raises nothing."""
     from sendfund.casework.models import Case
     from sendfund.formula.models import RunCluster
     from sendfund.formula.selectors import latest_allocation_run
@@ -201,21 +206,34 @@ def money_for_year(*, financial_year: int, clusters=None, ledger=None, run=NOT_R
     by_id = {c.pk: ClusterMoney(c) for c in cluster_list}
     run = latest_allocation_run(year=financial_year) if run is NOT_READ else run
     if run is not None:
-        for cluster_id, amount in RunCluster.objects.filter(run=run, cluster_id__in=by_id).values_list(
-                "cluster_id", "allocation"):
-            by_id[cluster_id].formula += amount
-    cluster_of_ref = dict(Case.objects.filter(cluster_id__in=by_id).values_list("reference", "cluster_id"))
+        if allocations is None:
+            allocations = dict(RunCluster.objects.filter(run=run, cluster_id__in=by_id).values_list(
+                "cluster_id", "allocation"))
+        for cluster_id, amount in allocations.items():
+            if cluster_id in by_id:
+                by_id[cluster_id].formula += amount
+    # Two reads in one query (UNION ALL): each case's cluster, by reference, and the year's funding lines summed by
+    # cluster, line and whether they are illustrative. A row says which it is (`is_line`).
+    cases = (Case.objects.filter(cluster_id__in=by_id).order_by()
+             .annotate(illustrative=Value(False), total=Value(None, output_field=DecimalField(max_digits=14, decimal_places=2)),
+                       is_line=Value(False))
+             .values_list("cluster_id", "reference", "illustrative", "total", "is_line"))
+    lines = (FundingLine.objects.filter(financial_year=financial_year, cluster_id__in=by_id).order_by()
+             .values_list("cluster_id", "line", "batch__illustrative").annotate(total=Sum("amount"), is_line=Value(True)))
+    cluster_of_ref: dict[str, int] = {}
+    names, illustrative = set(), False
+    for cluster_id, name, line_illustrative, total, is_line in cases.union(lines, all=True).order_by():
+        if not is_line:
+            cluster_of_ref[name] = cluster_id
+            continue
+        names.add(name)
+        illustrative = illustrative or line_illustrative
+        money = by_id[cluster_id]
+        money.lines[name] = money.lines.get(name, ZERO) + total
     ledger = ledger if ledger is not None else ledger_year(financial_year=financial_year)
     for (_fund, _stream, _stream_kind, reference, kind), amount in ledger.totals.items():
         if reference in cluster_of_ref and kind in (EntryKind.COMMITMENT, EntryKind.CLAWBACK):
             by_id[cluster_of_ref[reference]].awards += amount if kind == EntryKind.COMMITMENT else -amount
-    names, illustrative = set(), False
-    for row in (FundingLine.objects.filter(financial_year=financial_year, cluster_id__in=by_id)
-                .values("cluster_id", "line", "batch__illustrative").annotate(total=Sum("amount")).order_by()):
-        names.add(row["line"])
-        illustrative = illustrative or row["batch__illustrative"]
-        money = by_id[row["cluster_id"]]
-        money.lines[row["line"]] = money.lines.get(row["line"], ZERO) + row["total"]
     return YearMoney(financial_year, list(by_id.values()), sorted(names), run, cluster_of_ref, illustrative)
 
 

@@ -4,7 +4,18 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import (
+    CharField,
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
 from django.db.models.functions import Coalesce
 
 from sendfund.core.fields import whole_number
@@ -24,16 +35,41 @@ def council_setups() -> list:
     return list(CouncilSetup.objects.select_related("started_by")[:10])
 
 
+NO_COUNCIL = "the council"  # what pages, letters and emails call the council before one is set up
+
+
 def council_name() -> str:
-    """The council's name for letters and emails ("Norfolk County Council"), or "the council" before setup."""
+    """The council's name for letters and emails ("Norfolk County Council"), or "the council" before setup. One
+    query. Raises nothing."""
     found = council()
-    return found.name if found else "the council"
+    return found.name if found else NO_COUNCIL
+
+
+def council_name_expression() -> Coalesce:
+    """`council_name` as an expression (a text column), to read with another query instead of a query of its
+    own. Raises nothing."""
+    return Coalesce(Subquery(Council.objects.order_by("pk").values("name")[:1]), Value(NO_COUNCIL),
+                    output_field=CharField())
+
+
+def _census_figures() -> QuerySet:
+    return SchoolFigure.objects.filter(indicator__unit=Indicator.Unit.COUNT)
 
 
 def census_years() -> list[int]:
     """Academic years for which the registry holds census counts, newest first (2022 = AY 2022/23)."""
-    return list(SchoolFigure.objects.filter(indicator__unit=Indicator.Unit.COUNT).order_by("-academic_year")
-                .values_list("academic_year", flat=True).distinct())
+    return list(_census_figures().order_by("-academic_year").values_list("academic_year", flat=True).distinct())
+
+
+def census_years_around(*, academic_year: int) -> tuple[Subquery, Subquery]:
+    """The latest of `census_years` before `academic_year` and the first from it on, as two expressions (whole
+    numbers, NULL where there is none) to read with another query instead of queries of their own. Raises
+    nothing."""
+    years = _census_figures().order_by()
+    return (Subquery(years.filter(academic_year__lt=academic_year).order_by("-academic_year")
+                     .values("academic_year")[:1]),
+            Subquery(years.filter(academic_year__gte=academic_year).order_by("academic_year")
+                     .values("academic_year")[:1]))
 
 
 def latest_year() -> int | None:

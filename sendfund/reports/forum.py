@@ -19,18 +19,18 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from sendfund.casework.selectors import clusters_invited
+from sendfund.casework.selectors import first_invited_expression
 from sendfund.core import suppression
 from sendfund.core.money import format_pounds
 from sendfund.core.years import ay_label, fy_bounds, fy_label
-from sendfund.formula.selectors import latest_allocation_runs
+from sendfund.formula.selectors import allocation_run_covering
 from sendfund.funds.selectors import fund_current, ledger_year, pot_position, reference_commitments
 from sendfund.monitoring import health
 from sendfund.monitoring.impact import cluster_counts
 from sendfund.monitoring.models import OutcomeProgress, ReturnStatus
 from sendfund.monitoring.money import money_for_year
 from sendfund.monitoring.selectors import returns_money, returns_queryset
-from sendfund.registry.selectors import census_years
+from sendfund.registry.selectors import census_years_around, council_name, council_name_expression
 
 FORMAT = 1  # the shape of the figures; an issued report keeps the shape it was issued with
 ZERO = Decimal("0.00")
@@ -137,17 +137,13 @@ def _awards_section(fund, fy: int, year_money, ledger) -> tuple[dict, set[str], 
 
 # --- 3. the formula's evidence ------------------------------------------------------------------------------
 
-def _formula_section(fy: int, runs) -> dict:
-    """`runs`: the year's latest allocation run and the latest of any year (formula.selectors.latest_allocation_runs)."""
-    run, latest = runs
-    if run is None:
-        run = latest if latest is not None and latest.financial_year <= fy else None
-    since, until = fy_bounds(fy)
-    invited = clusters_invited(stream_kind="capacity", since=since, until=until)
+def _formula_section(fy: int, run, results, invited: dict[int, dt.date]) -> dict:
+    """`run` covers the year and `results` are its clusters' (formula.selectors.allocation_run_covering);
+    `invited`: the clusters invited to the capacity stream in the year, by id, with the day of the first
+    invitation."""
     if run is None:
         return {"key": "formula", "title": "What the formula's evidence showed", "chart": None, "tables": [],
                 "paragraphs": [f"No formula run covers {fy_label(fy)} yet."]}
-    results = list(run.clusters.select_related("cluster").order_by("gap_rank", "cluster__name"))
     clear = [r for r in results if r.clear_evidence]
     top = [r for r in results if r.top][:TOP_SHOWN]
     paragraphs = [
@@ -277,10 +273,8 @@ def _health_section(ay: int, clusters_total: int) -> dict:
 
 # --- 6. impact before and after -----------------------------------------------------------------------------
 
-def _impact_section(funded: dict[int, str], ay: int) -> dict:
-    years = census_years()
-    before = next((y for y in years if y < ay), None)
-    after = next((y for y in years if y >= ay), None)
+def _impact_section(funded: dict[int, str], ay: int, before: int | None, after: int | None) -> dict:
+    """`before` and `after`: the last census year before `ay` and the first from it on (None: not loaded)."""
     paragraphs = [
         "Pupils with SEN support and with an EHC plan in the schools of the clusters that hold an award this year, "
         "from the school census: in the last census before the year, and in the first census after it once it is "
@@ -331,25 +325,48 @@ def _money_section(fy: int, year) -> dict:
             "tables": [table] if rows else []}
 
 
-def report_figures(*, financial_year: int, today: dt.date | None = None, fund=None, streams=None) -> dict:
-    """Every figure of the Forum's report for one financial year (and the academic year that starts in it),
-    as JSON: money as text, tables as the strings a reader sees. `fund` and its `streams`
-    (funds.selectors.fund_current_and_streams) when the caller has read them."""
+def _clusters(fy: int, ay: int) -> list:
+    """Every cluster by name, read with what the report needs beside them instead of in queries of their own:
+    when each was first invited to the capacity stream in the year (`invited_at`), the census years around the
+    academic year (`census_before`, `census_after`) and the council's name (`council`). One query."""
     from sendfund.registry.models import Cluster
 
+    since, until = fy_bounds(fy)
+    before, after = census_years_around(academic_year=ay)
+    return list(Cluster.objects.order_by("name").annotate(
+        invited_at=first_invited_expression(stream_kind="capacity", since=since, until=until),
+        census_before=before, census_after=after, council=council_name_expression()))
+
+
+def live_report(*, financial_year: int, today: dt.date | None = None, fund=None, streams=None) -> tuple[dict, str]:
+    """`report_figures`, and the council's name read with them (for the page), in a fixed number of queries
+    whatever the number of clusters, awards, returns or Health Checks (tests/test_query_budget.py)."""
     today = today or timezone.localdate()
     fy, ay = financial_year, academic_year_for(financial_year)
     if fund is None:
         fund, streams = fund_current(), None
     ledger = ledger_year(financial_year=fy)  # the year's ledger, read once for the pot, the awards and all SEND money
-    runs = latest_allocation_runs(year=fy)
-    year_money = money_for_year(financial_year=fy, ledger=ledger, run=runs[0])
+    run, results = allocation_run_covering(year=fy)  # the run's results, read once for the formula and all SEND money
+    clusters = _clusters(fy, ay)
+    year_run = run if run is not None and run.financial_year == fy else None
+    year_money = money_for_year(financial_year=fy, clusters=clusters, ledger=ledger, run=year_run,
+                                allocations={r.cluster_id: r.allocation for r in results} if year_run else None)
     awards, funded_names, _ = _awards_section(fund, fy, year_money, ledger)
     funded = {c.cluster.pk: c.cluster.name for c in year_money.clusters if c.cluster.name in funded_names}
-    clusters_total = len(year_money.clusters) or Cluster.objects.count()
-    return {
+    invited = {c.pk: timezone.localdate(c.invited_at) for c in clusters if c.invited_at is not None}
+    before, after = (clusters[0].census_before, clusters[0].census_after) if clusters else (None, None)
+    figures = {
         "format": FORMAT, "financial_year": fy, "fy_label": fy_label(fy), "academic_year": ay,
         "ay_label": ay_label(ay), "fund": fund.name if fund else "", "made_on": today.isoformat(),
-        "sections": [_fund_section(fund, fy, ledger, streams), awards, _formula_section(fy, runs), _monitoring_section(fy, today),
-                     _health_section(ay, clusters_total), _impact_section(funded, ay), _money_section(fy, year_money)],
+        "sections": [_fund_section(fund, fy, ledger, streams), awards, _formula_section(fy, run, results, invited),
+                     _monitoring_section(fy, today), _health_section(ay, len(clusters)),
+                     _impact_section(funded, ay, before, after), _money_section(fy, year_money)],
     }
+    return figures, clusters[0].council if clusters else council_name()
+
+
+def report_figures(*, financial_year: int, today: dt.date | None = None, fund=None, streams=None) -> dict:
+    """Every figure of the Forum's report for one financial year (and the academic year that starts in it),
+    as JSON: money as text, tables as the strings a reader sees. `fund` and its `streams`
+    (funds.selectors.fund_current_and_streams) when the caller has read them. Raises nothing."""
+    return live_report(financial_year=financial_year, today=today, fund=fund, streams=streams)[0]

@@ -43,8 +43,8 @@ def forum_report(request):
     if asked is not None and year not in years:
         error, year = "Select a financial year from the list", None
     year = year if year is not None else financial_year_of(timezone.localdate())
-    figures = forum.report_figures(financial_year=year, fund=fund, streams=streams)
-    context = services.report_context(figures=figures)
+    figures, council = forum.live_report(financial_year=year, fund=fund, streams=streams)
+    context = services.report_context(figures=figures, council=council)
     context.update(years=years, today=timezone.localdate(), may_issue=can_issue_forum_report(request.user),
                    error=error, page_has_errors=bool(error))
     return render(request, "reports/forum_report.html", context, status=400 if error else 200)

@@ -30,9 +30,11 @@ def _laid_out(table: dict) -> dict:
             "foot": [cells(r) for r in table["footer"]]}
 
 
-def report_context(*, figures: dict, issued: IssuedReport | None = None, for_pdf: bool = False) -> dict:
+def report_context(*, figures: dict, issued: IssuedReport | None = None, for_pdf: bool = False,
+                   council: str | None = None) -> dict:
     """What the page and the PDF show: the figures, each chart's SVG (on the page inline, in the PDF as an image
-    with its title as alternative text, which a tagged PDF carries), and the issue's details."""
+    with its title as alternative text, which a tagged PDF carries), and the issue's details. `council`: the
+    council's name when the caller has read it (forum.live_report), else it is read here (one query)."""
     sections = []
     for n, section in enumerate(figures["sections"]):
         chart = section.get("chart")
@@ -40,7 +42,7 @@ def report_context(*, figures: dict, issued: IssuedReport | None = None, for_pdf
         image = ("data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()) if svg and for_pdf else ""
         sections.append({**section, "svg": svg, "image": image, "chart_id": f"chart-{n}",
                          "tables": [_laid_out(t) for t in section["tables"] if t["rows"]]})
-    return {"figures": figures, "sections": sections, "issued": issued, "council_name": council_name()}
+    return {"figures": figures, "sections": sections, "issued": issued, "council_name": council if council is not None else council_name()}
 
 
 def report_render_pdf(*, figures: dict, meeting_on: dt.date, version: int, issued_on: dt.date) -> bytes:
