@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
@@ -16,9 +17,9 @@ from django.views.decorators.http import require_POST
 from sendfund.accounts.decorators import requires
 from sendfund.accounts.scoping import clusters_of, get_in_scope_or_404
 from sendfund.core.downloads import Field, ListDownload, export_response
-from sendfund.core.errors import DomainError
 from sendfund.core.exports import Column, Table
 from sendfund.core.fields import whole_number
+from sendfund.core.forms import run_form
 from sendfund.registry.models import Cluster, Indicator
 from sendfund.registry.selectors import membership_years
 
@@ -63,16 +64,14 @@ def _version_form_page(request, version=None):
     indicators = list(Indicator.objects.all())
     if request.method == "POST":
         form = VersionForm(request.POST, indicators=indicators)
-        if form.is_valid():
-            try:
-                saved = services.formula_version_save(actor=request.user, version=version, **form.service_kwargs())
-            except DomainError as exc:
-                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-            else:
-                messages.success(request, f"Version {saved.name} saved")
-                return redirect("formula:version-detail", pk=saved.pk)
     else:
         form = VersionForm(initial=VersionForm.initial_for(version) if version else None, indicators=indicators)
+    done = run_form(request, form, lambda d: services.formula_version_save(
+        actor=request.user, version=version, **form.service_kwargs()),
+        success_message=lambda saved: f"Version {saved.name} saved",
+        redirect_to=lambda saved: reverse("formula:version-detail", kwargs={"pk": saved.pk}))
+    if done:
+        return done
     return render(request, "formula/version_form.html", {"form": form, "version": version})
 
 
@@ -117,21 +116,14 @@ def version_download(request, pk):
 @requires(can_run_formula)
 def run_create(request):
     years = membership_years()
-    if request.method == "POST":
-        form = RunForm(request.POST, academic_years=years)
-        if form.is_valid():
-            d = form.cleaned_data
-            try:
-                run = services.formula_run_create(actor=request.user, version=d["version"],
-                                                  financial_year=d["financial_year"], academic_year=d["academic_year"],
-                                                  pot=d["pot"], kind=d["kind"], scenarios=d["scenarios"])
-            except DomainError as exc:
-                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-            else:
-                messages.success(request, f"The formula has run: {run.cluster_count} clusters, {run.school_count} schools")
-                return redirect("formula:run-detail", pk=run.pk)
-    else:
-        form = RunForm(academic_years=years)
+    form = RunForm(request.POST if request.method == "POST" else None, academic_years=years)
+    done = run_form(request, form, lambda d: services.formula_run_create(
+        actor=request.user, version=d["version"], financial_year=d["financial_year"],
+        academic_year=d["academic_year"], pot=d["pot"], kind=d["kind"], scenarios=d["scenarios"]),
+        success_message=lambda run: f"The formula has run: {run.cluster_count} clusters, {run.school_count} schools",
+        redirect_to=lambda run: reverse("formula:run-detail", kwargs={"pk": run.pk}))
+    if done:
+        return done
     return render(request, "formula/run_form.html", {"form": form, "has_years": bool(years)})
 
 

@@ -1,5 +1,6 @@
 """The pot pages under /manage/funds/: balances per stream and year (FY and AY views), a chart and the ledger."""
 
+from decimal import Decimal
 from typing import cast
 
 from crispy_forms_gds.helper import FormHelper
@@ -8,6 +9,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
@@ -16,7 +18,7 @@ from sendfund.accounts.decorators import requires
 from sendfund.core.downloads import Field, ListDownload, filters_shown
 from sendfund.core.errors import DomainError
 from sendfund.core.fields import whole_number
-from sendfund.core.forms import PrivacyScreen
+from sendfund.core.forms import PrivacyScreen, run_form
 from sendfund.core.money import MoneyError, format_pounds, parse_pounds
 from sendfund.core.paging import query_without_page
 from sendfund.core.years import fy_label
@@ -133,14 +135,15 @@ def adjust(request):
     choices = [(f"{r.stream_id}-{r.financial_year}", f"{r.stream_label}, {r.year_label} "
                 f"({format_pounds(r.balance.remaining)} not committed)") for r in rows]
     form = AdjustForm(request.POST if request.method == "POST" else None, choices=choices)
-    if request.method == "POST" and form.is_valid():
-        stream_id, year = (int(x) for x in form.cleaned_data["pot"].split("-"))
-        try:
-            services.pot_adjust(stream=fund.streams.get(pk=stream_id), financial_year=year,
-                                amount=form.cleaned_data["amount"], note=form.cleaned_data["note"], actor=request.user)
-        except DomainError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-        else:
-            messages.success(request, f"The pot has been adjusted by {format_pounds(form.cleaned_data['amount'])}.")
-            return redirect("funds:pot")
+
+    def adjust_pot(d) -> Decimal:
+        stream_id, year = (int(x) for x in d["pot"].split("-"))
+        services.pot_adjust(stream=fund.streams.get(pk=stream_id), financial_year=year, amount=d["amount"],
+                            note=d["note"], actor=request.user)
+        return d["amount"]
+
+    done = run_form(request, form, adjust_pot, redirect_to=reverse("funds:pot"),
+                    success_message=lambda amount: f"The pot has been adjusted by {format_pounds(amount)}.")
+    if done:
+        return done
     return render(request, "funds/adjust.html", {"fund": fund, "form": form})

@@ -15,6 +15,7 @@ from sendfund.core.audit import audit_timeline
 from sendfund.core.downloads import Field, ListDownload
 from sendfund.core.errors import DomainError
 from sendfund.core.fields import whole_number
+from sendfund.core.forms import form_error, run_form
 from sendfund.core.years import academic_year_of, ay_label
 
 from . import forms, health
@@ -104,6 +105,8 @@ def health_check_area(request, hc, pk, code):
     if request.method == "POST":
         action = request.POST.get("action", "continue")
         form = forms.AreaForm(request.POST, levels=_levels(hc), partial=(action == "save"))
+        # Not run_form: besides success and a broken rule, a save can be stale (someone else saved first: the
+        # page shows both versions); a broken rule reaches the form by form_error.
         if form.is_valid():
             try:
                 health.rating_save(health_check=hc, area=rating.area, level=form.cleaned_data.get("level"),
@@ -112,7 +115,7 @@ def health_check_area(request, hc, pk, code):
             except collection.StaleSection as exc:
                 stale = exc.section
             except DomainError as exc:
-                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+                form_error(form, exc)
             else:
                 return redirect("monitoring:health-check", pk=hc.pk)
     else:
@@ -137,17 +140,18 @@ def health_check_request_sign_off(request, hc, pk):
 @requires(can_use_health_checks, load=_health_check, record=can_sign_off_health_check)
 def health_check_sign_off(request, hc, pk):
     form = forms.SignOffForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        send_back = form.cleaned_data["decision"] == "send_back"
-        try:
-            health.health_check_transition(health_check=hc, to=H.DRAFT if send_back else H.SUBMITTED,
-                                           actor=request.user, comments=form.cleaned_data.get("reason", ""))
-        except DomainError as exc:
-            form.add_error(None, exc.message)
-        else:
-            messages.success(request, "The Health Check has been sent back." if send_back
-                             else "The Health Check has been signed off and sent to the council.")
-            return redirect("monitoring:health-check", pk=pk)
+
+    def decide(d) -> bool:
+        send_back = d["decision"] == "send_back"
+        health.health_check_transition(health_check=hc, to=H.DRAFT if send_back else H.SUBMITTED,
+                                       actor=request.user, comments=d.get("reason", ""))
+        return send_back
+
+    done = run_form(request, form, decide, redirect_to=reverse("monitoring:health-check", kwargs={"pk": pk}),
+                    success_message=lambda send_back: "The Health Check has been sent back." if send_back
+                    else "The Health Check has been signed off and sent to the council.")
+    if done:
+        return done
     return render(request, "monitoring/health_check_sign_off.html", {
         "hc": hc, "ratings": health.health_check_ratings(health_check=hc), "levels": _levels(hc), "form": form,
         "area": "apply"})
@@ -207,15 +211,12 @@ def moderate_area(request, pk, code):
     form = forms.ModerateForm(request.POST if request.method == "POST" else None, levels=_levels(hc), initial={
         "agreed": {True: "yes", False: "no"}.get(rating.agreed), "level": rating.moderated_level,
         "reason": rating.moderation_reason})
-    if request.method == "POST" and form.is_valid():
-        try:
-            health.rating_moderate(health_check=hc, area=rating.area, agreed=form.cleaned_data["agreed"] == "yes",
-                                   level=form.cleaned_data.get("level"), reason=form.cleaned_data.get("reason", ""),
-                                   actor=request.user)
-        except DomainError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-        else:
-            return redirect("monitoring:manage-health-check", pk=pk)
+    done = run_form(request, form, lambda d: health.rating_moderate(
+        health_check=hc, area=rating.area, agreed=d["agreed"] == "yes", level=d.get("level"),
+        reason=d.get("reason", ""), actor=request.user),
+        redirect_to=reverse("monitoring:manage-health-check", kwargs={"pk": pk}))
+    if done:
+        return done
     return render(request, "monitoring/moderate_area.html", {"hc": hc, "rating": rating, "form": form,
                                                              "levels": _levels(hc)})
 

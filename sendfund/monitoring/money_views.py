@@ -1,15 +1,14 @@
 """Pages for all SEND money per cluster and for impact over the years (thin: selectors and services only)."""
 
-from django.contrib import messages
-from django.shortcuts import redirect, render
+from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 
 from sendfund.accounts.decorators import requires
 from sendfund.accounts.scoping import cluster_in_scope_or_404, clusters_of
 from sendfund.core.downloads import Field, ListDownload
-from sendfund.core.errors import DomainError
 from sendfund.core.fields import whole_number
-from sendfund.core.forms import CsvFileField
+from sendfund.core.forms import CsvFileField, run_form
 from sendfund.core.years import financial_year_of
 
 from . import dsg, impact, money
@@ -54,15 +53,12 @@ def all_money(request, fmt=None):
 def import_lines(request):
     posted = request.method == "POST"  # an empty POST must bind too, so it shows its errors
     form = ImportForm(request.POST if posted else None, request.FILES if posted else None)
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        try:
-            batch = money.funding_lines_import(content=upload.read(), file_name=upload.name, actor=request.user)
-        except DomainError as exc:
-            form.add_error("file", exc.message)
-        else:
-            messages.success(request, f"{batch.rows} funding lines imported from {batch.file_name}.")
-            return redirect("monitoring:all-money")
+    done = run_form(request, form, lambda d: money.funding_lines_import(
+        content=d["file"].read(), file_name=d["file"].name, actor=request.user), error_field="file",
+        success_message=lambda batch: f"{batch.rows} funding lines imported from {batch.file_name}.",
+        redirect_to=reverse("monitoring:all-money"))
+    if done:
+        return done
     return render(request, "monitoring/import_lines.html", {"form": form})
 
 

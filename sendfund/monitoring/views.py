@@ -16,6 +16,7 @@ from sendfund.core.collection import StaleSection
 from sendfund.core.downloads import Field, ListDownload, filters_shown
 from sendfund.core.errors import DomainError
 from sendfund.core.filecheck import download_name
+from sendfund.core.forms import form_error, run_form
 from sendfund.funds.models import Round
 
 from . import forms, selectors, services
@@ -102,6 +103,8 @@ def return_section(request, ret, pk, key):
     if request.method == "POST":
         action = request.POST.get("action", "continue")
         form = _section_form(spec, loaded, request.POST, request.FILES, partial=(action == "save"))
+        # Not run_form: besides success and a broken rule, a save can be stale (someone else saved first: the
+        # page shows both versions); a broken rule reaches the form by form_error.
         if form.is_valid():
             data = dict(form.cleaned_data)
             if key == "spend":
@@ -114,7 +117,7 @@ def return_section(request, ret, pk, key):
             except StaleSection as exc:
                 stale = exc.section
             except DomainError as exc:
-                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+                form_error(form, exc)
             else:
                 for finding in selectors.return_identity_findings(monitoring_return=ret):
                     messages.warning(request, f"{finding.section}, '{finding.field}': we found {finding.problem}. "
@@ -174,17 +177,18 @@ def request_sign_off(request, ret, pk):
 @requires(can_use_returns, load=_return, record=can_sign_off_return)
 def sign_off(request, ret, pk):
     form = forms.SignOffForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        send_back = form.cleaned_data["decision"] == "send_back"
-        try:
-            services.return_transition(monitoring_return=ret, to=S.DRAFT if send_back else S.SUBMITTED,
-                                       actor=request.user, comments=form.cleaned_data.get("reason", ""))
-        except DomainError as exc:
-            form.add_error(None, exc.message)
-        else:
-            messages.success(request, "The return has been sent back." if send_back
-                             else "The return has been signed off and sent to the council.")
-            return redirect("monitoring:return", pk=pk)
+
+    def decide(d) -> bool:
+        send_back = d["decision"] == "send_back"
+        services.return_transition(monitoring_return=ret, to=S.DRAFT if send_back else S.SUBMITTED,
+                                   actor=request.user, comments=d.get("reason", ""))
+        return send_back
+
+    done = run_form(request, form, decide, redirect_to=reverse("monitoring:return", kwargs={"pk": pk}),
+                    success_message=lambda send_back: "The return has been sent back." if send_back
+                    else "The return has been signed off and sent to the council.")
+    if done:
+        return done
     context = _detail_context(request, ret, area="apply")
     context["form"] = form
     return render(request, "monitoring/return_sign_off.html", context)
@@ -210,20 +214,20 @@ def manage_return(request, pk):
     ret = selectors.return_for_user(user=request.user, pk=pk)
     context = _detail_context(request, ret, area="manage")
     form = forms.ReviewForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST":
-        if not can_review_return(request.user, ret):
-            raise PermissionDenied
-        if form.is_valid():
-            send_back = form.cleaned_data["decision"] == "send_back"
-            try:
-                services.return_transition(monitoring_return=ret, to=S.DRAFT if send_back else S.ACCEPTED,
-                                           actor=request.user, comments=form.cleaned_data.get("comments", ""))
-            except DomainError as exc:
-                form.add_error(None, exc.message)
-            else:
-                messages.success(request, "The return has been sent back to the cluster." if send_back
-                                 else "The return has been accepted.")
-                return redirect("monitoring:manage-return", pk=pk)
+    if request.method == "POST" and not can_review_return(request.user, ret):
+        raise PermissionDenied
+
+    def review(d) -> bool:
+        send_back = d["decision"] == "send_back"
+        services.return_transition(monitoring_return=ret, to=S.DRAFT if send_back else S.ACCEPTED,
+                                   actor=request.user, comments=d.get("comments", ""))
+        return send_back
+
+    done = run_form(request, form, review, redirect_to=reverse("monitoring:manage-return", kwargs={"pk": pk}),
+                    success_message=lambda send_back: "The return has been sent back to the cluster." if send_back
+                    else "The return has been accepted.")
+    if done:
+        return done
     context.update({"form": form, "can_review": can_review_return(request.user, ret) and ret.status == S.SUBMITTED,
                     "can_propose": can_propose_underspend(request.user),
                     "can_confirm": can_confirm_underspend(request.user)})
@@ -240,15 +244,12 @@ def underspend_propose(request, pk):
     ret = selectors.return_for_user(user=request.user, pk=pk)
     money = selectors.return_money(monitoring_return=ret)
     form = forms.UnderspendForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.underspend_propose(monitoring_return=ret, action=form.cleaned_data["action"],
-                                        reason=form.cleaned_data["reason"], actor=request.user)
-        except DomainError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-        else:
-            messages.success(request, "The proposal has been sent to the decision maker to confirm.")
-            return redirect("monitoring:manage-return", pk=pk)
+    done = run_form(request, form, lambda d: services.underspend_propose(
+        monitoring_return=ret, action=d["action"], reason=d["reason"], actor=request.user),
+        success_message="The proposal has been sent to the decision maker to confirm.",
+        redirect_to=reverse("monitoring:manage-return", kwargs={"pk": pk}))
+    if done:
+        return done
     return render(request, "monitoring/underspend_form.html", {"ret": ret, "money": money, "form": form})
 
 
@@ -277,13 +278,10 @@ def schedule(request, round_pk):
     initial = {**{f"months_{i.kind}": i.months_after_acceptance for i in items},
                **{f"days_{i.kind}": i.working_days_to_submit for i in items}}
     form = forms.ScheduleForm(request.POST if request.method == "POST" else None, kinds=kinds, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        values = {k: (form.cleaned_data.get(f"months_{k}"), form.cleaned_data[f"days_{k}"]) for k, _ in kinds}
-        try:
-            services.schedule_set(round=round_, values=values, actor=request.user)
-        except DomainError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-        else:
-            messages.success(request, f"The schedule of returns for {round_.name} has been saved.")
-            return redirect("monitoring:manage-returns")
+    done = run_form(request, form, lambda d: services.schedule_set(
+        round=round_, values={k: (d.get(f"months_{k}"), d[f"days_{k}"]) for k, _ in kinds}, actor=request.user),
+        success_message=f"The schedule of returns for {round_.name} has been saved.",
+        redirect_to=reverse("monitoring:manage-returns"))
+    if done:
+        return done
     return render(request, "monitoring/schedule.html", {"round": round_, "form": form})

@@ -13,6 +13,7 @@ from sendfund.core.audit import audit_timeline
 from sendfund.core.downloads import Field, ListDownload
 from sendfund.core.errors import DomainError
 from sendfund.core.fields import search_text, whole_number
+from sendfund.core.forms import form_error, run_form
 from sendfund.core.history import history
 from sendfund.core.paging import query_without_page
 from sendfund.core.years import ay_label
@@ -140,18 +141,12 @@ def your_cluster_detail(request, code):
 
 @requires(can_administer)
 def council_setup(request):
-    if request.method == "POST":
-        form = CouncilSetupForm(request.POST)
-        if form.is_valid():
-            try:
-                started = setup_service.council_setup_start(la_code=form.cleaned_data["la_code"],
-                                                            org_id=form.cleaned_data["org_id"], actor=request.user)
-            except DomainError as exc:
-                form.add_error("la_code" if exc.field == "la_code" else None, exc.message)
-            else:
-                return redirect("registry:council-setup-detail", pk=started.pk)
-    else:
-        form = CouncilSetupForm()
+    form = CouncilSetupForm(request.POST if request.method == "POST" else None)
+    done = run_form(request, form, lambda d: setup_service.council_setup_start(
+        la_code=d["la_code"], org_id=d["org_id"], actor=request.user),
+        redirect_to=lambda started: reverse("registry:council-setup-detail", kwargs={"pk": started.pk}))
+    if done:
+        return done
     return render(request, "registry/council_setup.html", {
         "form": form, "council": selectors.council(), "setups": selectors.council_setups()})
 
@@ -166,6 +161,7 @@ def council_setup_detail(request, pk):
 def membership_import(request):
     council = selectors.council()
     result = None
+    # Not run_form: a council not yet set up is an error above the form, the importer's on the file.
     if request.method == "POST":
         form = MembershipUploadForm(request.POST, request.FILES)
         if form.is_valid() and council is None:
@@ -179,7 +175,7 @@ def membership_import(request):
                     result = cluster_memberships_import(path=path, la_code=council.la_code, name=upload.name[:100],
                                                         actor=request.user)
                 except DomainError as exc:
-                    form.add_error("file", exc.message)
+                    form_error(form, exc, field="file")
             if result is not None:
                 messages.success(request, result.summary())
                 return redirect("registry:cluster-list")
@@ -212,17 +208,14 @@ def carry_forward(request):
     if plan is not None:
         clusters = list(Cluster.objects.filter(memberships__academic_year=from_year).distinct().order_by("name"))
         form = CarryForwardForm(request.POST if request.method == "POST" else None, plan=plan, clusters=clusters)
-        if request.method == "POST" and form.is_valid():
-            by_code = {c.code: c for c in clusters}
-            chosen = {school.urn: by_code.get(form.cleaned_data[f"school_{school.urn}"]) for school, _s in plan.new}
-            try:
-                carry_forward_apply(la_code=council.la_code, from_year=from_year, to_year=to_year,
-                                    new_schools=chosen, actor=request.user)
-            except DomainError as exc:
-                form.add_error(None, exc.message)
-            else:
-                messages.success(request, f"Clusters carried forward to {ay_label(to_year)}")
-                return redirect(f"{reverse('registry:cluster-list')}?year={to_year}")
+        by_code = {c.code: c for c in clusters}
+        done = run_form(request, form, lambda d: carry_forward_apply(
+            la_code=council.la_code, from_year=from_year, to_year=to_year, actor=request.user,
+            new_schools={school.urn: by_code.get(d[f"school_{school.urn}"]) for school, _s in plan.new}),
+            success_message=f"Clusters carried forward to {ay_label(to_year)}",
+            redirect_to=f"{reverse('registry:cluster-list')}?year={to_year}")
+        if done:
+            return done
     return render(request, "registry/carry_forward.html", {"plan": plan, "form": form, "problem": problem,
                                                            "posted": request.method == "POST",
                                                            "from_year": from_year, "to_year": to_year})
