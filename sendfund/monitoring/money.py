@@ -14,6 +14,7 @@ from django.db.models import Q, Sum
 
 from sendfund.accounts.permissions import roles_of
 from sendfund.accounts.roles import Role
+from sendfund.accounts.scoping import scope_for_user
 from sendfund.core.audit import audit_record
 from sendfund.core.errors import DomainError
 from sendfund.core.money import MoneyError, parse_pounds
@@ -186,11 +187,15 @@ NOT_READ = object()
 
 
 def money_for_year(*, financial_year: int, clusters=None, ledger=None, run=NOT_READ) -> YearMoney:
-    """Every cluster's SEND money in a financial year, by source: the latest allocation run for the year,
+    """The SEND money of `clusters` in a financial year, by source: the latest allocation run for the year,
     the fund's awards (committed, net of releases and clawbacks, from the ledger, by the case's cluster)
     and each imported funding line. A few queries, whatever the number of clusters; `ledger` is the year's
     ledger (funds.selectors.ledger_year) and `run` the year's latest allocation run (or None) when the caller has
-    read them already."""
+    read them already. Money in Decimal pounds. Raises nothing.
+
+    `clusters` come through the scoping rule when a page asks (`clusters_in_scope(user)`, or one cluster from
+    `cluster_in_scope_or_404`). None means every cluster, council-wide by design: for the Schools' Forum report
+    only, which LA roles alone open and which shows each cluster's public money, never a person or a pupil."""
     from sendfund.casework.models import Case
     from sendfund.formula.models import RunCluster
     from sendfund.formula.selectors import latest_allocation_run
@@ -219,10 +224,11 @@ def money_for_year(*, financial_year: int, clusters=None, ledger=None, run=NOT_R
     return YearMoney(financial_year, list(by_id.values()), sorted(names), run, cluster_of_ref, illustrative)
 
 
-def school_lines(*, cluster: Cluster, financial_year: int) -> list[FundingLine]:
+def school_lines(*, user, cluster: Cluster, financial_year: int) -> list[FundingLine]:
     """A cluster's imported funding lines for a financial year, by school and line, with their school and
-    import batch. One query. Raises nothing."""
-    return list(FundingLine.objects.filter(cluster=cluster, financial_year=financial_year)
+    import batch, through the scoping rule (none when `user` may not see the cluster). One query. Raises
+    nothing."""
+    return list(scope_for_user(FundingLine.objects.all(), user).filter(cluster=cluster, financial_year=financial_year)
                 .select_related("school", "batch").order_by("school__name", "line"))
 
 
