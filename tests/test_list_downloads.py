@@ -118,7 +118,7 @@ LISTS = [
      lambda w, u: ["Alpha cluster", "Beta cluster"]),
     (Role.LA_OFFICER, "monitoring:manage-health-checks", "monitoring:manage-health-checks-download",
      lambda w: f"?year={w.hc_submitted.academic_year}", "Cluster",
-     lambda w, u: [r.cluster.name for r in health.heatmap(academic_year=w.hc_submitted.academic_year)[1]]),
+     lambda w, u: [r.cluster.name for r in health.heatmap(user=u, academic_year=w.hc_submitted.academic_year)[1]]),
 ]
 
 

@@ -1,9 +1,16 @@
 """The one scoping rule (house rule 5): a cluster's records are seen by LA staff and by that cluster.
 
-Lists filter through `scope_for_user`; details load through `get_in_scope_or_404` (a cluster through
-`cluster_in_scope_or_404`), so a record of another cluster answers 404, exactly as if it did not exist. LA
-pages load through them too: the role check on the view says who may use the page, the scoping rule which
-records they may load (a test fails on a view that loads a cluster's record any other way).
+Lists and aggregates (counts, totals, heat-maps, a page's filter choices) filter through `scope_for_user` (the
+clusters themselves through `clusters_in_scope`): a selector that lists or counts a cluster-owned model for a
+page takes the user, or a queryset or cluster the page already loaded through this rule. Details load through
+`get_in_scope_or_404` (a cluster through `cluster_in_scope_or_404`), so a record of another cluster answers 404,
+exactly as if it did not exist. LA pages load through them too: the role check on the view says who may use the
+page, the scoping rule which records they may see (a test fails on a view that loads a cluster's record any
+other way; tests/test_scoped_lists.py fails when another cluster's host finds cluster A on any list).
+
+A read over cluster-owned records that takes no user is council-wide by design and says so in its docstring: it
+serves only pages that LA roles alone may open (the formula's runs, the pot and ledger, the Schools' Forum
+report) or the public open data, whose figures name no person and no pupil.
 """
 
 from django.apps import apps
@@ -38,6 +45,13 @@ def cluster_in_scope_or_404(user, **lookup):
     """One cluster, loaded through the scoping rule: LA staff load any; a cluster user only their own."""
     Cluster = apps.get_model("registry", "Cluster")  # registry sits above accounts: no import
     return get_in_scope_or_404(Cluster.objects.all(), user, cluster_path="pk", **lookup)
+
+
+def clusters_in_scope(user) -> QuerySet:
+    """The clusters the user may see (`scope_for_user` over Cluster): every cluster for LA staff, their own for a
+    cluster user, none for anyone else (a Forum member included). A QuerySet of Cluster, unordered."""
+    Cluster = apps.get_model("registry", "Cluster")  # registry sits above accounts: no import
+    return scope_for_user(Cluster.objects.all(), user, cluster_path="pk")
 
 
 def clusters_of(user):

@@ -2,40 +2,42 @@
 
 from django.db.models import Q, QuerySet
 
-from sendfund.accounts.permissions import roles_of
-from sendfund.accounts.scoping import scope_for_user
+from sendfund.accounts.scoping import clusters_in_scope, scope_for_user
 from sendfund.applications.models import Application
 from sendfund.applications.models import Status as ApplicationStatus
 from sendfund.casework.models import AwardLine, Instalment
 from sendfund.casework.selectors import cases_for_user
 from sendfund.core.years import fy_label
 from sendfund.funds.models import Round
-from sendfund.registry.models import Cluster, ClusterMembership, School, SchoolFigure
+from sendfund.registry.models import ClusterMembership, School, SchoolFigure
 
 
 def schools_for_user(*, user) -> QuerySet:
-    """LA staff: every school; a cluster's users: the schools that have been in their clusters."""
-    if roles_of(user).is_la_staff:
-        return School.objects.order_by("urn")
-    return School.objects.filter(memberships__cluster__in=scope_for_user(Cluster.objects.all(), user,
-                                                                        cluster_path="pk")).distinct().order_by("urn")
+    """LA staff: every school (one in no cluster too); a cluster's users: the schools that have been in their
+    clusters in any year; anyone else none. By URN. The one scoping rule, through the schools' memberships."""
+    return (scope_for_user(School.objects.all(), user, cluster_path="memberships__cluster")
+            .distinct().order_by("urn"))
 
 
 def clusters_for_user(*, user) -> QuerySet:
-    return scope_for_user(Cluster.objects.all(), user, cluster_path="pk").order_by("code")
+    """The clusters the user may see (the one scoping rule), by code."""
+    return clusters_in_scope(user).order_by("code")
 
 
 def memberships_for_user(*, user) -> QuerySet:
+    """The school memberships of the clusters the user may see (the one scoping rule), by year, cluster, URN."""
     return (scope_for_user(ClusterMembership.objects.select_related("cluster", "school"), user)
             .order_by("academic_year", "cluster__code", "school__urn"))
 
 
 def figures_for_user(*, user) -> QuerySet:
+    """The census figures of the schools the user may see (`schools_for_user`), by URN, year and indicator."""
     return (SchoolFigure.objects.filter(school__in=schools_for_user(user=user))
             .select_related("school", "indicator").order_by("school__urn", "academic_year", "indicator__code"))
 
 
 def rounds_list() -> QuerySet:
+    """Every round, oldest first: a round belongs to the fund, not to a cluster, so every signed-in user sees it."""
     return Round.objects.select_related("fund").prefetch_related("streams").order_by("opens_on", "pk")
 
 

@@ -13,20 +13,21 @@ from django.utils import timezone
 
 from sendfund.accounts.models import User
 from sendfund.accounts.roles import Role
-from sendfund.accounts.scoping import get_in_scope_or_404, scope_for_user
+from sendfund.accounts.scoping import clusters_in_scope, get_in_scope_or_404, scope_for_user
 from sendfund.applications.models import Application
 from sendfund.applications.models import Status as ApplicationStatus
 from sendfund.core.audit import audit_timeline
 from sendfund.core.history import Entry, history
 from sendfund.core.paging import CountedPaginator
 from sendfund.funds.models import Round
-from sendfund.registry.models import Cluster
 
 from . import permissions, workdays
 from .models import AwardLine, Case, Criterion, InformationRequest, Instalment, Outcome, Review, Score, State
 
 if TYPE_CHECKING:
     from django_stubs_ext import WithAnnotations
+
+    from sendfund.registry.models import Cluster
 
     from .models import Meeting
 
@@ -496,11 +497,11 @@ class Candidate:
     invitation: object | None
 
 
-def invitation_candidates(*, round_) -> tuple[object | None, list[Candidate]]:
-    """The strongest candidates for the capacity stream: the clusters in the top of the latest allocation
-    run's capacity-gap ranking (the formula marks them `top`: about 10 with a positive gap), with any
-    invitation already sent for this round. Three queries. Returns (the run or None, the candidates; gaps
-    in Decimal pounds). Raises nothing."""
+def invitation_candidates(*, user, round_) -> tuple[object | None, list[Candidate]]:
+    """The strongest candidates for the capacity stream among the clusters `user` may see (the one scoping rule:
+    LA staff every cluster): the clusters in the top of the latest allocation run's capacity-gap ranking (the
+    formula marks them `top`: about 10 with a positive gap), with any invitation already sent for this round.
+    Three queries. Returns (the run or None, the candidates; gaps in Decimal pounds). Raises nothing."""
     from sendfund.formula.models import RunCluster
     from sendfund.formula.selectors import latest_allocation_run
 
@@ -509,8 +510,10 @@ def invitation_candidates(*, round_) -> tuple[object | None, list[Candidate]]:
     run = latest_allocation_run()
     if run is None:
         return None, []
-    results = list(RunCluster.objects.filter(run=run, top=True).select_related("cluster").order_by("gap_rank"))
-    sent = {i.cluster_id: i for i in Invitation.objects.filter(round=round_, stream_kind="capacity")} if round_ else {}
+    results = list(scope_for_user(RunCluster.objects.filter(run=run, top=True), user)
+                   .select_related("cluster").order_by("gap_rank"))
+    sent = ({i.cluster_id: i for i in scope_for_user(Invitation.objects.filter(round=round_, stream_kind="capacity"),
+                                                      user)} if round_ else {})
     return run, [Candidate(r.cluster, r.gap, r.gap_rank, r.clear_evidence, r.top_frequency, sent.get(r.cluster_id))
                  for r in results]
 
@@ -574,13 +577,12 @@ def case_actions(*, case: Case, user, detail: "CaseDetail") -> list[Action]:
 
 
 def queue_filter_choices(*, user) -> dict[str, list[tuple[int, str]]]:
-    """The rounds, clusters and officers the work queue can be narrowed to (three queries). Each a list of
-    (id, name). Raises nothing."""
+    """The rounds, the clusters `user` may see (the one scoping rule) and the officers the work queue can be
+    narrowed to (three queries). Each a list of (id, name). Raises nothing."""
 
     return {
         "rounds": list(Round.objects.order_by("-opens_on").values_list("pk", "name")),
-        "clusters": list(scope_for_user(Cluster.objects.all(), user, cluster_path="pk").order_by("name")
-                         .values_list("pk", "name")),
+        "clusters": list(clusters_in_scope(user).order_by("name").values_list("pk", "name")),
         "officers": list(User.objects.filter(memberships__role=Role.LA_OFFICER).distinct().order_by("full_name")
                          .values_list("pk", "full_name")),
     }
@@ -594,7 +596,11 @@ def published_awards() -> list[Case]:
     """Awards decided with an offer (approved or approved in part) that the cluster accepted: offer accepted,
     in delivery or closed. Withdrawn and declined cases are never among them. Four queries, oldest decision
     first, with the award lines, the application's activities and its governance answers (the school
-    holding the money). Raises nothing."""
+    holding the money). Raises nothing.
+
+    Every cluster's, by design, so it takes no user: the council publishes these grants to everyone as open data
+    (sendfund/reports/opendata.py), and the open data shows only what a grant publishes (cluster, school holding
+    the money, amounts, dates, activities), never a person or a pupil."""
     from sendfund.applications.models import Section
 
     return list(Case.objects.filter(status__in=PUBLISHED_STATES, outcome__in=(Outcome.APPROVED, Outcome.APPROVED_IN_PART))
@@ -606,7 +612,7 @@ def published_awards() -> list[Case]:
                 .order_by("decided_at", "id"))
 
 
-def clusters_by_reference(*, references) -> dict[str, Cluster]:
+def clusters_by_reference(*, references) -> "dict[str, Cluster]":
     """The cluster of each case, by its reference (the ledger names awards by reference). One query."""
     return {case.reference: case.cluster for case in
             Case.objects.filter(reference__in=list(references)).select_related("cluster").only("reference", "cluster")}
@@ -615,7 +621,8 @@ def clusters_by_reference(*, references) -> dict[str, Cluster]:
 def first_invited_expression(*, stream_kind: str, since: dt.date, until: dt.date) -> Subquery:
     """For a query of clusters: when the cluster was first invited to apply to a stream between two days
     (inclusive, the council's days), as a date and time (NULL when it was not; its day is `timezone.localdate` of
-    it), to read with the clusters instead of a query of its own. Raises nothing."""
+    it), to read with the clusters instead of a query of its own. Raises nothing. Every cluster's, by design, so it
+    takes no user: for the Schools' Forum report only, which LA roles alone open."""
     from .models import Invitation
 
     return Subquery(Invitation.objects.filter(cluster=OuterRef("pk"), stream_kind=stream_kind,

@@ -1,6 +1,11 @@
 """Reads for the formula: versions, runs, and a cluster's capacity evidence.
 
 Each selector runs a fixed number of queries, whatever the number of clusters or schools.
+
+Versions and runs are the council's, so their reads take no user: a run's results list every cluster by design,
+for LA staff pages and the API's runs (`can_view_formula`) and the Schools' Forum report (LA roles). A cluster's
+users see only their own result: `cluster_capacity_evidence` of a cluster the page loaded through the scoping
+rule (`cluster_in_scope_or_404`, or the cluster of an application loaded through it).
 """
 
 from __future__ import annotations
@@ -448,7 +453,8 @@ def cluster_capacity_evidence(*, cluster: Cluster, year: int | None = None, run:
     """A cluster's share of the formula money against its share of need, from the latest allocation
     run (of financial year `year`, if given; 2019 = FY 2019-20). None if there is no such run or the
     cluster is not in it. Used to pre-fill capacity applications. Two queries, however many census years
-    the evidence reaches back (a third, the first time `breakdown` is read).
+    the evidence reaches back (a third, the first time `breakdown` is read). `cluster` is one the reader may
+    see: loaded through the scoping rule, never from a URL as it stands.
 
     The first query reads the cluster's result in every allocation run, each with the run its evidence built
     on (`evidence_run`) and the latest run, so the census years are a walk through them in memory; the second

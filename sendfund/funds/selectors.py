@@ -1,4 +1,10 @@
-"""Reads of funds, streams, pots and the ledger. Balances are always sums of ledger entries, never stored."""
+"""Reads of funds, streams, pots and the ledger. Balances are always sums of ledger entries, never stored.
+
+The fund, its pots and its ledger are the council's, not a cluster's (an entry names an award by its reference;
+no model here has a cluster), so these reads take no user: they serve the pot and ledger pages and the API's pots
+(`can_view_pot`: officers, decision makers, finance, administrators) and the Schools' Forum report (LA roles).
+A cluster reads its own money through casework's awards and payments, which go through the scoping rule.
+"""
 
 import datetime as dt
 from collections.abc import Iterable

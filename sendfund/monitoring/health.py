@@ -283,11 +283,12 @@ def _current_areas() -> list[Area]:
     return areas or list(framework_ensure_default().areas.all())
 
 
-def _signed_off_year(*, academic_year: int | None, up_to: int | None):
-    """The year asked for, or given `up_to` the latest year up to it with a signed-off Health Check (a subquery)."""
+def _signed_off_year(*, academic_year: int | None, up_to: int | None, checks: QuerySet):
+    """The year asked for, or given `up_to` the latest year up to it with a signed-off Health Check among `checks`
+    (a subquery)."""
     if up_to is None:
         return academic_year
-    return Subquery(HealthCheck.objects.filter(status__in=[H.SUBMITTED, H.MODERATED], academic_year__lte=up_to)
+    return Subquery(checks.filter(status__in=[H.SUBMITTED, H.MODERATED], academic_year__lte=up_to)
                     .order_by("-academic_year").values("academic_year")[:1])
 
 
@@ -337,8 +338,12 @@ def level_counts(*, academic_year: int | None = None, up_to: int | None = None) 
     for reports that need only counts and averages, with the framework's levels. Given `up_to` instead of a
     year: the latest year up to it with a signed-off Health Check. One query: the framework's areas with its
     levels, each carrying its counts (`_level_rows`); making the default framework when there is none takes a few
-    more, once. Raises nothing."""
-    year = _signed_off_year(academic_year=academic_year, up_to=up_to)
+    more, once. Raises nothing.
+
+    Council-wide by design, so it takes no user: it serves the Schools' Forum report, which only LA roles open
+    (Forum members included) and which publishes counts of clusters per level, never a cluster's own levels. A
+    page that shows clusters' Health Checks uses `heatmap(user=...)`, through the scoping rule."""
+    year = _signed_off_year(academic_year=academic_year, up_to=up_to, checks=HealthCheck.objects.all())
     rows = _level_rows(year)
     if not rows:
         framework_ensure_default()
@@ -353,14 +358,18 @@ def level_counts(*, academic_year: int | None = None, up_to: int | None = None) 
     return LevelCounts(areas, list(levels.values()), rows[0].year if rows and checks else None, checks, counts, given)
 
 
-def heatmap(*, academic_year: int | None = None, up_to: int | None = None) -> tuple[list[Area], list[HeatRow]]:
-    """Every cluster's signed-off Health Check for a year: the final level (moderated where the LA
-    disagreed) in each area of the current framework, by area code. Given `up_to` instead of a year: the latest
-    year up to it with a signed-off Health Check (found in the same query; no rows when there is none).
-    Three queries: the framework's areas, the checks, their ratings."""
+def heatmap(*, user, academic_year: int | None = None,
+            up_to: int | None = None) -> tuple[list[Area], list[HeatRow]]:
+    """The signed-off Health Check for a year of every cluster `user` may see (the one scoping rule: LA staff
+    every cluster, a cluster its own, anyone else none): the final level (moderated where the LA disagreed) in
+    each area of the current framework, by area code. Given `up_to` instead of a year: the latest year up to it
+    with a signed-off Health Check (found in the same query; no rows when there is none). Returns (the areas in
+    order, a HeatRow per cluster by name). Three queries: the framework's areas, the checks, their ratings.
+    Raises nothing."""
     areas = _current_areas()
-    signed_off = HealthCheck.objects.filter(status__in=[H.SUBMITTED, H.MODERATED])
-    checks = (signed_off.filter(academic_year=_signed_off_year(academic_year=academic_year, up_to=up_to)).select_related("cluster").order_by("cluster__name")
+    signed_off = scope_for_user(HealthCheck.objects.filter(status__in=[H.SUBMITTED, H.MODERATED]), user)
+    year = _signed_off_year(academic_year=academic_year, up_to=up_to, checks=signed_off)
+    checks = (signed_off.filter(academic_year=year).select_related("cluster").order_by("cluster__name")
               .prefetch_related(Prefetch("ratings", queryset=AreaRating.objects.select_related("area"))))
     rows = []
     for hc in checks:
@@ -369,17 +378,20 @@ def heatmap(*, academic_year: int | None = None, up_to: int | None = None) -> tu
     return areas, rows
 
 
-def disagreements(*, academic_year: int) -> list[AreaRating]:
-    """The area ratings of a year's Health Checks where the LA did not agree with the cluster, by cluster and
-    area. One query. Raises nothing."""
-    return list(AreaRating.objects.filter(health_check__academic_year=academic_year, agreed=False)
+def disagreements(*, user, academic_year: int) -> list[AreaRating]:
+    """The area ratings of a year's Health Checks `user` may see (the one scoping rule) where the LA did not agree
+    with the cluster, by cluster and area. One query. Raises nothing."""
+    ratings = scope_for_user(AreaRating.objects.all(), user, cluster_path="health_check__cluster")
+    return list(ratings.filter(health_check__academic_year=academic_year, agreed=False)
                 .select_related("health_check__cluster", "area").order_by("health_check__cluster__name", "area__order"))
 
 
-def trend(*, cluster) -> tuple[list[int], list[tuple[str, list]]]:
-    """A cluster's final level per area over the years it has signed-off Health Checks (areas by code).
-    Returns (academic years, [(area title, level or None per year)]). Raises nothing."""
-    checks = list(HealthCheck.objects.filter(cluster=cluster, status__in=[H.SUBMITTED, H.MODERATED])
+def trend(*, user, cluster) -> tuple[list[int], list[tuple[str, list]]]:
+    """A cluster's final level per area over the years it has signed-off Health Checks (areas by code), read
+    through the scoping rule: nothing when `user` may not see the cluster's Health Checks. Returns (academic
+    years, [(area title, level or None per year)]). Three queries. Raises nothing."""
+    checks = list(scope_for_user(HealthCheck.objects.all(), user)
+                  .filter(cluster=cluster, status__in=[H.SUBMITTED, H.MODERATED])
                   .prefetch_related("ratings__area").order_by("academic_year"))
     years = [hc.academic_year for hc in checks]
     titles: dict[str, str] = {}
@@ -394,19 +406,23 @@ def trend(*, cluster) -> tuple[list[int], list[tuple[str, list]]]:
 DEVELOPMENT_BELOW = Decimal("2.5")
 
 
-def development_candidates(*, academic_year: int, rows: list[HeatRow] | None = None) -> list[HeatRow]:
-    """Clusters whose moderated Health Check shows where development money would help: an average below
-    2.5 (between emerging and established), or any area not yet in place. Lowest first. `rows`: the year's
-    heat-map, when the caller has read it already."""
+def development_candidates(*, user, academic_year: int, rows: list[HeatRow] | None = None) -> list[HeatRow]:
+    """The clusters `user` may see whose moderated Health Check shows where development money would help: an
+    average below 2.5 (between emerging and established), or any area not yet in place. Lowest first: a list
+    of HeatRow. `rows`: the year's heat-map read for the same user, when the caller has it already (no query
+    then; three otherwise). Raises nothing."""
     if rows is None:
-        _, rows = heatmap(academic_year=academic_year)
+        _, rows = heatmap(user=user, academic_year=academic_year)
     picked = [r for r in rows if r.health_check.status == H.MODERATED and r.mean is not None
               and (r.mean < DEVELOPMENT_BELOW or 1 in r.levels)]
     return sorted(picked, key=lambda r: (r.mean, r.cluster.name))
 
 
-def health_years() -> list[int]:
-    return list(HealthCheck.objects.order_by("-academic_year").values_list("academic_year", flat=True).distinct())
+def health_years(*, user) -> list[int]:
+    """The academic years of the Health Checks `user` may see (the one scoping rule), latest first. One query.
+    Raises nothing."""
+    return list(scope_for_user(HealthCheck.objects.all(), user).order_by("-academic_year")
+                .values_list("academic_year", flat=True).distinct())
 
 
 def candidate_sentences(row: HeatRow, areas: list[Area], levels: dict[int, str]) -> list[str]:
@@ -439,12 +455,15 @@ class Coverage:
         return max(self.clusters - self.started, 0)
 
 
-def health_coverage(*, academic_year: int | None = None) -> Coverage:
+def health_coverage(*, user, academic_year: int | None = None) -> Coverage:
     """Health Check coverage for a year (the latest year with any Health Check, else this academic year): every
-    cluster against its check's status. Three queries at most."""
+    cluster `user` may see against its check's status, both through the scoping rule (LA staff: every cluster).
+    Three queries at most. Raises nothing."""
+    checks = scope_for_user(HealthCheck.objects.all(), user)
     if academic_year is None:
-        academic_year = (HealthCheck.objects.order_by("-academic_year").values_list("academic_year", flat=True).first()
+        academic_year = (checks.order_by("-academic_year").values_list("academic_year", flat=True).first()
                          or academic_year_of(timezone.localdate()))
-    by_status = dict(HealthCheck.objects.filter(academic_year=academic_year).order_by().values("status")
+    by_status = dict(checks.filter(academic_year=academic_year).order_by().values("status")
                      .annotate(n=Count("id")).values_list("status", "n"))
-    return Coverage(academic_year, Cluster.objects.count(), by_status)
+    clusters = scope_for_user(Cluster.objects.all(), user, cluster_path="pk").count()
+    return Coverage(academic_year, clusters, by_status)

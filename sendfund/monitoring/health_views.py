@@ -158,7 +158,7 @@ def health_check_sign_off(request, hc, pk):
 
 
 def _trend_page(request, cluster, *, area):
-    years, rows = health.trend(cluster=cluster)
+    years, rows = health.trend(user=request.user, cluster=cluster)
     return render(request, "monitoring/health_trend.html", {"cluster": cluster, "years": years, "rows": rows,
                                                             "area": area})
 
@@ -173,10 +173,10 @@ def health_trend(request, cluster_pk):
 
 @requires(can_view_health_checks)
 def manage_health_checks(request, fmt=None):
-    years = health.health_years()
+    years = health.health_years(user=request.user)
     wanted = whole_number(request.GET.get("year"), maximum=9999)
     year = wanted if wanted in years else (years[0] if years else academic_year_of(timezone.localdate()))
-    areas, rows = health.heatmap(academic_year=year)
+    areas, rows = health.heatmap(user=request.user, academic_year=year)
     if fmt:
         return ListDownload(f"health-checks-{year}", f"SEND Cluster Health Checks, {ay_label(year)}", [
             Field("Cluster", lambda r: r.cluster.name, width=30),
@@ -187,8 +187,8 @@ def manage_health_checks(request, fmt=None):
     waiting = list(health.health_checks_for_user(user=request.user).filter(status=H.SUBMITTED))
     return render(request, "monitoring/manage_health_checks.html", {
         "year": year, "years": years, "areas": areas, "rows": rows, "waiting": waiting,
-        "disagreements": health.disagreements(academic_year=year),
-        "candidates": health.development_candidates(academic_year=year, rows=rows),
+        "disagreements": health.disagreements(user=request.user, academic_year=year),
+        "candidates": health.development_candidates(user=request.user, academic_year=year, rows=rows),
         "can_invite": can_invite_to_development(request.user)})
 
 
@@ -248,8 +248,9 @@ def invite_to_development(request, cluster_pk):
 
     raw = request.POST.get("year", "")
     year = int(raw) if raw.isdigit() else academic_year_of(timezone.localdate())
-    areas, _ = health.heatmap(academic_year=year)
-    row = next((r for r in health.development_candidates(academic_year=year) if r.cluster.pk == cluster_pk), None)
+    areas, rows = health.heatmap(user=request.user, academic_year=year)
+    row = next((r for r in health.development_candidates(user=request.user, academic_year=year, rows=rows)
+                if r.cluster.pk == cluster_pk), None)
     if row is None:
         messages.error(request, "That cluster's Health Check does not show a need for development money this year.")
     else:

@@ -103,7 +103,12 @@ def cluster_figures(*, academic_years: list[int] | None = None, clusters=None) -
     scores weighted by each school's pupils on roll. A school's figure counts for its cluster that year, or for its
     cluster in the latest year it has one when that year has none (memberships of `clusters` in `academic_years`
     only). Figures the DfE did not publish are left out. One query: each figure with its cluster, found in the
-    database. Raises nothing."""
+    database. Raises nothing.
+
+    Takes no user: the figures are the DfE's published school census summed per cluster, not a cluster's records.
+    Every cluster's (`clusters` None) serves the Forum report and all SEND money (LA pages) and the pooled
+    comparison of `cluster_impact`; a page that shows them per cluster shows small counts only as
+    `show_count` allows."""
     members = ClusterMembership.objects.order_by()
     if clusters is not None:
         members = members.filter(cluster__in=clusters)
@@ -266,7 +271,10 @@ def cluster_impact(*, cluster: Cluster, hide_small: bool = False, measures_: lis
     same change for comparable unfunded clusters (similar pupils and SEN support share in the year before),
     pooled over those clusters (their counts and pupil weights are added, so a big cluster counts for more).
     `hide_small`: a share resting on a count of 1 to 4 pupils is not given (the row says so instead).
-    `measures_`: the measures, when the caller has read them already."""
+    `measures_`: the measures, when the caller has read them already. `cluster` is one the reader may see
+    (loaded through the scoping rule); the comparable clusters are named, with their census figures pooled, on
+    the cluster's own page by design: those are the DfE's public figures, and who holds an award is published
+    as open data. Raises nothing."""
     funded = _funded_years()
     award_year = funded.get(cluster.pk)
     figures = cluster_figures()

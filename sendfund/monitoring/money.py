@@ -14,6 +14,7 @@ from django.db.models import DecimalField, Q, Sum, Value
 
 from sendfund.accounts.permissions import roles_of
 from sendfund.accounts.roles import Role
+from sendfund.accounts.scoping import scope_for_user
 from sendfund.core.audit import audit_record
 from sendfund.core.errors import DomainError
 from sendfund.core.money import MoneyError, parse_pounds
@@ -195,7 +196,11 @@ def money_for_year(*, financial_year: int, clusters=None, ledger=None, run=NOT_R
     run's allocation for each cluster (cluster id -> Decimal pounds) when the caller has read its results too.
 
     Queries, whatever the number of clusters: one for the cases and the funding lines together, and one each for
-    what the caller has not given (the clusters, the run, its allocations, the ledger). Raises nothing."""
+    what the caller has not given (the clusters, the run, its allocations, the ledger). Raises nothing.
+
+    `clusters` come through the scoping rule when a page asks (`clusters_in_scope(user)`, or one cluster from
+    `cluster_in_scope_or_404`). None means every cluster, council-wide by design: for the Schools' Forum report
+    only, which LA roles alone open and which shows each cluster's public money, never a person or a pupil."""
     from sendfund.casework.models import Case
     from sendfund.formula.models import RunCluster
     from sendfund.formula.selectors import latest_allocation_run
@@ -237,10 +242,11 @@ def money_for_year(*, financial_year: int, clusters=None, ledger=None, run=NOT_R
     return YearMoney(financial_year, list(by_id.values()), sorted(names), run, cluster_of_ref, illustrative)
 
 
-def school_lines(*, cluster: Cluster, financial_year: int) -> list[FundingLine]:
+def school_lines(*, user, cluster: Cluster, financial_year: int) -> list[FundingLine]:
     """A cluster's imported funding lines for a financial year, by school and line, with their school and
-    import batch. One query. Raises nothing."""
-    return list(FundingLine.objects.filter(cluster=cluster, financial_year=financial_year)
+    import batch, through the scoping rule (none when `user` may not see the cluster). One query. Raises
+    nothing."""
+    return list(scope_for_user(FundingLine.objects.all(), user).filter(cluster=cluster, financial_year=financial_year)
                 .select_related("school", "batch").order_by("school__name", "line"))
 
 

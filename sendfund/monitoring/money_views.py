@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from sendfund.accounts.decorators import requires
-from sendfund.accounts.scoping import cluster_in_scope_or_404, clusters_of
+from sendfund.accounts.scoping import cluster_in_scope_or_404, clusters_in_scope, clusters_of
 from sendfund.core.downloads import Field, ListDownload
 from sendfund.core.fields import whole_number
 from sendfund.core.forms import CsvFileField, run_form
@@ -33,7 +33,8 @@ def _year(request, years):
 def all_money(request, fmt=None):
     years = money.money_years()
     year = _year(request, years)
-    year_money = money.money_for_year(financial_year=year)
+    clusters = clusters_in_scope(request.user).order_by("name")
+    year_money = money.money_for_year(financial_year=year, clusters=clusters)
     if fmt:
         return ListDownload(f"send-money-{year}", f"All SEND money per cluster, {year_money.label}", [
             Field("Cluster", lambda c: c.cluster.name, width=30), Field("Formula allocation", lambda c: c.formula, "money"),
@@ -68,7 +69,7 @@ def _cluster_money_page(request, cluster, *, area):
     return render(request, "monitoring/cluster_money.html", {
         "cluster": cluster, "years": years, "year": year, "area": area,
         "money": money.money_for_year(financial_year=year, clusters=[cluster]),
-        "lines": money.school_lines(cluster=cluster, financial_year=year),
+        "lines": money.school_lines(user=request.user, cluster=cluster, financial_year=year),
         "illustrative": year in money.illustrative_years()})
 
 
@@ -95,10 +96,11 @@ def _impact_page(request, cluster, *, area):
     rows = [(y, impact.show_count(y.pupils, user=request.user),
              [impact.year_cell(m, y.figures, user=request.user) for m in measures])
             for y in result.years]
-    hc_years, hc_rows = health.trend(cluster=cluster)
+    hc_years, hc_rows = health.trend(user=request.user, cluster=cluster)
     return render(request, "monitoring/impact.html", {
         "cluster": cluster, "impact": result, "rows": rows, "measures": measures, "area": area,
-        "hc_years": hc_years, "hc_rows": hc_rows, "outcomes": selectors.cluster_outcomes(cluster=cluster)})
+        "hc_years": hc_years, "hc_rows": hc_rows,
+        "outcomes": selectors.cluster_outcomes(user=request.user, cluster=cluster)})
 
 
 @requires(money.can_view_all_money)

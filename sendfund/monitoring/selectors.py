@@ -269,13 +269,15 @@ class OutcomeRow:
     reported_in: str = ""
 
 
-def cluster_outcomes(*, cluster) -> list[OutcomeRow]:
+def cluster_outcomes(*, user, cluster) -> list[OutcomeRow]:
     """Each outcome measure of the cluster's awards: baseline and target from the application, and the latest
-    value from the newest return the council has (submitted or accepted). Two queries."""
+    value from the newest return the council has (submitted or accepted), through the scoping rule (none when
+    `user` may not see the cluster). Two queries. Raises nothing."""
     from .models import OutcomeProgress
 
     rows: dict[int, OutcomeRow] = {}
-    progress = (OutcomeProgress.objects.filter(monitoring_return__cluster=cluster)
+    progress = (scope_for_user(OutcomeProgress.objects.all(), user, cluster_path="monitoring_return__cluster")
+                .filter(monitoring_return__cluster=cluster)
                 .select_related("outcome", "monitoring_return__case")
                 .order_by("monitoring_return__case_id", "outcome_id", "monitoring_return__due_on"))
     for p in progress:

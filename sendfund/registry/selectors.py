@@ -18,6 +18,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
+from sendfund.accounts.scoping import clusters_in_scope
 from sendfund.core.fields import whole_number
 
 from .models import Cluster, ClusterMembership, Council, Indicator, School, SchoolFigure
@@ -85,9 +86,11 @@ def indicator_list() -> list[Indicator]:
     return list(Indicator.objects.all())
 
 
-def cluster_list(*, clusters: QuerySet | None = None, search: str = "", academic_year: int | None) -> QuerySet:
-    """Clusters with their number of schools and pupils in a year, searchable by cluster or school name."""
-    qs = clusters if clusters is not None else Cluster.objects.all()
+def cluster_list(*, user, search: str = "", academic_year: int | None) -> QuerySet:
+    """The clusters `user` may see (the one scoping rule: every cluster for LA staff, their own for a cluster
+    user), each with `school_count` and `pupils` in `academic_year`, searchable by cluster or school name, by
+    name. A QuerySet of Cluster. Raises nothing."""
+    qs = clusters_in_scope(user)
     if search:
         has_school = ClusterMembership.objects.filter(cluster=OuterRef("pk"), academic_year=academic_year,
                                                       school__name__icontains=search)
@@ -103,6 +106,9 @@ def cluster_list(*, clusters: QuerySet | None = None, search: str = "", academic
 
 
 def school_list(*, search: str = "", phase: str = "", academic_year: int | None = None) -> QuerySet:
+    """Every school, searchable by name, town, postcode or URN, with `cluster_name` in `academic_year`, by name.
+    Council-wide by design, so it takes no user: schools are the DfE's public register and a school is not a
+    cluster's record; LA staff pages only (`can_view_registry`). A QuerySet of School. Raises nothing."""
     qs = School.objects.all()
     if search:
         term = search.strip()

@@ -8,7 +8,12 @@ from django.urls import reverse
 
 from sendfund.accounts.decorators import requires
 from sendfund.accounts.permissions import can_administer, can_use_apply, can_view_audit, can_view_registry
-from sendfund.accounts.scoping import cluster_in_scope_or_404, clusters_of, get_in_scope_or_404
+from sendfund.accounts.scoping import (
+    cluster_in_scope_or_404,
+    clusters_in_scope,
+    clusters_of,
+    get_in_scope_or_404,
+)
 from sendfund.core.audit import audit_timeline
 from sendfund.core.downloads import Field, ListDownload
 from sendfund.core.errors import DomainError
@@ -50,7 +55,7 @@ CLUSTERS_DOWNLOAD = ListDownload("clusters", "Clusters", [
 def cluster_list(request, fmt=None):
     year = _year(request)
     search = search_text(request.GET.get("q"))
-    clusters = selectors.cluster_list(search=search, academic_year=year)
+    clusters = selectors.cluster_list(user=request.user, search=search, academic_year=year)
     if fmt:
         return CLUSTERS_DOWNLOAD.response(request, fmt, clusters, filters=[
             ("Academic year", ay_label(year) if year else "None"), *([("Search", search)] if search else [])])
@@ -206,7 +211,8 @@ def carry_forward(request):
         except DomainError as exc:
             problem = exc.message
     if plan is not None:
-        clusters = list(Cluster.objects.filter(memberships__academic_year=from_year).distinct().order_by("name"))
+        clusters = list(clusters_in_scope(request.user).filter(memberships__academic_year=from_year).distinct()
+                        .order_by("name"))
         form = CarryForwardForm(request.POST if request.method == "POST" else None, plan=plan, clusters=clusters)
         by_code = {c.code: c for c in clusters}
         done = run_form(request, form, lambda d: carry_forward_apply(

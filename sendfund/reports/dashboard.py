@@ -102,8 +102,8 @@ def _returns(user) -> dict:
     ]}
 
 
-def _health() -> dict:
-    coverage = health.health_coverage()
+def _health(user) -> dict:
+    coverage = health.health_coverage(user=user)
     href = _url("monitoring:manage-health-checks", year=coverage.academic_year)
     figures = [Figure(label, coverage.by_status.get(value, 0), href) for value, label in HealthCheckStatus.choices]
     figures.append(Figure("Not started", coverage.not_started, _url("registry:cluster-list")))
@@ -116,7 +116,7 @@ def dashboard_context(user) -> dict | None:
         "cases": _cases(user) if case_permissions.can_view_cases(user) else None,
         "pot": _pot() if can_view_pot(user) else None,
         "returns": _returns(user) if can_view_returns(user) else None,
-        "health": _health() if can_view_health_checks(user) else None,
+        "health": _health(user) if can_view_health_checks(user) else None,
     }
     return context if any(context.values()) else None
 

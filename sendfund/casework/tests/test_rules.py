@@ -139,7 +139,7 @@ def test_an_invitation_never_says_we_emailed_when_nobody_was(world, client_for):
     from sendfund.funds.selectors import round_open
     from sendfund.registry.models import Cluster
 
-    run, candidates = selectors.invitation_candidates(round_=round_open())
+    run, candidates = selectors.invitation_candidates(user=world.users[Role.LA_OFFICER], round_=round_open())
     cluster = candidates[0].cluster
     Cluster.objects.filter(pk=cluster.pk).update(host_email="", send_lead_email="")
     cluster.refresh_from_db()

@@ -19,7 +19,7 @@ from ._common import _emailed_sentence, _form, _open_round
 @requires(permissions.can_manage_cases)
 def invitations(request):
     round_ = _open_round()
-    run, candidates = selectors.invitation_candidates(round_=round_)
+    run, candidates = selectors.invitation_candidates(user=request.user, round_=round_)
     return render(request, "casework/invitations.html", {"run": run, "candidates": candidates, "round": round_})
 
 
