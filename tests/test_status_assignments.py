@@ -9,9 +9,10 @@ only inside the functions named in ALLOWED. Writing a status means any of
   `.bulk_create()`, or to a model's constructor (a call of a capitalised name, except the HTTP responses
   and `Q`, whose `status` is not a record's).
 
-Cases, applications, monitoring returns and Health Checks change status only through their transition
-functions. A few records have a status that is no workflow (an email's delivery, a background job's
-progress, an underspend's confirmation): their writers are listed too, each with why.
+Applications, monitoring returns and Health Checks change status only through the one workflow engine
+(`sendfund.core.workflow.Workflow.transition`, docs/adr/0062-one-workflow-engine.md), cases only through
+`case_transition`. A few records have a status that is no workflow (an email's delivery, a background
+job's progress, an underspend's confirmation): their writers are listed too, each with why.
 """
 
 import ast
@@ -21,9 +22,10 @@ from django.conf import settings
 
 ALLOWED = {
     # the workflows
-    ("sendfund/casework/workflow.py", "case_transition"): "cases: the transition table's one function",
-    ("sendfund/applications/workflow.py", "application_transition"): "applications: the same shape",
-    ("sendfund/core/collection.py", "transition"): "monitoring returns and Health Checks: the collection engine",
+    ("sendfund/core/workflow.py", "transition"): "applications, monitoring returns and Health Checks: the one "
+                                                  "workflow engine, running each app's transition table",
+    ("sendfund/casework/workflow.py", "case_transition"): "cases: casework's own engine (moves that resume a "
+                                                          "state, run ledger effects, audit content before and after)",
     # statuses that are no workflow
     ("sendfund/core/notify.py", "notification_queue"): "an email with nobody to send it to is written unsent",
     ("sendfund/core/outbox.py", "outbox_claim"): "the outbox claims an email to send it",

@@ -52,6 +52,14 @@ def roles_of(user) -> UserRoles:
     return result
 
 
+def holds_role(user, roles: frozenset, cluster_id: int | None = None) -> bool:
+    """Whether the user holds one of `roles`: LA roles when `cluster_id` is None, else roles in that cluster. What
+    the workflow engine (`sendfund.core.workflow.Workflow.holds_role`) asks of every move."""
+    if cluster_id is None:
+        return roles_of(user).has_la_role(*roles)
+    return roles_of(user).has_cluster_role(cluster_id, *roles)
+
+
 def forget_roles(user) -> None:
     if hasattr(user, "_sendfund_roles"):
         del user._sendfund_roles

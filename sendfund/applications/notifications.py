@@ -31,14 +31,14 @@ def _writer_emails(application) -> list[str]:
             application.created_by.email if application.created_by else ""]
 
 
-def sign_off_requested(application, actor) -> None:
+def sign_off_requested(application, actor, note: str = "") -> None:
     _email(application, "application_ready_to_sign_off", to=_certifier_emails(application),
            subject="An application is ready for you to sign off",
            body=f"An application from your cluster is ready for you to check and sign off.\n\n"
                 f"Sign in to see it: {_link(application)}\n")
 
 
-def submitted(application, actor) -> None:
+def submitted(application, actor, note: str = "") -> None:
     _email(application, "application_submitted", to=[*_writer_emails(application), actor.email],
            subject=f"Application {application.reference} submitted",
            body=(f"Your cluster's application {application.reference} has been submitted to "
@@ -46,7 +46,7 @@ def submitted(application, actor) -> None:
                  f"meeting.\n\nSign in to see it: {_link(application)}\n"))
 
 
-def sent_back(application, actor) -> None:
+def sent_back(application, actor, note: str = "") -> None:
     _email(application, "application_sent_back", to=_writer_emails(application),
            subject="Your application has been sent back",
            body=f"Your cluster's application has been sent back to change something.\n\n"

@@ -1,7 +1,7 @@
 """Writes for applications (house rule 1): keyword-only, raise DomainError, audit every change.
 
-`workflow.application_transition` is the only function that changes an application's status, over its
-TRANSITIONS table (house rule 2); it is re-exported here.
+`workflow.application_transition` is the only function that changes an application's status: a move of its
+table, made by the one workflow engine (sendfund/core/workflow.py, house rule 2); it is re-exported here.
 """
 
 from decimal import Decimal

@@ -10,6 +10,12 @@ Everything the rest of the code needs to know about the workflow is asked here: 
 that writes a move's data before making it checks the move first, with the same words), `offered_moves`
 (a page's moves for a user, each with its guard's answer) and `allows(case, activity)` (what may be done
 to a case in its state besides moves: arranging the meeting, scoring, paying).
+
+Applications, monitoring returns and Health Checks run their tables through the one workflow engine,
+`sendfund.core.workflow`, whose `Move` has this table's shape. Cases keep this function
+(docs/adr/0062-one-workflow-engine.md): their moves run effects on the ledger, may return to the state before
+the cluster was asked (`RESUME`), audit content read before and after, announce their emails under the
+change's key and are offered with a `ready` check.
 """
 
 from collections.abc import Callable

@@ -11,23 +11,22 @@ host, then review by the council. This module holds the parts that do not depend
   `StaleSection` when a save carries an older version.
 - `status_of`, `section_statuses` and `task_groups`: the task list's rows and their statuses (a section may wait
   for all the others, as an application's declarations do).
-- `Move` and `transition`: one transition function over a table kept as data (house rule 2).
 - `identity_findings`: the privacy screen over any answers, each finding with where to change it.
 - `upload_store` and `upload_delete`: keeping an upload the one checker passed, and removing it.
 
 Apps keep what is theirs: the models that hold money and dates in real columns, their forms, and the
-rules each move checks.
+rules each move checks. Their statuses move by transition tables run by the one workflow engine,
+`sendfund/core/workflow.py` (docs/adr/0062-one-workflow-engine.md).
 """
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Protocol
 
 from django.conf import settings
 from django.db import models, transaction
 from django.db.models.fields.files import FieldFile
 
-from .audit import audit_record
 from .errors import DomainError
 
 NOT_STARTED = "Not yet started"
@@ -194,40 +193,3 @@ def upload_delete(document: StoredUpload) -> None:
     document.delete()
     if name:  # always, for a row upload_store saved (as FieldFile.delete, nothing to remove without a name)
         transaction.on_commit(lambda: storage.delete(name))
-
-
-@dataclass(frozen=True)
-class Move:
-    verb: str  # the audit verb's second part, e.g. "submitted"
-    allowed: Callable[[object, object], bool]  # (user, record) -> bool
-    refusal: str  # shown when `allowed` says no
-    guard: Callable[[object], str] | None = None  # (record) -> why not now, or ""
-
-
-@transaction.atomic
-def transition(*, record: models.Model, to: str, actor, table: dict[tuple[str, str], Move], prefix: str,
-               changes: dict | None = None, note: str = ""):
-    """Move `record` to status `to` over `table`: lock its row, check the move and who makes it, run the
-    guard, set the status (and `changes`), audit it. Raises DomainError in words for the user.
-
-    Returns the locked, saved record; the caller queues emails on commit."""
-    # A model with a `status` field (a case, an application): Django's types cannot say which fields a model has.
-    locked: Any = type(record)._default_manager.select_for_update(of=("self",)).get(pk=record.pk)
-    before = locked.status
-    move = table.get((before, to))
-    if move is None:
-        raise DomainError(f"This cannot be done now: it is {locked.get_status_display().lower()}.")
-    if not move.allowed(actor, locked):
-        raise DomainError(move.refusal)
-    problem = move.guard(locked) if move.guard else ""
-    if problem:
-        raise DomainError(problem)
-    locked.status = to
-    for name, value in (changes or {}).items():
-        setattr(locked, name, value)
-    locked.save()
-    audit_record(actor=actor, verb=f"{prefix}.{move.verb}", target=locked, label=str(locked),
-                 before={"status": before},
-                 after={"status": to, **({"note": note} if note else {}),
-                        **{k: (v.pk if isinstance(v, models.Model) else v) for k, v in (changes or {}).items()}})
-    return locked

@@ -2,7 +2,8 @@
 the reads behind the heat-map, trends and the development-stream list (house rule 1).
 
 A Health Check is a collection (sendfund/core/collection.py): each area is a section (`AreaRating`, a
-VersionedRow), its workflow runs through `collection.transition` over HEALTH_CHECK_TRANSITIONS.
+VersionedRow). Its status changes only by a move of HEALTH_CHECK_TRANSITIONS (`workflow.py`), made by the one
+workflow engine (sendfund/core/workflow.py) through `health_check_transition`.
 """
 
 from dataclasses import dataclass
@@ -10,19 +11,16 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, QuerySet, Subquery, Sum, Value
-from django.urls import reverse
 from django.utils import timezone
 
 from sendfund.accounts.scoping import get_in_scope_or_404, scope_for_user
 from sendfund.core import collection
 from sendfund.core.audit import audit_record
 from sendfund.core.errors import DomainError
-from sendfund.core.notify import email_on_commit, site_url
-from sendfund.core.privacy import identity_problems
 from sendfund.core.years import academic_year_of, ay_label
 from sendfund.registry.models import Cluster
 
-from . import permissions
+from . import permissions, workflow
 from .models import Area, AreaRating, Framework, HealthCheck, HealthCheckStatus, Level
 
 H = HealthCheckStatus
@@ -149,66 +147,25 @@ def rating_save(*, health_check: HealthCheck, area: Area, level: int | None, evi
     return rating
 
 
-def _complete(hc: HealthCheck) -> str:
-    ratings = list(hc.ratings.select_related("area"))
-    missing = [r.area.title for r in ratings if collection.status_of(r) != collection.COMPLETED]
-    if missing:
-        return "Complete every area first: " + ", ".join(missing)
-    findings = collection.identity_findings(((r.area.title, "Evidence", r.evidence) for r in ratings),
-                                            screen=identity_problems)
-    if findings:
-        return "Remove anything that could identify a child first. " + findings[0].message
-    return ""
+HEALTH_CHECK_TRANSITIONS = workflow.HEALTH_CHECK_TRANSITIONS
 
 
-def _moderated(hc: HealthCheck) -> str:
-    left = [r.area.title for r in hc.ratings.select_related("area") if r.agreed is None]
-    return ("Moderate every area first: " + ", ".join(left)) if left else ""
-
-
-def _writer_or_host(user, hc) -> bool:
-    return permissions.can_request_health_check_sign_off(user, hc) or permissions.can_sign_off_health_check(user, hc)
-
-
-HEALTH_CHECK_TRANSITIONS = {
-    (H.DRAFT, H.AWAITING_SIGN_OFF): collection.Move(
-        "sign_off_requested", permissions.can_request_health_check_sign_off,
-        "Only the cluster's SEND lead or host can send the Health Check for sign-off", _complete),
-    (H.AWAITING_SIGN_OFF, H.SUBMITTED): collection.Move(
-        "submitted", permissions.can_sign_off_health_check, "Only the cluster host can sign off the Health Check",
-        _complete),
-    (H.AWAITING_SIGN_OFF, H.DRAFT): collection.Move(
-        "sent_back", _writer_or_host, "Only the cluster host or SEND lead can send the Health Check back"),
-    (H.SUBMITTED, H.MODERATED): collection.Move(
-        "moderated", permissions.can_moderate_health_check, "Only an LA officer or education specialist can "
-                                                            "moderate a Health Check", _moderated),
-}
-
-
-@transaction.atomic
 def health_check_transition(*, health_check: HealthCheck, to: str, actor, comments: str = "") -> HealthCheck:
-    """Move a Health Check along HEALTH_CHECK_TRANSITIONS. Raises DomainError when the move is not allowed."""
-    now = timezone.now()
-    changes = {H.SUBMITTED: {"submitted_at": now, "signed_off_by": actor, "sent_back_comments": ""},
-               H.MODERATED: {"moderated_at": now, "moderated_by": actor},
-               H.DRAFT: {"sent_back_comments": comments.strip()}}.get(to, {})
+    """Move a Health Check along HEALTH_CHECK_TRANSITIONS (`workflow.py`) to status `to`, with the move's audit
+    event and emails. Returns the Health Check, locked and saved, with its cluster. Raises DomainError when it is
+    sent back without saying what needs to change (on `reason`), the table has no move from its status to `to`,
+    the actor may not make the move, or its guard fails (an area not complete or holding something that could
+    identify a child, for sign-off; an area not moderated, to finish moderation)."""
     if to == H.DRAFT and not comments.strip():
         raise DomainError("Say what needs to change", field="reason")
-    hc = collection.transition(record=health_check, to=to, actor=actor, table=HEALTH_CHECK_TRANSITIONS,
-                               prefix="health_check", changes=changes, note=comments.strip())
-    hc = HealthCheck.objects.select_related("cluster").get(pk=hc.pk)
-    link = site_url(reverse("monitoring:health-check", kwargs={"pk": hc.pk}))
-    cluster = hc.cluster
-    subjects = {H.AWAITING_SIGN_OFF: ("The Health Check is ready for you to sign off", [cluster.host_email]),
-                H.SUBMITTED: ("Your Health Check has been sent to the council", [cluster.host_email,
-                                                                                  cluster.send_lead_email]),
-                H.DRAFT: ("Your Health Check has been sent back", [cluster.send_lead_email, cluster.host_email]),
-                H.MODERATED: ("The council has moderated your Health Check", [cluster.host_email,
-                                                                              cluster.send_lead_email])}
-    subject, to_emails = subjects[to]
-    email_on_commit(to=to_emails, subject=f"{subject} ({ay_label(hc.academic_year)})",
-                    body=f"{subject}.\n\nSign in to see it: {link}\n")
-    return hc
+    return HEALTH_CHECK_TRANSITIONS.transition(record=health_check, to=to, actor=actor, note=comments.strip())
+
+
+def health_check_moves(*, health_check: HealthCheck, user) -> dict:
+    """The moves `user` may make from the Health Check's status, by name (a dict of core.workflow.Offer, in the
+    table's order; a guard runs only when its offer's reason is read). No queries but the user's roles. Raises
+    nothing."""
+    return HEALTH_CHECK_TRANSITIONS.offered(health_check, user)
 
 
 @transaction.atomic

@@ -92,7 +92,7 @@ def health_check(request, pk):
         "hc": hc, "ratings": ratings, "by_area": by_area, "groups": groups, "levels": _levels(hc), "area": "apply",
         "editable": can_edit_health_check(request.user, hc),
         "incomplete": [r for r in ratings if collection.status_of(r) != collection.COMPLETED],
-        "can_sign_off": can_sign_off_health_check(request.user, hc) and hc.status == H.AWAITING_SIGN_OFF,
+        "moves": health.health_check_moves(health_check=hc, user=request.user),
         "events": audit_timeline(target=hc)[:50]})
 
 
@@ -198,7 +198,7 @@ def manage_health_check(request, pk):
     ratings = health.health_check_ratings(health_check=hc)
     return render(request, "monitoring/health_check.html", {
         "hc": hc, "ratings": ratings, "levels": _levels(hc), "area": "manage", "editable": False,
-        "can_moderate": can_moderate_health_check(request.user, hc) and hc.status == H.SUBMITTED,
+        "moves": health.health_check_moves(health_check=hc, user=request.user),
         "events": audit_timeline(target=hc)[:50]})
 
 

@@ -1,7 +1,7 @@
 """Writes for monitoring returns (house rule 1): keyword-only, raise DomainError, audit every change.
 
-`return_transition` is the only function that changes a return's status, over RETURN_TRANSITIONS and the
-collection engine's `transition` (sendfund/core/collection.py).
+`return_transition` is the only way a return's status changes: a move of RETURN_TRANSITIONS (`workflow.py`)
+made by the one workflow engine (sendfund/core/workflow.py).
 """
 
 import datetime as dt
@@ -11,7 +11,6 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from sendfund.accounts.roles import Role
 from sendfund.core import collection
 from sendfund.core.audit import audit_record
 from sendfund.core.errors import DomainError
@@ -19,7 +18,7 @@ from sendfund.core.money import format_pounds
 from sendfund.core.notify import email_on_commit, site_url
 from sendfund.core.years import fy_label
 
-from . import permissions, schedule, selectors
+from . import permissions, schedule, selectors, workflow
 from .models import (
     ActivityProgress,
     Evidence,
@@ -225,89 +224,27 @@ def evidence_remove(*, monitoring_return: MonitoringReturn, evidence: Evidence, 
     collection.upload_delete(evidence)
 
 
-# --- status -------------------------------------------------------------------------------------------------
+# --- status: the moves are in workflow.py --------------------------------------------------------------------
 
-def _complete(ret: MonitoringReturn) -> str:
-    incomplete = selectors.return_incomplete_sections(monitoring_return=ret)
-    if incomplete:
-        return "Complete every section first: " + ", ".join(s.title for s in incomplete)
-    findings = selectors.return_identity_findings(monitoring_return=ret)
-    if findings:
-        return "Remove anything that could identify a child first. " + findings[0].message
-    return ""
+RETURN_TRANSITIONS = workflow.RETURN_TRANSITIONS
 
 
-def _certifier_or_writer(user, ret) -> bool:
-    return permissions.can_sign_off_return(user, ret) or permissions.can_request_return_sign_off(user, ret)
-
-
-RETURN_TRANSITIONS = {
-    (S.DRAFT, S.AWAITING_SIGN_OFF): collection.Move(
-        "sign_off_requested", permissions.can_request_return_sign_off,
-        "Only the cluster host or SEND lead can send the return for sign-off", _complete),
-    (S.AWAITING_SIGN_OFF, S.SUBMITTED): collection.Move(
-        "submitted", permissions.can_sign_off_return,
-        "Only the cluster's head or chair can sign off the return", _complete),
-    (S.AWAITING_SIGN_OFF, S.DRAFT): collection.Move(
-        "sent_back_by_cluster", _certifier_or_writer,
-        "Only the head or chair, or the cluster host or SEND lead, can send the return back"),
-    (S.SUBMITTED, S.ACCEPTED): collection.Move(
-        "accepted", permissions.can_review_return, "Only an LA officer can accept a return"),
-    (S.SUBMITTED, S.DRAFT): collection.Move(
-        "sent_back", permissions.can_review_return, "Only an LA officer can send a return back"),
-}
-
-
-def _cluster_emails(ret: MonitoringReturn) -> list[str]:
-    cluster = ret.cluster
-    return [cluster.host_email, cluster.send_lead_email]
-
-
-def _role_emails(*, role, cluster_id=None) -> list[str]:
-    from sendfund.accounts.models import User
-
-    users = User.objects.filter(is_active=True, memberships__role=role)
-    if cluster_id is not None:
-        users = users.filter(memberships__organisation__cluster_id=cluster_id)
-    return list(users.values_list("email", flat=True))
-
-
-@transaction.atomic
 def return_transition(*, monitoring_return: MonitoringReturn, to: str, actor, comments: str = "") -> MonitoringReturn:
-    """Move a return along RETURN_TRANSITIONS (sign-off, submission, acceptance, sending back with comments).
-    Raises DomainError if the move is not allowed now or to this actor, or the return is incomplete."""
-    changes: dict = {}
-    now = timezone.now()
-    if to == S.SUBMITTED:
-        changes = {"submitted_at": now, "signed_off_by": actor, "sent_back_comments": ""}
-    elif to == S.ACCEPTED:
-        changes = {"accepted_at": now, "accepted_by": actor}
-    elif to == S.DRAFT:
-        if not comments.strip():
-            raise DomainError("Say what needs to change", field="comments")
-        changes = {"sent_back_comments": comments.strip()}
-    ret = collection.transition(record=monitoring_return, to=to, actor=actor, table=RETURN_TRANSITIONS,
-                                prefix="return", changes=changes, note=comments.strip())
-    ret = MonitoringReturn.objects.select_related("case", "cluster").get(pk=ret.pk)
-    apply_link = site_url(reverse("monitoring:return", kwargs={"pk": ret.pk}))
-    manage_link = site_url(reverse("monitoring:manage-return", kwargs={"pk": ret.pk}))
-    what = f"The {ret.get_kind_display().lower()} for {ret.case.reference}"
-    if to == S.AWAITING_SIGN_OFF:
-        email_on_commit(to=_role_emails(role=Role.CERTIFIER, cluster_id=ret.cluster_id),
-                        subject="A monitoring return is ready for you to sign off",
-                        body=f"{what} is ready for you to check and sign off.\n\nSign in to see it: {apply_link}\n")
-    elif to == S.SUBMITTED:
-        email_on_commit(to=_cluster_emails(ret), subject=f"{what} has been sent to the council",
-                        body=f"{what} has been signed off and sent to the council.\n\nSign in to see it: {apply_link}\n")
-        email_on_commit(to=_role_emails(role=Role.LA_OFFICER), subject=f"{what} is ready for review",
-                        body=f"{what} from {ret.cluster.name} is ready for review.\n\n{manage_link}\n")
-    elif to == S.ACCEPTED:
-        email_on_commit(to=_cluster_emails(ret), subject=f"{what} has been accepted",
-                        body=f"The council has accepted {what[0].lower() + what[1:]}.\n\nSign in to see it: {apply_link}\n")
-    elif to == S.DRAFT:
-        email_on_commit(to=_cluster_emails(ret), subject=f"{what} has been sent back",
-                        body=f"{what} has been sent back to change something.\n\nSign in to see why: {apply_link}\n")
-    return ret
+    """Move a return along RETURN_TRANSITIONS to status `to` (sign-off, submission, acceptance, sending back
+    with `comments`), with the move's audit event and emails. Returns the return, locked and saved, with its
+    case and cluster. Raises DomainError when a return is sent back without saying what needs to change (on
+    `comments`), the table has no move from its status to `to`, the actor may not make the move, or (for
+    sign-off) the return is incomplete or holds something that could identify a child."""
+    if to == S.DRAFT and not comments.strip():
+        raise DomainError("Say what needs to change", field="comments")
+    return RETURN_TRANSITIONS.transition(record=monitoring_return, to=to, actor=actor, note=comments.strip())
+
+
+def return_moves(*, monitoring_return: MonitoringReturn, user) -> dict:
+    """The moves `user` may make from the return's status, by name (a dict of core.workflow.Offer, in the
+    table's order; a guard runs only when its offer's reason is read). No queries but the user's roles. Raises
+    nothing."""
+    return RETURN_TRANSITIONS.offered(monitoring_return, user)
 
 
 # --- reminders ----------------------------------------------------------------------------------------------
@@ -325,7 +262,7 @@ def reminder_send(*, monitoring_return: MonitoringReturn, code: str) -> bool:
     run, or a second worker at the same moment, finds it taken and sends nothing. Returns whether it sent.
     Raises nothing."""
     ret = monitoring_return
-    recipients = sorted({e for e in _cluster_emails(ret) if e})
+    recipients = sorted({e for e in workflow.cluster_emails(ret) if e})
     try:
         with transaction.atomic():
             Reminder.objects.create(monitoring_return=ret, code=code, recipients=", ".join(recipients))
@@ -425,7 +362,7 @@ def underspend_confirm(*, underspend: Underspend, actor) -> Underspend:
                         "amount": sum((line.amount for line in lines), Decimal("0.00")),
                         "ledger_entries": [e.pk for e in entries]})
     ret = underspend.monitoring_return
-    email_on_commit(to=_cluster_emails(ret), subject=f"The underspend on {case.reference}",
+    email_on_commit(to=workflow.cluster_emails(ret), subject=f"The underspend on {case.reference}",
                     body=(f"The council has decided what happens to the money {case.reference} did not spend: "
                           f"{underspend.get_action_display().lower()}.\n\nSign in to see it: "
                           f"{site_url(reverse('monitoring:return', kwargs={'pk': ret.pk}))}\n"))

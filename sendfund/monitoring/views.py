@@ -83,7 +83,7 @@ def return_detail(request, pk):
             "monitoring:return-section", kwargs={"pk": ret.pk, "key": spec.key}))
         context["incomplete"] = selectors.return_incomplete_sections(monitoring_return=ret, loaded=loaded)
         return render(request, "monitoring/return_tasks.html", context)
-    context["can_sign_off"] = can_sign_off_return(request.user, ret) and ret.status == S.AWAITING_SIGN_OFF
+    context["moves"] = services.return_moves(monitoring_return=ret, user=request.user)
     return render(request, "monitoring/return_detail.html", context)
 
 
@@ -228,7 +228,7 @@ def manage_return(request, pk):
                     else "The return has been accepted.")
     if done:
         return done
-    context.update({"form": form, "can_review": can_review_return(request.user, ret) and ret.status == S.SUBMITTED,
+    context.update({"form": form, "moves": services.return_moves(monitoring_return=ret, user=request.user),
                     "can_propose": can_propose_underspend(request.user),
                     "can_confirm": can_confirm_underspend(request.user)})
     return render(request, "monitoring/manage_return.html", context)
