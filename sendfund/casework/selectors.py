@@ -27,8 +27,6 @@ from .models import AwardLine, Case, Criterion, InformationRequest, Instalment, 
 if TYPE_CHECKING:
     from django_stubs_ext import WithAnnotations
 
-    from sendfund.registry.models import Cluster
-
     from .models import Meeting
 
 # Who must act next in each state (the queue's "waiting for" column and filter).
@@ -610,12 +608,6 @@ def published_awards() -> list[Case]:
                                   Prefetch("application__sections", queryset=Section.objects.filter(key="governance"),
                                            to_attr="governance_sections"))
                 .order_by("decided_at", "id"))
-
-
-def clusters_by_reference(*, references) -> "dict[str, Cluster]":
-    """The cluster of each case, by its reference (the ledger names awards by reference). One query."""
-    return {case.reference: case.cluster for case in
-            Case.objects.filter(reference__in=list(references)).select_related("cluster").only("reference", "cluster")}
 
 
 def first_invited_expression(*, stream_kind: str, since: dt.date, until: dt.date) -> Subquery:
