@@ -2,6 +2,7 @@ import os
 
 import pytest
 from hypothesis import HealthCheck, settings
+from pytest_django.fixtures import _django_db_helper as _pytest_django_db_helper
 
 # Property tests check what is computed, never how fast: on a loaded CI machine one example can take longer
 # than Hypothesis's default 200 ms deadline, or its data generation can look "too slow". Neither is a fault.
@@ -37,8 +38,51 @@ def _fresh_bank_holiday_calendar():
     forget_calendar()
 
 
+TRANSACTIONAL_FIXTURES = {"transactional_db", "live_server", "django_db_reset_sequences"}
+
+
+def _shares_world(node) -> bool:
+    """Whether a test runs on the shared world: it uses `world` and runs inside a transaction (not a test that
+    commits, such as a browser journey against a live server, which builds its own)."""
+    names = set(getattr(node, "fixturenames", ()))
+    marker = node.get_closest_marker("django_db")
+    committing = bool(marker and (marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences")))
+    return "world" in names and not committing and not names & TRANSACTIONAL_FIXTURES
+
+
+def pytest_collection_modifyitems(items):
+    """Tests on the shared world run first and together, so each test process builds it about once."""
+    items.sort(key=lambda item: not _shares_world(item))
+
+
+@pytest.fixture(scope="session")
+def _shared_world(django_db_setup, django_db_blocker):
+    from tests.world import SharedWorld
+
+    shared = SharedWorld()
+    yield shared
+    with django_db_blocker.unblock():
+        shared.close()  # before the test databases are destroyed
+
+
 @pytest.fixture
-def world(db):
+def _django_db_helper(request, django_db_setup, django_db_blocker, _shared_world):
+    """pytest-django's database set-up for each test, with the shared world's transaction opened beneath the
+    test's own (so the test runs in a savepoint over it) or rolled back first when the test must not see it."""
+    with django_db_blocker.unblock():
+        if _shares_world(request.node):
+            _shared_world.open()
+        else:
+            _shared_world.close()
+    yield from _pytest_django_db_helper.__wrapped__(request, django_db_setup, django_db_blocker)
+
+
+@pytest.fixture
+def world(db, _shared_world):
+    """Two clusters, their schools, a user for every role and each app's records (see tests/world.py): the
+    shared copy for a test in a transaction, built afresh for one that commits."""
+    if _shared_world.is_open:
+        return _shared_world.copy()
     from tests.world import build_world
 
     return build_world()

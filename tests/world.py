@@ -66,3 +66,71 @@ def build_world():
         if hasattr(module, "build_world"):
             module.build_world(w)
     return w
+
+
+class SharedWorld:
+    """The world, built once per test process and kept in an open transaction that each test using it runs
+    inside as a savepoint: Django's `TestCase.setUpTestData` pattern, for pytest functions.
+
+    A test that uses the world sees it exactly as freshly built: its own changes roll back with its savepoint,
+    and `copy()` gives it its own deep copy of the namespace (as `setUpTestData` copies class attributes), so
+    changing an object in memory does not leak either. A test that does not use the world must not see it, so
+    the transaction is rolled back before such a test starts (`close`); the suite runs world tests first, together,
+    so each process builds the world about once. Emails sent while building are handed to each test's outbox,
+    as a world built inside the test would have left them.
+    """
+
+    def __init__(self) -> None:
+        self._atomics: dict = {}
+        self._world: SimpleNamespace | None = None
+        self._outbox: list = []
+
+    @property
+    def is_open(self) -> bool:
+        return self._world is not None
+
+    def open(self) -> None:
+        """Begin the world's transaction on every database and build the world in it (if not done already)."""
+        from django.core import mail
+        from django.db import connections, transaction
+
+        if self.is_open:
+            return
+        for alias in connections:
+            if connections[alias].in_atomic_block:
+                raise RuntimeError("The shared test world must be built outside any transaction.")
+            atomic = transaction.atomic(using=alias)
+            atomic._from_testcase = True  # as Django's TestCase marks its class-wide transaction
+            atomic.__enter__()
+            self._atomics[alias] = atomic
+        outbox = getattr(mail, "outbox", None)
+        sent_before = len(outbox) if outbox is not None else 0
+        try:
+            self._world = build_world()
+        except BaseException:
+            self.close()
+            raise
+        if outbox is not None:
+            self._outbox = outbox[sent_before:]
+            del outbox[sent_before:]
+
+    def close(self) -> None:
+        """Roll the world back on every database (nothing if it is not open)."""
+        from django.db import transaction
+
+        for alias, atomic in reversed(self._atomics.items()):
+            transaction.set_rollback(True, using=alias)
+            atomic.__exit__(None, None, None)
+        self._atomics, self._world, self._outbox = {}, None, []
+
+    def copy(self) -> SimpleNamespace:
+        """This test's own copy of the world, with the emails building it sent put back in the outbox."""
+        import copy
+
+        from django.core import mail
+
+        if self._world is None:
+            raise RuntimeError("The shared test world is not open.")
+        if self._outbox and hasattr(mail, "outbox"):
+            mail.outbox.extend(copy.deepcopy(self._outbox))
+        return copy.deepcopy(self._world)
