@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from sendfund.core.errors import DomainError
+from sendfund.core.forms import form_error
 
 from . import services
 from .forms import TokenForm
@@ -16,12 +17,13 @@ from .models import ApiToken
 def tokens(request):
     form = TokenForm(request.POST if request.method == "POST" else None)
     new_token = ""
+    # Not run_form: the new token is shown once, in this response, never carried through a redirect (ADR 0061).
     if request.method == "POST" and form.is_valid():
         try:
             _record, new_token = services.api_token_create(user=request.user, name=form.cleaned_data["name"],
                                                            days=form.cleaned_data["days"])
         except DomainError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            form_error(form, exc)
         else:
             form = TokenForm()
     return render(request, "api/tokens.html", {"form": form, "new_token": new_token,

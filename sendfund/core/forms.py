@@ -66,6 +66,21 @@ def run_form(request, form: forms.BaseForm, action: Callable[[dict[str, Any]], A
     return target if isinstance(target, HttpResponse) else redirect(target)
 
 
+def run_action(request, action: Callable[[], Any], *, success_message: str | Callable[[Any], str],
+               redirect_to: str) -> HttpResponse:
+    """The one way a view runs a button that posts no form (ask for sign-off, confirm, allocate, invite): call
+    `action()` (the service); a `DomainError` becomes an error message, otherwise add `success_message`; either
+    way redirect to `redirect_to`, the page the button was on. The message may be a function of what `action`
+    returned."""
+    try:
+        result = action()
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, success_message(result) if callable(success_message) else success_message)
+    return redirect(redirect_to)
+
+
 # A mixin for forms: to the type checker it is a form, so it may use a form's fields and errors.
 if TYPE_CHECKING:
     _Form = forms.BaseForm

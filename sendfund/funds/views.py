@@ -5,10 +5,9 @@ from typing import cast
 
 from crispy_forms_gds.helper import FormHelper
 from django import forms
-from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
@@ -18,7 +17,7 @@ from sendfund.accounts.decorators import requires
 from sendfund.core.downloads import Field, ListDownload, filters_shown
 from sendfund.core.errors import DomainError
 from sendfund.core.fields import whole_number
-from sendfund.core.forms import PrivacyScreen, run_form
+from sendfund.core.forms import PrivacyScreen, run_action, run_form
 from sendfund.core.money import MoneyError, format_pounds, parse_pounds
 from sendfund.core.paging import query_without_page
 from sendfund.core.years import fy_label
@@ -83,15 +82,15 @@ def ledger(request, fmt=None):
 def allocate(request):
     fund = _fund()
     year = whole_number(request.POST.get("year"), maximum=9999)
-    try:
+
+    def allocate_year() -> int:
         if year is None:
             raise DomainError("Choose the financial year to allocate.")
         services.pot_allocate_year(fund=fund, financial_year=year, actor=request.user)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, f"{fy_label(year)} allocated to the streams.")
-    return redirect("funds:pot")
+        return year
+
+    return run_action(request, allocate_year, redirect_to=reverse("funds:pot"),
+                      success_message=lambda allocated: f"{fy_label(allocated)} allocated to the streams.")
 
 
 class AdjustForm(PrivacyScreen, forms.Form):

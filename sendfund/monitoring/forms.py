@@ -5,11 +5,15 @@ line and year, outcome), so a cluster never retypes what the council holds. `par
 come back later") requires nothing.
 """
 
+from collections.abc import Callable
+from typing import Any
+
 from crispy_forms_gds.helper import FormHelper
 from django import forms
+from django.http import HttpResponse
 
 from sendfund.applications.forms import NO_CHILD, DocumentField
-from sendfund.core.forms import PrivacyScreen
+from sendfund.core.forms import PrivacyScreen, run_form
 from sendfund.core.money import MoneyError, parse_pounds
 from sendfund.core.years import fy_label
 
@@ -157,6 +161,23 @@ class SignOffForm(PlainForm):
         if data.get("decision") == "send_back" and not (data.get("reason") or "").strip():
             self.add_error("reason", "Enter what needs to change")
         return data
+
+
+def run_sign_off(request, move: Callable[[str, str], Any], *, draft: str, submitted: str, noun: str,
+                 redirect_to: str) -> tuple[SignOffForm, HttpResponse | None]:
+    """The sign-off page of a return or a Health Check: the head or host signs it off (`move(submitted, "")`) or
+    sends it back with what needs to change (`move(draft, reason)`), through core.forms.run_form. Returns the
+    form and the redirect after a move (None: render the form)."""
+    form = SignOffForm(request.POST if request.method == "POST" else None)
+
+    def decide(d) -> bool:
+        send_back = d["decision"] == "send_back"
+        move(draft if send_back else submitted, d.get("reason", ""))
+        return send_back
+
+    return form, run_form(request, form, decide, redirect_to=redirect_to,
+                          success_message=lambda send_back: f"{noun} has been sent back." if send_back
+                          else f"{noun} has been signed off and sent to the council.")
 
 
 class ReviewForm(PlainForm):

@@ -15,7 +15,7 @@ from sendfund.core.audit import audit_timeline
 from sendfund.core.downloads import Field, ListDownload
 from sendfund.core.errors import DomainError
 from sendfund.core.fields import whole_number
-from sendfund.core.forms import form_error, run_form
+from sendfund.core.forms import form_error, run_action, run_form
 from sendfund.core.years import academic_year_of, ay_label
 
 from . import forms, health
@@ -128,28 +128,17 @@ def health_check_area(request, hc, pk, code):
 @requires(can_use_health_checks, load=_health_check, record=can_request_health_check_sign_off)
 @require_POST
 def health_check_request_sign_off(request, hc, pk):
-    try:
-        health.health_check_transition(health_check=hc, to=H.AWAITING_SIGN_OFF, actor=request.user)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, "The Health Check has been sent to your cluster host to sign off.")
-    return redirect("monitoring:health-check", pk=pk)
+    return run_action(request, lambda: health.health_check_transition(
+        health_check=hc, to=H.AWAITING_SIGN_OFF, actor=request.user),
+        success_message="The Health Check has been sent to your cluster host to sign off.",
+        redirect_to=reverse("monitoring:health-check", kwargs={"pk": pk}))
 
 
 @requires(can_use_health_checks, load=_health_check, record=can_sign_off_health_check)
 def health_check_sign_off(request, hc, pk):
-    form = forms.SignOffForm(request.POST if request.method == "POST" else None)
-
-    def decide(d) -> bool:
-        send_back = d["decision"] == "send_back"
-        health.health_check_transition(health_check=hc, to=H.DRAFT if send_back else H.SUBMITTED,
-                                       actor=request.user, comments=d.get("reason", ""))
-        return send_back
-
-    done = run_form(request, form, decide, redirect_to=reverse("monitoring:health-check", kwargs={"pk": pk}),
-                    success_message=lambda send_back: "The Health Check has been sent back." if send_back
-                    else "The Health Check has been signed off and sent to the council.")
+    form, done = forms.run_sign_off(request, lambda to, reason: health.health_check_transition(
+        health_check=hc, to=to, actor=request.user, comments=reason), draft=H.DRAFT, submitted=H.SUBMITTED,
+        noun="The Health Check", redirect_to=reverse("monitoring:health-check", kwargs={"pk": pk}))
     if done:
         return done
     return render(request, "monitoring/health_check_sign_off.html", {
@@ -225,13 +214,10 @@ def moderate_area(request, pk, code):
 @require_POST
 def moderation_finish(request, pk):
     hc = health.health_check_for_user(user=request.user, pk=pk)
-    try:
-        health.health_check_transition(health_check=hc, to=H.MODERATED, actor=request.user)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, "The moderation has been recorded and the cluster told.")
-    return redirect("monitoring:manage-health-check", pk=pk)
+    return run_action(request, lambda: health.health_check_transition(health_check=hc, to=H.MODERATED,
+                                                                       actor=request.user),
+                      success_message="The moderation has been recorded and the cluster told.",
+                      redirect_to=reverse("monitoring:manage-health-check", kwargs={"pk": pk}))
 
 
 @requires(can_view_health_checks)
@@ -251,15 +237,12 @@ def invite_to_development(request, cluster_pk):
     areas, rows = health.heatmap(user=request.user, academic_year=year)
     row = next((r for r in health.development_candidates(user=request.user, academic_year=year, rows=rows)
                 if r.cluster.pk == cluster_pk), None)
+    back = f"{reverse('monitoring:manage-health-checks')}?year={year}"
     if row is None:
         messages.error(request, "That cluster's Health Check does not show a need for development money this year.")
-    else:
-        levels = {lv.value: lv.name for lv in row.health_check.framework.levels.all()}
-        try:
-            invitation_send_development(cluster=row.cluster, round_=round_open(), actor=request.user,
-                                        sentences=health.candidate_sentences(row, areas, levels))
-        except DomainError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, f"{row.cluster.name} has been invited to apply to the development stream.")
-    return redirect(f"{reverse('monitoring:manage-health-checks')}?year={year}")
+        return redirect(back)
+    levels = {lv.value: lv.name for lv in row.health_check.framework.levels.all()}
+    return run_action(request, lambda: invitation_send_development(
+        cluster=row.cluster, round_=round_open(), actor=request.user,
+        sentences=health.candidate_sentences(row, areas, levels)),
+        success_message=f"{row.cluster.name} has been invited to apply to the development stream.", redirect_to=back)

@@ -16,7 +16,7 @@ from sendfund.core.collection import StaleSection
 from sendfund.core.downloads import Field, ListDownload, filters_shown
 from sendfund.core.errors import DomainError
 from sendfund.core.filecheck import download_name
-from sendfund.core.forms import form_error, run_form
+from sendfund.core.forms import form_error, run_action, run_form
 from sendfund.funds.models import Round
 
 from . import forms, selectors, services
@@ -165,28 +165,17 @@ def evidence(request, pk, doc):
 @requires(can_use_returns, load=_return, record=can_request_return_sign_off)
 @require_POST
 def request_sign_off(request, ret, pk):
-    try:
-        services.return_transition(monitoring_return=ret, to=S.AWAITING_SIGN_OFF, actor=request.user)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, "The return has been sent to your cluster's head or chair to sign off.")
-    return redirect("monitoring:return", pk=pk)
+    return run_action(request, lambda: services.return_transition(
+        monitoring_return=ret, to=S.AWAITING_SIGN_OFF, actor=request.user),
+        success_message="The return has been sent to your cluster's head or chair to sign off.",
+        redirect_to=reverse("monitoring:return", kwargs={"pk": pk}))
 
 
 @requires(can_use_returns, load=_return, record=can_sign_off_return)
 def sign_off(request, ret, pk):
-    form = forms.SignOffForm(request.POST if request.method == "POST" else None)
-
-    def decide(d) -> bool:
-        send_back = d["decision"] == "send_back"
-        services.return_transition(monitoring_return=ret, to=S.DRAFT if send_back else S.SUBMITTED,
-                                   actor=request.user, comments=d.get("reason", ""))
-        return send_back
-
-    done = run_form(request, form, decide, redirect_to=reverse("monitoring:return", kwargs={"pk": pk}),
-                    success_message=lambda send_back: "The return has been sent back." if send_back
-                    else "The return has been signed off and sent to the council.")
+    form, done = forms.run_sign_off(request, lambda to, reason: services.return_transition(
+        monitoring_return=ret, to=to, actor=request.user, comments=reason), draft=S.DRAFT, submitted=S.SUBMITTED,
+        noun="The return", redirect_to=reverse("monitoring:return", kwargs={"pk": pk}))
     if done:
         return done
     context = _detail_context(request, ret, area="apply")
@@ -261,13 +250,9 @@ def underspend_confirm(request, pk):
     if underspend is None:
         messages.error(request, "Nothing has been proposed for this return's underspend yet.")
         return redirect("monitoring:manage-return", pk=pk)
-    try:
-        services.underspend_confirm(underspend=underspend, actor=request.user)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, "The decision has been confirmed and recorded in the ledger.")
-    return redirect("monitoring:manage-return", pk=pk)
+    return run_action(request, lambda: services.underspend_confirm(underspend=underspend, actor=request.user),
+                      success_message="The decision has been confirmed and recorded in the ledger.",
+                      redirect_to=reverse("monitoring:manage-return", kwargs={"pk": pk}))
 
 
 @requires(can_edit_schedule)

@@ -1,14 +1,15 @@
 """The Schools' Forum pages under /manage/forum/: the Forum's home, the report of a year as it stands today, issuing
 it for a meeting (LA officers), and every issued version with its PDF exactly as issued."""
 
-from django.contrib import messages
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils import timezone
 
 from sendfund.accounts.decorators import requires
 from sendfund.core.errors import DomainError
 from sendfund.core.fields import whole_number
+from sendfund.core.forms import run_form
 from sendfund.core.years import financial_year_of, fy_label
 from sendfund.funds.selectors import fund_current, fund_current_and_streams, fund_financial_years
 
@@ -53,22 +54,15 @@ def forum_report(request):
 @requires(can_issue_forum_report)
 def forum_issue(request):
     years = _years(fund_current())
-    if request.method == "POST":
-        form = IssueForm(request.POST, years=years)
-        if form.is_valid():
-            try:
-                report = services.forum_report_issue(financial_year=form.cleaned_data["year"],
-                                                     meeting_on=form.cleaned_data["meeting_on"], actor=request.user)
-            except DomainError as exc:
-                form.add_error("year" if exc.field == "year" else None, str(exc))
-            else:
-                messages.success(request, f"{report} is issued. The Forum can read it now.")
-                return redirect("reports:forum-issued", pk=report.pk)
-    else:
-        asked = whole_number(request.GET.get("year"), maximum=9999)
-        form = IssueForm(years=years, initial={"year": asked if asked in years else financial_year_of(
-            timezone.localdate())})
-    return render(request, "reports/forum_issue.html", {"form": form, "fy_label": fy_label}, status=400 if form.errors else 200)
+    asked = whole_number(request.GET.get("year"), maximum=9999)
+    initial = {"year": asked if asked in years else financial_year_of(timezone.localdate())}
+    form = IssueForm(request.POST if request.method == "POST" else None, years=years, initial=initial)
+    done = run_form(request, form, lambda d: services.forum_report_issue(
+        financial_year=d["year"], meeting_on=d["meeting_on"], actor=request.user),
+        success_message=lambda report: f"{report} is issued. The Forum can read it now.",
+        redirect_to=lambda report: reverse("reports:forum-issued", kwargs={"pk": report.pk}))
+    return done or render(request, "reports/forum_issue.html", {"form": form, "fy_label": fy_label},
+                          status=400 if form.errors else 200)
 
 
 @requires(can_read_forum_reports)

@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from sendfund.core.errors import DomainError
-from sendfund.core.forms import form_error
+from sendfund.core.forms import form_error, run_action
 
 from .. import selectors, services
 from ..forms import FinishedForm
@@ -135,15 +135,12 @@ def item_remove(request, application, pk, kind, item):
     obj = get_object_or_404(services.ITEM_MODELS[kind], pk=item, application=application)
     loaded = selectors.application_load(application=application)
     if request.method == "POST":
-        if request.POST.get("confirm") == "yes":
-            try:
-                services.item_remove(application=application, kind=kind, item=obj,
-                                     expected_version=_version(request), actor=request.user)
-            except DomainError as exc:
-                messages.error(request, exc.message)
-            else:
-                messages.success(request, f"The {ITEM_NAMES[kind]} has been removed.")
-        return redirect("applications:items", pk=pk, kind=kind)
+        back = reverse("applications:items", kwargs={"pk": pk, "kind": kind})
+        if request.POST.get("confirm") != "yes":
+            return redirect(back)
+        return run_action(request, lambda: services.item_remove(
+            application=application, kind=kind, item=obj, expected_version=_version(request), actor=request.user),
+            success_message=f"The {ITEM_NAMES[kind]} has been removed.", redirect_to=back)
     return render(request, "applications/item_remove.html", {
         "application": application, "kind": kind, "name": ITEM_NAMES[kind], "item": obj,
         "version": loaded.version(kind)})

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from sendfund.accounts.decorators import requires
 from sendfund.accounts.selectors import clusters_nobody_can_email
 from sendfund.core.errors import DomainError
-from sendfund.core.forms import run_form
+from sendfund.core.forms import run_action, run_form
 
 from .. import forms, permissions, selectors, services
 from ..workflow import TRANSITIONS
@@ -75,13 +75,9 @@ def assign(request, case, reference):
 def move(request, case, reference, name):
     if name not in SIMPLE_MOVES:
         raise Http404("No such step")
-    try:
-        services.case_transition(case=case, move=name, actor=request.user)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, f"Done: {TRANSITIONS[name].label.lower()}.")
-    return _back(reference)
+    return run_action(request, lambda: services.case_transition(case=case, move=name, actor=request.user),
+                      success_message=f"Done: {TRANSITIONS[name].label.lower()}.",
+                      redirect_to=_case_url(reference))
 
 
 @requires(permissions.can_manage_cases, load=_case)

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from sendfund.accounts.decorators import requires
 from sendfund.accounts.scoping import cluster_in_scope_or_404
-from sendfund.core.errors import DomainError
-from sendfund.core.forms import run_form
+from sendfund.core.forms import run_action, run_form
 
 from .. import forms, permissions, selectors, services
 from ._common import _emailed_sentence, _form, _open_round
@@ -27,13 +25,11 @@ def invitations(request):
 @requires(permissions.can_manage_cases)
 def invite(request, code):
     cluster = cluster_in_scope_or_404(request.user, code=code)
-    try:
-        services.invitation_send(cluster=cluster, round_=_open_round(), actor=request.user)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, f"{cluster.name} has been invited to apply. {_emailed_sentence(cluster)}")
-    return redirect("casework:invitations")
+    return run_action(request, lambda: services.invitation_send(cluster=cluster, round_=_open_round(),
+                                                                 actor=request.user),
+                      success_message=lambda _invitation: f"{cluster.name} has been invited to apply. "
+                                                          f"{_emailed_sentence(cluster)}",
+                      redirect_to=reverse("casework:invitations"))
 
 
 @requires(permissions.can_manage_cases)
