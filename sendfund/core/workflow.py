@@ -135,11 +135,14 @@ class Workflow:
         move = self.by_name[name]
         return record is not None and record.status in move.sources and self.holds(move, user, record, roles=roles)
 
-    def offered(self, record: Any, user: Any) -> dict[str, Offer]:
+    def offered(self, record: Any, user: Any, *, cluster_side_only: bool = False) -> dict[str, Offer]:
         """The moves the user may make from the record's status, by name in the table's order, each an Offer
-        with its guard's answer (asked only when read). Runs no query but the user's roles."""
+        with its guard's answer (asked only when read). With `cluster_side_only`, only moves a cluster makes: a
+        cluster's own pages never offer the council's moves, even to someone who also holds an LA role. Runs no
+        query but the user's roles."""
         return {m.name: Offer(m, record) for m in self.moves
-                if record.status in m.sources and self.holds(m, user, record)}
+                if record.status in m.sources and (m.cluster_side or not cluster_side_only)
+                and self.holds(m, user, record)}
 
     @transaction.atomic
     def transition(self, *, record: Any, to: str, actor: Any, note: str = "") -> Any:

@@ -161,11 +161,11 @@ def health_check_transition(*, health_check: HealthCheck, to: str, actor, commen
     return HEALTH_CHECK_TRANSITIONS.transition(record=health_check, to=to, actor=actor, note=comments.strip())
 
 
-def health_check_moves(*, health_check: HealthCheck, user) -> dict:
+def health_check_moves(*, health_check: HealthCheck, user, cluster_side_only: bool = False) -> dict:
     """The moves `user` may make from the Health Check's status, by name (a dict of core.workflow.Offer, in the
-    table's order; a guard runs only when its offer's reason is read). No queries but the user's roles. Raises
-    nothing."""
-    return HEALTH_CHECK_TRANSITIONS.offered(health_check, user)
+    table's order; a guard runs only when its offer's reason is read); with `cluster_side_only`, only the
+    cluster's moves (for the cluster's own pages). No queries but the user's roles. Raises nothing."""
+    return HEALTH_CHECK_TRANSITIONS.offered(health_check, user, cluster_side_only=cluster_side_only)
 
 
 @transaction.atomic

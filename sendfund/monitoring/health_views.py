@@ -92,7 +92,7 @@ def health_check(request, pk):
         "hc": hc, "ratings": ratings, "by_area": by_area, "groups": groups, "levels": _levels(hc), "area": "apply",
         "editable": can_edit_health_check(request.user, hc),
         "incomplete": [r for r in ratings if collection.status_of(r) != collection.COMPLETED],
-        "moves": health.health_check_moves(health_check=hc, user=request.user),
+        "moves": health.health_check_moves(health_check=hc, user=request.user, cluster_side_only=True),
         "events": audit_timeline(target=hc)[:50]})
 
 

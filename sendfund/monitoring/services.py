@@ -240,11 +240,11 @@ def return_transition(*, monitoring_return: MonitoringReturn, to: str, actor, co
     return RETURN_TRANSITIONS.transition(record=monitoring_return, to=to, actor=actor, note=comments.strip())
 
 
-def return_moves(*, monitoring_return: MonitoringReturn, user) -> dict:
+def return_moves(*, monitoring_return: MonitoringReturn, user, cluster_side_only: bool = False) -> dict:
     """The moves `user` may make from the return's status, by name (a dict of core.workflow.Offer, in the
-    table's order; a guard runs only when its offer's reason is read). No queries but the user's roles. Raises
-    nothing."""
-    return RETURN_TRANSITIONS.offered(monitoring_return, user)
+    table's order; a guard runs only when its offer's reason is read); with `cluster_side_only`, only the
+    cluster's moves (for the cluster's own pages). No queries but the user's roles. Raises nothing."""
+    return RETURN_TRANSITIONS.offered(monitoring_return, user, cluster_side_only=cluster_side_only)
 
 
 # --- reminders ----------------------------------------------------------------------------------------------

@@ -83,7 +83,7 @@ def return_detail(request, pk):
             "monitoring:return-section", kwargs={"pk": ret.pk, "key": spec.key}))
         context["incomplete"] = selectors.return_incomplete_sections(monitoring_return=ret, loaded=loaded)
         return render(request, "monitoring/return_tasks.html", context)
-    context["moves"] = services.return_moves(monitoring_return=ret, user=request.user)
+    context["moves"] = services.return_moves(monitoring_return=ret, user=request.user, cluster_side_only=True)
     return render(request, "monitoring/return_detail.html", context)
 
 

@@ -128,3 +128,17 @@ def test_another_cluster_gets_404_for_a_health_check_and_its_trend(world, client
     client = client_for("other_cluster_host")
     assert client.get(reverse("monitoring:health-check", kwargs={"pk": world.hc_draft.pk})).status_code == 404
     assert client.get(reverse("monitoring:health-trend", kwargs={"cluster_pk": world.cluster.pk})).status_code == 404
+
+
+def test_a_cluster_page_offers_only_the_clusters_moves_to_someone_who_also_works_for_the_council(world, client):
+    """An LA officer who is also a cluster's host moderates from the council's pages, not the cluster's."""
+    from sendfund.accounts.services import membership_grant
+
+    officer = world.users[Role.LA_OFFICER]
+    membership_grant(user=officer, role=Role.CLUSTER_HOST, cluster=world.cluster)
+    client.force_login(officer, backend="sendfund.accounts.backends.EmailBackend")
+    hc = world.hc_submitted
+    cluster_page = client.get(reverse("monitoring:health-check", kwargs={"pk": hc.pk})).content.decode()
+    manage_page = client.get(reverse("monitoring:manage-health-check", kwargs={"pk": hc.pk})).content.decode()
+    assert "Finish moderation" in manage_page and ">Moderate<" in manage_page
+    assert "Finish moderation" not in cluster_page and ">Moderate<" not in cluster_page
