@@ -94,21 +94,13 @@ def application_member_schools(*, application: Application) -> list[School]:
 # --- the whole application, loaded once ----------------------------------------------------------------
 
 @dataclass
-class Loaded:
+class Loaded(collection.SectionsLoaded):
     application: Application
     sections: dict[str, Section]
     items: dict[str, list]
     documents: list
     specs: list[SectionSpec] = field(default_factory=list)
     member_schools: list[School] = field(default_factory=list)  # application_member_schools, read once
-
-    def answers(self, key: str) -> dict:
-        section = self.sections.get(key)
-        return section.answers if section else {}
-
-    def version(self, key: str) -> int:
-        section = self.sections.get(key)
-        return section.version if section else 0
 
 
 def _as_prefetched(instance, name: str, objects: list) -> None:

@@ -97,6 +97,21 @@ def version_bump(section, actor, **changes) -> None:
     section.save()
 
 
+class SectionsLoaded:
+    """Mixed into what a page loads of a record at once (an application, a return): `sections` maps a section's
+    key to its saved row, and a section not yet saved reads as empty, at version 0."""
+
+    sections: dict
+
+    def answers(self, key: str) -> dict:
+        section = self.sections.get(key)
+        return section.answers if section else {}
+
+    def version(self, key: str) -> int:
+        section = self.sections.get(key)
+        return section.version if section else 0
+
+
 def status_of(section, *, started: bool | None = None, complete: bool | None = None) -> str:
     """A section's task-list status. By default a section is started once saved (version above 0) and complete
     when saved as completed; a collection whose sections hold more than their row (a list of items, answers

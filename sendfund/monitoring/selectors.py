@@ -72,21 +72,13 @@ def return_counts(*, user) -> dict[str, int]:
 
 
 @dataclass
-class ReturnLoaded:
+class ReturnLoaded(collection.SectionsLoaded):
     ret: MonitoringReturn
     sections: dict[str, ReturnSection]
     progress: list
     spend: list
     outcomes: list
     evidence: list
-
-    def answers(self, key: str) -> dict:
-        section = self.sections.get(key)
-        return section.answers if section else {}
-
-    def version(self, key: str) -> int:
-        section = self.sections.get(key)
-        return section.version if section else 0
 
 
 def return_load(*, monitoring_return: MonitoringReturn) -> ReturnLoaded:
