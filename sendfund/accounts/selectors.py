@@ -7,7 +7,8 @@ from .roles import CLUSTER_ROLES, Role
 
 
 def local_authority_name() -> str:
-    """The council's name as its organisation records it (set by the council's setup), or "the council"."""
+    """The council's name as its organisation records it (set by the council's setup), or "the council". One
+    query. Raises nothing."""
     from .models import Organisation
 
     name = (Organisation.objects.filter(kind=Organisation.Kind.LOCAL_AUTHORITY)
@@ -26,7 +27,9 @@ def _contact_addresses(cluster, roles) -> list[str]:
 
 def cluster_recipients(*, cluster, roles: Iterable[str] = CLUSTER_ROLES) -> list[str]:
     """The addresses an email to a cluster goes to: its active users holding one of `roles` in that cluster
-    (host, SEND lead, certifier by default), and the cluster's contact addresses for those roles if set."""
+    (host, SEND lead, certifier by default), and the cluster's contact addresses for those roles if set. A
+    sorted list of lower-cased addresses without repeats (empty when nobody can be emailed). One query.
+    Raises nothing."""
     roles = frozenset(roles)
     users = (User.objects.filter(is_active=True, memberships__organisation__cluster_id=cluster.pk,
                                  memberships__role__in=roles).values_list("email", flat=True))
@@ -34,7 +37,8 @@ def cluster_recipients(*, cluster, roles: Iterable[str] = CLUSTER_ROLES) -> list
 
 
 def clusters_nobody_can_email(*, clusters: Iterable) -> set[int]:
-    """The ids of those clusters with no contact address and no active user in a cluster role (one query)."""
+    """The ids of those clusters with no contact address and no active user in a cluster role (one query). A
+    set of cluster ids, empty when every cluster has a contact address (no query then). Raises nothing."""
     clusters = list(clusters)
     without_contact = {c.pk for c in clusters if not (c.host_email or c.send_lead_email)}
     if not without_contact:

@@ -12,7 +12,8 @@ from .roles import CLUSTER_ROLES, Role
 
 def organisation_for_la(*, name: str | None = None) -> Organisation:
     """The one local authority organisation (created on first use); given a name, it takes that name (the council
-    the site is set up for)."""
+    the site is set up for). Returns the Organisation. Raises nothing; a `name` another organisation
+    already has fails on the database's unique constraint (IntegrityError)."""
     org, _ = Organisation.objects.get_or_create(kind=Organisation.Kind.LOCAL_AUTHORITY,
                                                 defaults={"name": name or "The council"})
     if name and org.name != name:
@@ -24,6 +25,9 @@ def organisation_for_la(*, name: str | None = None) -> Organisation:
 
 
 def organisation_for_cluster(*, cluster) -> Organisation:
+    """The cluster's organisation (created on first use, named after the cluster). Returns the Organisation.
+    Raises nothing; creating one whose cluster's name another organisation already has fails on the database's
+    unique constraint (IntegrityError)."""
     org, _ = Organisation.objects.get_or_create(
         cluster=cluster, defaults={"kind": Organisation.Kind.CLUSTER, "name": cluster.name})
     return org
@@ -42,7 +46,10 @@ def user_create(*, email: str, full_name: str, password: str | None, actor=None)
 
 @transaction.atomic
 def membership_grant(*, user: User, role: Role | str, cluster=None, actor=None) -> Membership:
-    """Give a user a role: cluster roles need a cluster, LA roles must not have one."""
+    """Give a user a role: cluster roles need a cluster, LA roles must not have one. Returns the Membership
+    (the one the user has already when they hold the role; granting the administrator role makes the user
+    staff and superuser too). Raises DomainError when a cluster role has no cluster (field `cluster`) or an LA
+    role has one (field `role`), and ValueError when `role` is not a Role."""
     role = Role(role)
     if role in CLUSTER_ROLES and cluster is None:
         raise DomainError(f"Choose the cluster for the role {role.label}", field="cluster")
@@ -63,6 +70,8 @@ def membership_grant(*, user: User, role: Role | str, cluster=None, actor=None) 
 
 @transaction.atomic
 def membership_revoke(*, membership: Membership, actor=None) -> None:
+    """Take one role away from a user (delete the membership), with an audit event. Returns None. Raises
+    nothing."""
     user = membership.user
     audit_record(actor=actor, verb="membership.revoked", target=user,
                  before={"role": membership.role, "organisation": membership.organisation.name})
@@ -71,9 +80,10 @@ def membership_revoke(*, membership: Membership, actor=None) -> None:
 
 
 def sign_in_record(*, user: User) -> None:
-    """Record a successful sign-in."""
+    """Record a successful sign-in (an audit event). Returns None. Raises nothing."""
     audit_record(actor=user, verb="user.signed_in", target=user)
 
 
 def sign_out_record(*, user: User) -> None:
+    """Record a sign-out (an audit event). Returns None. Raises nothing."""
     audit_record(actor=user, verb="user.signed_out", target=user)

@@ -20,6 +20,8 @@ TOKEN_DAYS_MAX = 365
 
 
 def token_digest(token: str) -> str:
+    """The SHA-256 of a token as 64 hex characters: what the database keeps instead of the token. Raises
+    nothing."""
     return hashlib.sha256(token.encode()).hexdigest()
 
 
@@ -57,7 +59,8 @@ def api_token_revoke(*, user, token_id: int) -> ApiToken:
 
 
 def api_token_user(*, token: str):
-    """The user a token acts as, or None when it is unknown, revoked or expired."""
+    """The user a token acts as, or None when it is unknown, revoked or expired. Notes when the token was used
+    (at most every five minutes). Returns a User or None. Raises nothing."""
     record = (ApiToken.objects.select_related("user").filter(key_sha256=token_digest(token), revoked_at__isnull=True,
                                                               expires_on__gte=timezone.localdate()).first())
     if record is None or not record.user.is_active:
@@ -70,7 +73,10 @@ def api_token_user(*, token: str):
 def payment_record_idempotent(*, user, key: str, instalment_id: int, paid_on: dt.date) -> tuple[int, dict]:
     """Finance records a payment from its finance system. The same Idempotency-Key with the same request
     gives the same answer and records one payment, even when two arrive at once; the same key with a
-    different request is refused. Returns (HTTP status, body)."""
+    different request is refused. Returns (HTTP status, body). The body is the payment (`payment_out`) on
+    201, else {"detail": message}. Raises nothing: a bad key (400), an instalment the user may not see
+    (404), a payment the rules refuse (409, the DomainError's message) and a key reused for another request
+    (422) are all answers."""
     key = key.strip()
     if not key or len(key) > 100:
         return 400, {"detail": "Send an Idempotency-Key header of 1 to 100 characters"}

@@ -47,7 +47,9 @@ CANNOT_START = collection.CANNOT_START
 
 
 def application_queryset() -> QuerySet:
-    """Applications with what every page of one shows: the cluster, the round, and the case (for its status)."""
+    """Applications with what every page of one shows: the cluster, the round, and the case (for its
+    status). A QuerySet of Application, not scoped (use application_for_user or cluster_applications).
+    Raises nothing."""
     return Application.objects.select_related("cluster", "cluster__host_school", "round", "round__fund", "case")
 
 
@@ -59,14 +61,17 @@ def application_for_user(*, user, pk: int, staff_submitted_only: bool = True) ->
 
 
 def cluster_applications(*, user) -> QuerySet:
-    """The applications of the user's clusters, newest change first (the cluster's dashboard)."""
+    """The applications of the user's clusters, newest change first (the cluster's dashboard). A QuerySet of
+    Application: for LA staff every application, drafts included; none for a user in no cluster who is not LA
+    staff. Raises nothing."""
     return scope_for_user(application_queryset(), user).order_by("-updated_at", "-id")
 
 
 def submitted_applications(*, user) -> QuerySet:
     """Submitted applications the user may see, with the total asked for, newest first. The total is a
     subquery per row, not a join grouped over every application, so a page of 25 sums 25 applications'
-    costs however many there are (the grouped join took 1.4 s at 30,000)."""
+    costs however many there are (the grouped join took 1.4 s at 30,000). A QuerySet of Application, each
+    with `requested_total` in Decimal pounds (None when it has no costs). Raises nothing."""
     qs = scope_for_user(application_queryset(), user, staff_q=Q(status=Status.SUBMITTED))
     asked = (CostAmount.objects.filter(cost_line__application=OuterRef("pk")).order_by()
              .values("cost_line__application").annotate(total=Sum("amount")).values("total"))
@@ -200,16 +205,20 @@ def _own_status(loaded: Loaded, spec: SectionSpec) -> str:
 
 
 def section_statuses(loaded: Loaded) -> dict[str, str]:
-    """Every section's task-list status (the declarations cannot start until the rest are completed)."""
+    """Every section's task-list status (the declarations cannot start until the rest are completed). A dict
+    of section key to status (COMPLETED, IN_PROGRESS, NOT_STARTED or CANNOT_START). Raises nothing."""
     return collection.section_statuses(loaded.specs, status=lambda spec: _own_status(loaded, spec))
 
 
 def section_status(loaded: Loaded, spec: SectionSpec) -> str:
+    """One section's task-list status (`section_statuses`). Raises KeyError when `spec` is not one of the
+    sections that apply to the application (`loaded.specs`)."""
     return section_statuses(loaded)[spec.key]
 
 
 def application_tasks(*, loaded: Loaded) -> list[tuple[str, list[collection.TaskRow]]]:
-    """The task list, grouped, each with its status and where it leads."""
+    """The task list, grouped, each with its status and where it leads. A list of (group title, list of
+    collection.TaskRow), in task-list order. Raises nothing."""
     pk = loaded.application.pk
     return collection.task_groups(
         loaded.specs, status=lambda spec: _own_status(loaded, spec),
@@ -238,7 +247,9 @@ def _item_label(kind: str, name: str) -> str:
 def application_identity_findings(*, application: Application, loaded: Loaded | None = None,
                                   only: str | None = None) -> list[Finding]:
     """Everything typed that looks like a pupil's UPN or date of birth, with where it is (the engine's privacy
-    screen over the application's answers and items)."""
+    screen over the application's answers and items). With `only`, just that section's. Loads the
+    application unless given `loaded`. A list of collection.Finding, empty when nothing is found. Raises
+    nothing."""
     loaded = loaded or application_load(application=application)
     pk = application.pk
 

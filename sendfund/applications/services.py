@@ -148,7 +148,10 @@ def section_save(*, application: Application, key: str, answers: dict, completed
 @transaction.atomic
 def document_attach(*, application: Application, kind: str, upload, actor) -> Document:
     """Attach a checked upload (forms.DocumentField ran core.filecheck over it), replacing one of the same kind.
-    The file is stored by the collection engine under a name the server makes, with the extension of its true kind."""
+    The file is stored by the collection engine under a name the server makes, with the extension of its
+    true kind. Returns the Document. Raises DomainError when the actor may not change the application (not
+    the cluster's host or SEND lead, or sent for sign-off or later) or the upload did not go through the
+    checker."""
     application = _locked(application)
     _require_editable(application, actor)
     replaced = list(application.documents.filter(kind=kind))

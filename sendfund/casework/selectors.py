@@ -61,7 +61,9 @@ def cases_for_user(*, user) -> QuerySet:
 
 
 def case_for_user(*, user, reference: str) -> Case:
-    """One case the user may see, or 404, with its meeting (if any): most case pages read it."""
+    """One case the user may see, or 404, with its meeting (if any): most case pages read it. Raises Http404
+    when no case has that reference or the user may not see it (another cluster's, or a specialist's case
+    assigned to someone else)."""
     return get_in_scope_or_404(case_queryset().select_related("meeting"), user, staff_q=_staff_q(user),
                                reference=reference)
 
@@ -663,7 +665,9 @@ if TYPE_CHECKING:
 
 def awards_for_user(*, user, filters: MoneyFilters | None = None) -> QuerySet:
     """The awards the user may see: cases decided with an offer (approved or approved in part), whatever happened
-    after, with what was awarded per stream and in all, and what has been paid, newest decision first. One query."""
+    after, with what was awarded per stream and in all, and what has been paid, newest decision first. One
+    query. A QuerySet of Case with the AwardTotals (Decimal pounds, None where there is nothing). Raises
+    nothing."""
     from django.db.models import DecimalField, Subquery, Sum
 
     filters = filters or MoneyFilters()
@@ -691,7 +695,8 @@ PAYMENT_STATUSES = {"scheduled": "Not due yet", "due": "Due, not paid", "paid": 
 
 def payments_for_user(*, user, filters: MoneyFilters | None = None, today: dt.date | None = None) -> QuerySet:
     """The instalments of the awards the user may see, by due date: scheduled (not due yet), due and not paid,
-    or paid. One query."""
+    or paid. One query. `today` (by default today) tells due from scheduled. A QuerySet of Instalment
+    (amounts in Decimal pounds) with case, cluster, stream and payer loaded. Raises nothing."""
     filters = filters or MoneyFilters()
     today = today or timezone.localdate()
     qs = (Instalment.objects.filter(case__in=cases_for_user(user=user).values("pk"))
@@ -714,7 +719,8 @@ def payments_for_user(*, user, filters: MoneyFilters | None = None, today: dt.da
 
 
 def payment_status(instalment: Instalment, today: dt.date | None = None) -> str:
-    """Which of PAYMENT_STATUSES an instalment is in."""
+    """Which of PAYMENT_STATUSES an instalment is in. On `today` (by default today): "paid", "due" (due on or
+    before it, not paid) or "scheduled". No queries. Raises nothing."""
     if instalment.paid_on:
         return "paid"
     return "due" if instalment.due_on <= (today or timezone.localdate()) else "scheduled"
@@ -747,7 +753,7 @@ class QueueSummary:
 
 def queue_summary(*, user, today: dt.date | None = None) -> QueueSummary:
     """Every item of the user's work queue counted by state, with the overdue ones (the rule of `_deadline`):
-    three queries whatever the number of cases (`_counts_by_state`)."""
+    three queries whatever the number of cases (`_counts_by_state`). A QueueSummary. Raises nothing."""
     today = today or timezone.localdate()
     counts, late = _counts_by_state(*_queue_sources(user, QueueFilters(), today), today)
     return QueueSummary({s: n for s, n in counts.items() if n}, {s: n for s, n in late.items() if n})

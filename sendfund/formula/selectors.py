@@ -368,12 +368,15 @@ def _allocation_runs_latest_first() -> QuerySet:
 
 
 def latest_allocation_run(*, year: int | None = None) -> FormulaRun | None:
+    """The latest allocation run (of financial year `year` when given; 2026 = FY 2026-27), by financial year
+    then creation, with its version loaded; None when there is none. One query. Raises nothing."""
     qs = _allocation_runs_latest_first()
     return (qs.filter(financial_year=year) if year is not None else qs).first()
 
 
 def latest_allocation_runs(*, year: int) -> tuple[FormulaRun | None, FormulaRun | None]:
-    """`latest_allocation_run(year=year)` and `latest_allocation_run()` together, in one query."""
+    """`latest_allocation_run(year=year)` and `latest_allocation_run()` together, in one query. A pair of
+    FormulaRun or None. Raises nothing."""
     qs = _allocation_runs_latest_first()
     runs = list(qs.filter(Q(financial_year=year) | Q(pk__in=qs.values("pk")[:1]))[:2])
     return next((r for r in runs if r.financial_year == year), None), (runs[0] if runs else None)
@@ -454,7 +457,8 @@ def cluster_capacity_evidence(*, cluster: Cluster, year: int | None = None, run:
     run (of financial year `year`, if given; 2019 = FY 2019-20). None if there is no such run or the
     cluster is not in it. Used to pre-fill capacity applications. Two queries, however many census years
     the evidence reaches back (a third, the first time `breakdown` is read). `cluster` is one the reader may
-    see: loaded through the scoping rule, never from a URL as it stands.
+    see: loaded through the scoping rule, never from a URL as it stands. Given `run`, that run's result
+    (`year` unused). A CapacityEvidence (money in Decimal pounds) or None. Raises nothing.
 
     The first query reads the cluster's result in every allocation run, each with the run its evidence built
     on (`evidence_run`) and the latest run, so the census years are a walk through them in memory; the second

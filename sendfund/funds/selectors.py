@@ -204,13 +204,16 @@ def reference_balance_in_pot(*, pot_id: int, reference: str) -> Balance:
 
 
 def reference_balances(*, reference: str) -> dict[tuple[str, int], Balance]:
-    """What one award (by its case reference) has committed and been paid, per stream and financial year."""
+    """What one award (by its case reference) has committed and been paid, per stream and financial year. A
+    dict of (stream kind, financial year) to Balance in Decimal pounds, empty for a reference the ledger does
+    not hold. One query. Raises nothing."""
     return references_balances(references=[reference]).get(reference, {})
 
 
 def references_balances(*, references: Iterable[str]) -> dict[str, dict[tuple[str, int], Balance]]:
     """`reference_balances` for many awards at once: reference -> (stream kind, financial year) -> balance.
-    One query, however many references."""
+    One query, however many references. Balances in Decimal pounds; a reference with no entries is left
+    out. Raises nothing."""
     result: dict[str, dict[tuple[str, int], dict[str, Decimal]]] = {}
     rows = (LedgerEntry.objects.filter(reference__in=list(references))
             .values("reference", "pot__stream__kind", "pot__financial_year", "kind").annotate(total=Sum("amount"))
@@ -302,7 +305,8 @@ def ledger_entries(*, fund: Fund, financial_year: int | None = None,
 
 
 def ledger_years(*, fund: Fund) -> list[int]:
-    """The financial years the fund's ledger has pots for, newest first (the ledger's year filter)."""
+    """The financial years the fund's ledger has pots for, newest first (the ledger's year filter). A list of
+    years (2026 = FY 2026-27). One query. Raises nothing."""
     from .models import Pot
 
     return list(Pot.objects.filter(stream__fund=fund).order_by("-financial_year")
@@ -365,7 +369,8 @@ class LedgerYear:
 
 
 def ledger_year(*, financial_year: int) -> LedgerYear:
-    """Every fund's ledger for one financial year, summed in the database. One query."""
+    """Every fund's ledger for one financial year, summed in the database. One query. Amounts in Decimal
+    pounds. Raises nothing."""
     rows = (LedgerEntry.objects.filter(pot__financial_year=financial_year)
             .values_list("pot__stream__fund_id", "pot__stream_id", "pot__stream__kind", "reference", "kind")
             .annotate(total=Sum("amount")).order_by())
@@ -380,7 +385,8 @@ def _summed(totals: dict[Any, dict[str, Decimal]], key: Any, kind: str, amount: 
 def pot_position(*, fund: Fund, financial_year: int, ledger: LedgerYear | None = None,
                  streams: list[Stream] | None = None) -> list[PotPosition]:
     """Every stream of the fund in one financial year (£0.00 where a stream has no pot): two queries, one with the
-    year's `ledger` already read, none with the fund's `streams` (`fund_streams`) read too."""
+    year's `ledger` already read, none with the fund's `streams` (`fund_streams`) read too. A list of
+    PotPosition in the streams' order, in Decimal pounds. Raises nothing."""
     ledger = ledger if ledger is not None else ledger_year(financial_year=financial_year)
     totals: dict[int, dict[str, Decimal]] = {}
     for (fund_id, stream_id, _kind, _ref, kind), amount in ledger.totals.items():
@@ -395,7 +401,8 @@ def reference_commitments(*, fund: Fund, financial_year: int,
                           ledger: LedgerYear | None = None) -> dict[tuple[str, str], Balance]:
     """What each award (by case reference) holds in each stream's pot of one financial year: committed (net of
     money released or clawed back) and paid. The same ledger as the pot, so they add up to its figures. One query,
-    or none with the year's `ledger` already read."""
+    or none with the year's `ledger` already read. A dict of (reference, stream kind) to Balance in Decimal
+    pounds. Raises nothing."""
     ledger = ledger if ledger is not None else ledger_year(financial_year=financial_year)
     totals: dict[tuple[str, str], dict[str, Decimal]] = {}
     for (fund_id, _stream_id, stream_kind, reference, kind), amount in ledger.totals.items():
@@ -406,7 +413,8 @@ def reference_commitments(*, fund: Fund, financial_year: int,
 
 def allocated_by_stream_year(*, fund: Fund) -> dict[tuple[str, int], Decimal]:
     """The money allocated to each of a fund's pots, by (stream kind, financial year), in one query; a pot
-    with nothing allocated is left out. The same rule as `pot_rows` (balance_from_totals), summed by pot."""
+    with nothing allocated is left out. The same rule as `pot_rows` (balance_from_totals), summed by pot.
+    Decimal pounds; years as 2026 = FY 2026-27. Raises nothing."""
     totals: dict[tuple[str, int], dict[str, Decimal]] = {}
     for row in (LedgerEntry.objects.filter(pot__stream__fund=fund)
                 .values("pot__stream__kind", "pot__financial_year", "kind").annotate(total=Sum("amount")).order_by()):

@@ -215,13 +215,17 @@ class ReturnMoney:
 
 def return_money(*, monitoring_return: MonitoringReturn) -> ReturnMoney:
     """Per stream and financial year: awarded (the decision), paid (the ledger), spent (the return) and
-    what was paid but not spent. Spend on a cost line counts against its stream and year."""
+    what was paid but not spent. Spend on a cost line counts against its stream and year. A ReturnMoney:
+    one MoneyRow per decided award line, in Decimal pounds. Three queries (`returns_money`; four when
+    the return's case is not loaded). Raises nothing."""
     return returns_money(returns=[monitoring_return])[monitoring_return.pk]
 
 
 def returns_money(*, returns) -> dict[int, ReturnMoney]:
     """`return_money` of many returns (return id -> its money), in three queries however many there are: the
-    returns' spend, their awards' decided lines and what the ledger paid each award."""
+    returns' spend, their awards' decided lines and what the ledger paid each award. Each a ReturnMoney in
+    Decimal pounds; empty for no returns. Reads each return's case (load it with the returns, or it costs a
+    query each). Raises nothing."""
     from sendfund.casework.models import AwardLine
 
     returns = list(returns)

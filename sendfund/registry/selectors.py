@@ -25,12 +25,14 @@ from .models import Cluster, ClusterMembership, Council, Indicator, School, Scho
 
 
 def council():
-    """The council this site runs for (set by la_setup), or None before any council is set up."""
+    """The council this site runs for (set by la_setup), or None before any council is set up. A Council or
+    None. One query. Raises nothing."""
     return Council.objects.order_by("pk").first()
 
 
 def council_setups() -> list:
-    """The latest setups started from the administrator's page, newest first."""
+    """The latest setups started from the administrator's page, newest first. A list of up to ten
+    CouncilSetup, with who started each. One query. Raises nothing."""
     from .models import CouncilSetup
 
     return list(CouncilSetup.objects.select_related("started_by")[:10])
@@ -58,7 +60,8 @@ def _census_figures() -> QuerySet:
 
 
 def census_years() -> list[int]:
-    """Academic years for which the registry holds census counts, newest first (2022 = AY 2022/23)."""
+    """Academic years for which the registry holds census counts, newest first (2022 = AY 2022/23). A list of
+    ints. One query. Raises nothing."""
     return list(_census_figures().order_by("-academic_year").values_list("academic_year", flat=True).distinct())
 
 
@@ -74,15 +77,19 @@ def census_years_around(*, academic_year: int) -> tuple[Subquery, Subquery]:
 
 
 def latest_year() -> int | None:
-    """The latest academic year with census figures (2018 means AY 2018/19)."""
+    """The latest academic year with census figures (2018 means AY 2018/19). None when there are none. One
+    query. Raises nothing."""
     return SchoolFigure.objects.order_by("-academic_year").values_list("academic_year", flat=True).first()
 
 
 def membership_years() -> list[int]:
+    """The academic years the registry holds cluster memberships for, newest first (2022 = AY 2022/23). A list
+    of ints. One query. Raises nothing."""
     return list(ClusterMembership.objects.order_by("-academic_year").values_list("academic_year", flat=True).distinct())
 
 
 def indicator_list() -> list[Indicator]:
+    """Every indicator, by sort order then code. A list of Indicator. One query. Raises nothing."""
     return list(Indicator.objects.all())
 
 
@@ -145,7 +152,9 @@ def _shown(value, measure):
 
 def figures_for_schools(*, schools: list[School], academic_year: int) -> FigureTable:
     """The counts (pupils, FSM, SEN...) of some schools in a year with their totals; figures the DfE did not
-    publish show as such and count as 0 in the totals."""
+    publish show as such and count as 0 in the totals. A FigureTable: the count indicators, one row per
+    school in the order given (each value an int, NOT_PUBLISHED, or None where the school has no figure)
+    and totals by indicator code. Two queries. Raises nothing."""
     indicators = [i for i in indicator_list() if i.unit == Indicator.Unit.COUNT]
     values = defaultdict(dict)
     for school_id, code, value in (SchoolFigure.objects.filter(school__in=schools, academic_year=academic_year,
@@ -158,11 +167,16 @@ def figures_for_schools(*, schools: list[School], academic_year: int) -> FigureT
 
 
 def cluster_schools(*, cluster: Cluster, academic_year: int) -> list[School]:
+    """The schools in a cluster in `academic_year` (2022 = AY 2022/23), by name. A list of School. One query.
+    Raises nothing."""
     return list(School.objects.filter(memberships__cluster=cluster, memberships__academic_year=academic_year)
                 .order_by("name"))
 
 
 def school_figures_by_year(*, school: School) -> FigureTable:
+    """A school's figures in every year it has any, newest year first: a FigureTable of every indicator, one
+    row per year (each value the count, the rate or score, NOT_PUBLISHED, or None where there is no figure),
+    no totals. Two queries. Raises nothing."""
     indicators = indicator_list()
     values = defaultdict(dict)
     for year, code, value, measure in school.figures.values_list("academic_year", "indicator__code", "value", "measure"):
@@ -172,15 +186,20 @@ def school_figures_by_year(*, school: School) -> FigureTable:
 
 
 def school_memberships(*, school: School) -> list[ClusterMembership]:
+    """The school's cluster in each academic year it had one, newest first. A list of ClusterMembership with
+    its cluster loaded. One query. Raises nothing."""
     return list(school.memberships.select_related("cluster").order_by("-academic_year"))
 
 
 def la_totals(*, la_code: int, academic_year: int) -> dict[str, int]:
-    """Sum of each indicator over an LA's schools in a year (for checks against DfE's published totals)."""
+    """Sum of each indicator over an LA's schools in a year (for checks against DfE's published totals). A
+    dict of indicator code to total; figures not published count for nothing, and an indicator with none is
+    left out. One query. Raises nothing."""
     qs = SchoolFigure.objects.filter(school__la_code=la_code, academic_year=academic_year, value__isnull=False)
     return dict(qs.values_list("indicator__code").annotate(total=Sum("value")).order_by())
 
 
 def schools_by_urn(*, urns: Iterable[int]) -> dict[int, School]:
-    """The schools with these URNs, by URN (one query); URNs the registry does not hold are left out."""
+    """The schools with these URNs, by URN (one query); URNs the registry does not hold are left out. A dict
+    of URN to School. Raises nothing."""
     return {school.urn: school for school in School.objects.filter(urn__in=list(urns))}

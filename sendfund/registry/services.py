@@ -37,7 +37,9 @@ def cluster_create(*, name: str, host_school: School | None = None, actor=None, 
 
 @transaction.atomic
 def cluster_update(*, cluster: Cluster, actor=None, **changes) -> Cluster:
-    """Change a cluster's name, host school or contacts; the audit event keeps the old values."""
+    """Change a cluster's name, host school or contacts; the audit event keeps the old values. Returns the
+    Cluster, saved. Raises DomainError when `changes` names any other field. A new name is not checked: one
+    another cluster has fails on the database's unique constraint (IntegrityError)."""
     unknown = set(changes) - {"name", "host_school", "host_name", "host_email", "send_lead_name", "send_lead_email"}
     if unknown:
         raise DomainError(f"Cannot change {', '.join(sorted(unknown))} here")
@@ -53,7 +55,9 @@ def cluster_update(*, cluster: Cluster, actor=None, **changes) -> Cluster:
 
 @transaction.atomic
 def membership_set(*, school: School, cluster: Cluster, academic_year: int, actor=None) -> ClusterMembership:
-    """Put a school in a cluster for an academic year (moving it if it was in another)."""
+    """Put a school in a cluster for an academic year (moving it if it was in another). Returns the
+    ClusterMembership (as it was, with no audit event, when the school is in that cluster already). Raises
+    nothing."""
     current = ClusterMembership.objects.filter(school=school, academic_year=academic_year).first()
     if current and current.cluster_id == cluster.pk:
         return current
@@ -94,6 +98,11 @@ def demo_clusters_build(*, la_code: int, academic_year: int, actor=None) -> list
     census names it), then by postcode (same area, nearest district number, nearest sector); ties go to the lower
     URN. It works for any English council whose schools have postcodes (the January 2023 census gives them).
     Documented in docs/adr/0005-illustrative-clusters.md. Running it again changes nothing.
+
+    Returns the clusters, in their host schools' URN order. Raises DomainError when there is no
+    state-funded secondary (or all-through) school with a postcode to host a cluster, or when cluster_create refuses a host's
+    cluster name (a cluster already has it in other capitals). A name whose slug another cluster's code
+    already has fails on the database's unique constraint (IntegrityError).
     """
     candidates = School.objects.filter(la_code=la_code).exclude(phase=Phase.INDEPENDENT)
     in_census = candidates.filter(figures__academic_year=academic_year).distinct()

@@ -34,7 +34,9 @@ def report_context(*, figures: dict, issued: IssuedReport | None = None, for_pdf
                    council: str | None = None) -> dict:
     """What the page and the PDF show: the figures, each chart's SVG (on the page inline, in the PDF as an image
     with its title as alternative text, which a tagged PDF carries), and the issue's details. `council`: the
-    council's name when the caller has read it (forum.live_report), else it is read here (one query)."""
+    council's name when the caller has read it (forum.live_report), else it is read here (one query). A
+    dict for the template: figures, sections (each with its SVG, image and laid-out tables), issued and
+    council_name. Raises nothing for figures as forum.report_figures makes them."""
     sections = []
     for n, section in enumerate(figures["sections"]):
         chart = section.get("chart")
@@ -47,7 +49,8 @@ def report_context(*, figures: dict, issued: IssuedReport | None = None, for_pdf
 
 def report_render_pdf(*, figures: dict, meeting_on: dt.date, version: int, issued_on: dt.date) -> bytes:
     """The report as a tagged PDF (PDF/UA-1): headings, tables with their headers repeated on every page, charts
-    with alternative text, page numbers."""
+    with alternative text, page numbers. Returns the PDF's bytes; reads the council's name (one query).
+    Raises nothing for figures as forum.report_figures makes them (WeasyPrint's own errors aside)."""
     from weasyprint import HTML
 
     context = report_context(figures=figures, for_pdf=True)
