@@ -20,13 +20,17 @@ from django.http import Http404
 from .permissions import roles_of
 
 
-def scope_for_user(queryset: QuerySet, user, *, cluster_path: str = "cluster", staff_q: Q | None = None) -> QuerySet:
+def scope_for_user(queryset: QuerySet, user, *, cluster_path: str = "cluster", staff_q: Q | None = None,
+                   own_clusters: bool = False) -> QuerySet:
     """Records the user may see. `cluster_path` leads from the model to its cluster ("pk" for Cluster).
 
     `staff_q`, when given, narrows what LA staff see (for example: specialists see only their cases).
+    `own_clusters` keeps only the records of the clusters the user belongs to, whatever other roles they hold:
+    for a cluster's own pages, where an LA officer who is also a cluster's host sees that cluster's records
+    and no other cluster's drafts.
     """
     roles = roles_of(user)
-    if roles.is_la_staff:
+    if roles.is_la_staff and not own_clusters:
         return queryset.filter(staff_q) if staff_q is not None else queryset
     if roles.cluster_ids:
         lookup = "pk__in" if cluster_path == "pk" else f"{cluster_path}__in"

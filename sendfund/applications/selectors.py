@@ -61,10 +61,11 @@ def application_for_user(*, user, pk: int, staff_submitted_only: bool = True) ->
 
 
 def cluster_applications(*, user) -> QuerySet:
-    """The applications of the user's clusters, newest change first (the cluster's dashboard). A QuerySet of
-    Application: for LA staff every application, drafts included; none for a user in no cluster who is not LA
-    staff. Raises nothing."""
-    return scope_for_user(application_queryset(), user).order_by("-updated_at", "-id")
+    """The applications of the clusters the user belongs to, newest change first (the cluster's dashboard). A
+    QuerySet of Application, drafts included: only the user's own clusters' even for someone who is also LA
+    staff (who see other clusters' applications once submitted, on the council's pages); none for a user in no
+    cluster. Raises nothing."""
+    return scope_for_user(application_queryset(), user, own_clusters=True).order_by("-updated_at", "-id")
 
 
 def submitted_applications(*, user) -> QuerySet:

@@ -43,3 +43,26 @@ def test_start_needs_a_writer_role(world):
     assert {a for a in ALL if p.can_start_application(world.users[a])} == {
         Role.CLUSTER_HOST, Role.CLUSTER_SEND_LEAD, OTHER_CLUSTER_HOST}
     assert not p.can_start_application(world.users[OTHER_CLUSTER_HOST], world.cluster)
+
+
+def test_a_clusters_dashboard_lists_only_its_own_applications_for_someone_also_on_the_council(world, client):
+    """An LA officer who is also a cluster's host sees that cluster's drafts on its dashboard, never another
+    cluster's (LA staff read other clusters' applications once submitted, on the council's pages)."""
+    from django.urls import reverse
+
+    from sendfund.accounts.services import membership_grant
+
+    from .. import selectors, services
+
+    other_draft = services.application_start(cluster=world.other_cluster, round=world.round, streams=["capacity"],
+                                             actor=world.users[OTHER_CLUSTER_HOST])
+    officer = world.users[Role.LA_OFFICER]
+    membership_grant(user=officer, role=Role.CLUSTER_HOST, cluster=world.cluster)
+    listed = set(selectors.cluster_applications(user=officer))
+    assert world.application_draft in listed and other_draft not in listed
+    assert {a.cluster_id for a in listed} == {world.cluster.pk}
+    assert selectors.cluster_application_counts(user=officer) == selectors.cluster_application_counts(
+        user=world.users[Role.CLUSTER_HOST])
+    client.force_login(officer, backend="sendfund.accounts.backends.EmailBackend")
+    page = client.get(reverse("applications:dashboard")).content.decode()
+    assert world.other_cluster.name not in page
