@@ -61,7 +61,8 @@ class Organisation(TimeStampedModel):
         CLUSTER = "cluster", "Cluster"
 
     kind = models.CharField(max_length=10, choices=Kind.choices)
-    name = models.CharField(max_length=150, unique=True)
+    # Not unique: an organisation is the council or one cluster, and a cluster may share a name with the council.
+    name = models.CharField(max_length=150)
     cluster = models.OneToOneField("registry.Cluster", null=True, blank=True, on_delete=models.CASCADE, related_name="organisation")
 
     class Meta:
@@ -70,7 +71,8 @@ class Organisation(TimeStampedModel):
             models.CheckConstraint(
                 condition=(models.Q(kind="cluster", cluster__isnull=False) | models.Q(kind="la", cluster__isnull=True)),
                 name="cluster_org_has_cluster",
-            )
+            ),
+            models.UniqueConstraint(fields=["kind"], condition=models.Q(kind="la"), name="one_local_authority"),
         ]
 
     def __str__(self):

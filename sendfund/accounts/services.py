@@ -12,8 +12,7 @@ from .roles import CLUSTER_ROLES, Role
 
 def organisation_for_la(*, name: str | None = None) -> Organisation:
     """The one local authority organisation (created on first use); given a name, it takes that name (the council
-    the site is set up for). Returns the Organisation. Raises nothing; a `name` another organisation
-    already has fails on the database's unique constraint (IntegrityError)."""
+    the site is set up for). Returns the Organisation. Raises nothing."""
     org, _ = Organisation.objects.get_or_create(kind=Organisation.Kind.LOCAL_AUTHORITY,
                                                 defaults={"name": name or "The council"})
     if name and org.name != name:
@@ -26,8 +25,7 @@ def organisation_for_la(*, name: str | None = None) -> Organisation:
 
 def organisation_for_cluster(*, cluster) -> Organisation:
     """The cluster's organisation (created on first use, named after the cluster). Returns the Organisation.
-    Raises nothing; creating one whose cluster's name another organisation already has fails on the database's
-    unique constraint (IntegrityError)."""
+    Raises nothing."""
     org, _ = Organisation.objects.get_or_create(
         cluster=cluster, defaults={"kind": Organisation.Kind.CLUSTER, "name": cluster.name})
     return org
