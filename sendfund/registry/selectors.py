@@ -77,9 +77,9 @@ def census_years_around(*, academic_year: int) -> tuple[Subquery, Subquery]:
 
 
 def latest_year() -> int | None:
-    """The latest academic year with census figures (2018 means AY 2018/19). None when there are none. One
-    query. Raises nothing."""
-    return SchoolFigure.objects.order_by("-academic_year").values_list("academic_year", flat=True).first()
+    """The latest academic year with census counts (2018 means AY 2018/19), whatever later rates or scores
+    (absence, KS4 results) are loaded. None when there are none. One query. Raises nothing."""
+    return _census_figures().order_by("-academic_year").values_list("academic_year", flat=True).first()
 
 
 def membership_years() -> list[int]:

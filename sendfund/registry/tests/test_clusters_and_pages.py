@@ -120,3 +120,15 @@ def test_cluster_list_paginates(client_for, world):
     response = client_for("la_officer").get(reverse("registry:cluster-list"), {"page": 2})
     assert response.context["page"].number == 2
     assert len(response.context["page"]) == Cluster.objects.count() - 25
+
+
+def test_the_latest_census_year_is_of_counts_not_of_later_rates_or_scores(world):
+    import datetime as dt
+
+    from sendfund.registry.models import Indicator, SchoolFigure
+    from sendfund.registry.selectors import census_years, latest_year
+
+    rate = Indicator.objects.create(code="ks4-attainment8", unit=Indicator.Unit.SCORE, name="Attainment 8")
+    SchoolFigure.objects.create(school=world.school, indicator=rate, academic_year=world.year + 5,
+                                census_date=dt.date(world.year + 6, 9, 1), value=45)
+    assert latest_year() == census_years()[0] == world.year
