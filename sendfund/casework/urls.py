@@ -34,6 +34,7 @@ urlpatterns = [
     path(C + "withdraw/", views.withdraw, name="withdraw"),
     *list_paths("apply/funding-decisions/", views.apply_cases, "apply-cases"),
     path("apply/funding-decisions/<str:reference>/", views.apply_case, name="apply-case"),
+    path("apply/funding-decisions/<str:reference>/meeting.ics", views.apply_meeting_ics, name="apply-meeting-ics"),
     path("apply/funding-decisions/<str:reference>/letter.pdf", views.apply_letter_pdf, name="apply-letter-pdf"),
     path("apply/funding-decisions/<str:reference>/accept/", views.apply_accept, name="apply-accept"),
     path("apply/requests/", views.apply_requests, name="apply-requests"),

@@ -73,6 +73,7 @@ RULES = [
     Rule("casework:apply-case", CLUSTER, kwargs=_c, note="the host of another cluster gets 404"),
     Rule("casework:apply-case", frozenset({OTHER_CLUSTER_HOST}), kwargs=_o, not_found=CLUSTER),
     Rule("casework:apply-letter-pdf", CLUSTER, kwargs=_c),
+    Rule("casework:apply-meeting-ics", CLUSTER, kwargs=_c, note="the host of another cluster gets 404"),
     Rule("casework:apply-accept", CLUSTER, kwargs=_c),
     Rule("casework:apply-requests", CLUSTER | {OTHER_CLUSTER_HOST}),
     Rule("casework:apply-answer", CLUSTER, kwargs=lambda w: {"pk": w.information_request.pk}),

@@ -138,6 +138,23 @@ def test_the_meeting_invitation_is_valid_icalendar(world):
         microsecond=0).astimezone(dt.UTC)
 
 
+def test_the_cluster_downloads_the_same_meeting_file_from_its_own_case_page(world, client_for):
+    case = advance(world, submitted_application(world), State.MEETING_ARRANGED)
+
+    def without_stamp(response):
+        assert response.status_code == 200 and response["Content-Type"].startswith("text/calendar")
+        return [line for line in response.content.decode().split("\r\n") if not line.startswith("DTSTAMP:")]
+
+    ics_url = reverse("casework:apply-meeting-ics", kwargs={"reference": case.reference})
+    host = client_for(Role.CLUSTER_HOST)
+    page = host.get(reverse("casework:apply-case", kwargs={"reference": case.reference})).content.decode()
+    assert f'href="{ics_url}"' in page and "Add the meeting to your calendar" in page
+    cluster_file = without_stamp(host.get(ics_url))
+    officer_file = without_stamp(client_for(Role.LA_OFFICER).get(
+        reverse("casework:meeting-ics", kwargs={"reference": case.reference})))
+    assert cluster_file == officer_file and "METHOD:REQUEST" in cluster_file
+
+
 def test_the_decision_letter_is_a_real_pdf(world):
     client = __import__("django.test", fromlist=["Client"]).Client()
     client.force_login(world.users[Role.CLUSTER_HOST], backend="sendfund.accounts.backends.EmailBackend")

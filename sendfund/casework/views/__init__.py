@@ -15,7 +15,15 @@ from .case import (
     request_information,
     withdraw,
 )
-from .cluster import apply_accept, apply_answer, apply_case, apply_cases, apply_letter_pdf, apply_requests
+from .cluster import (
+    apply_accept,
+    apply_answer,
+    apply_case,
+    apply_cases,
+    apply_letter_pdf,
+    apply_meeting_ics,
+    apply_requests,
+)
 from .invitations import cluster_contact, invitations, invite
 from .meeting import meeting, meeting_ics, meeting_notes
 from .money import awards, payments, payments_list
@@ -25,7 +33,7 @@ from .review import declare, moderation, review
 __all__ = [
     "queue", "emails", "email_retry", "awards", "payments_list", "payments", "acknowledge", "case_detail",
     "assign", "move", "request_information", "recommend", "decide", "letter", "letter_pdf", "withdraw",
-    "meeting", "meeting_notes", "meeting_ics", "declare", "review", "moderation", "apply_cases",
+    "meeting", "meeting_notes", "meeting_ics", "declare", "review", "moderation", "apply_cases", "apply_meeting_ics",
     "apply_case", "apply_letter_pdf", "apply_accept", "apply_requests", "apply_answer", "invitations",
     "invite", "cluster_contact", "_emailed_sentence",
 ]

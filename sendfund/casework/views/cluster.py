@@ -18,6 +18,7 @@ from .. import forms, permissions, selectors, services
 from ..models import Case
 from ..workflow import offered_moves
 from ._common import _case, _decided, _form, _letter_context, _pdf, _possible
+from .meeting import meeting_ics_response
 
 
 @requires(permissions.can_view_funding_decisions)
@@ -42,6 +43,11 @@ def apply_case(request, case, reference):
         "requests": list(case.information_requests.all()),
         "history": selectors.case_history_for_cluster(case=case),
         "may_accept": _possible(offered_moves(case, request.user).get("accept_offer"))})
+
+
+@requires(permissions.can_view_funding_decisions, load=_case)
+def apply_meeting_ics(request, case, reference):
+    return meeting_ics_response(case)
 
 
 @requires(permissions.can_view_funding_decisions, load=_case)

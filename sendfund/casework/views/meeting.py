@@ -59,8 +59,9 @@ def meeting_notes(request, case, reference):
                                                   "button": "Save notes"})
 
 
-@requires(permissions.can_view_cases, load=_case)
-def meeting_ics(request, case, reference):
+def meeting_ics_response(case) -> HttpResponse:
+    """The case's meeting as a calendar file (a cancellation once it is cancelled), the same file the meeting's
+    emails carry. Raises Http404 when no meeting has been arranged."""
     from ..notifications import meeting_ics_text
 
     if not hasattr(case, "meeting"):
@@ -69,3 +70,8 @@ def meeting_ics(request, case, reference):
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{case.reference}-meeting.ics"'
     return response
+
+
+@requires(permissions.can_view_cases, load=_case)
+def meeting_ics(request, case, reference):
+    return meeting_ics_response(case)
