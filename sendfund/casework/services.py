@@ -467,69 +467,71 @@ def case_close(*, case: Case, actor) -> Case:
     return case_transition(case=case, move="close", actor=actor)
 
 
-@transaction.atomic
-def invitation_send(*, cluster, round_, actor):
-    """Invite a cluster to apply to the capacity stream, emailing what the formula-versus-need evidence shows.
-
-    Raises DomainError if the round is not open, there is no evidence for the cluster, or it was invited already.
-    """
+def _invitation_record(*, cluster, round_, stream_kind: str, evidence: list[str], actor, event: str, subject: str,
+                       opening: str, heading: str):
+    """Record an invitation to one stream of a round, audit it and email the cluster's contacts what the evidence
+    shows. Returns the Invitation."""
     from sendfund.accounts.selectors import cluster_recipients
     from sendfund.core.notify import email_on_commit, site_url
-    from sendfund.formula.selectors import cluster_capacity_evidence
 
+    from .models import Invitation
+
+    text = "\n".join(evidence)
+    invitation = Invitation.objects.create(cluster=cluster, round=round_, stream_kind=stream_kind, evidence=text,
+                                           invited_by=actor)
+    emailed = cluster_recipients(cluster=cluster)
+    audit_record(actor=actor, verb="cluster.invited", target=cluster,
+                 after={"round": round_.name, "stream": stream_kind, "emailed": emailed})
+    email_on_commit(to=emailed, template="cluster_invited", cluster_id=cluster.pk, about=cluster.name,
+                    event=f"{event}:{invitation.pk}", subject=subject,
+                    body="\n\n".join([opening, heading, text, f"Apply online: {site_url('/apply/')}",
+                                       f"{council_name()}, SEND cluster funding"]))
+    return invitation
+
+
+def _invitable(*, cluster, round_, actor, stream_kind: str, already: str) -> None:
     from .models import Invitation
 
     _require(permissions.can_manage_cases(actor), "Only an LA officer can invite clusters to apply.")
     _require(round_ is not None and round_.is_open(), "There is no round open for applications.")
-    _require(not Invitation.objects.filter(cluster=cluster, round=round_, stream_kind="capacity").exists(),
-             f"{cluster.name} has already been invited to {round_.name}.")
+    if stream_kind == "development":
+        _require(round_.streams.filter(kind="development").exists(), f"{round_.name} does not offer development funding.")
+    _require(not Invitation.objects.filter(cluster=cluster, round=round_, stream_kind=stream_kind).exists(), already)
+
+
+@transaction.atomic
+def invitation_send(*, cluster, round_, actor):
+    """Invite a cluster to apply to the capacity stream, emailing what the formula-versus-need evidence shows.
+    Returns the Invitation.
+
+    Raises DomainError if the actor is not an LA officer, the round is not open, there is no evidence for the
+    cluster, or it was invited already.
+    """
+    from sendfund.formula.selectors import cluster_capacity_evidence
+
+    _invitable(cluster=cluster, round_=round_, actor=actor, stream_kind="capacity",
+               already=f"{cluster.name} has already been invited to {round_.name}." if round_ else "")
     evidence = _found(cluster_capacity_evidence(cluster=cluster), f"There is no formula evidence for {cluster.name} yet.")
-    text = "\n".join(evidence.sentences)
-    invitation = Invitation.objects.create(cluster=cluster, round=round_, stream_kind="capacity", evidence=text,
-                                           invited_by=actor)
-    emailed = cluster_recipients(cluster=cluster)
-    audit_record(actor=actor, verb="cluster.invited", target=cluster,
-                 after={"round": round_.name, "stream": "capacity", "emailed": emailed})
-    email_on_commit(to=emailed, template="cluster_invited", cluster_id=cluster.pk,
-                    about=cluster.name, event=f"cluster.invited:{invitation.pk}",
-                    subject=f"{cluster.name} is invited to apply for capacity funding",
-                    body="\n\n".join([
-                        f"The council's figures suggest the SEND funding formula leaves {cluster.name} short of what "
-                        f"its pupils need. We invite your cluster to apply to the capacity stream of {round_.name}, "
-                        f"which closes on {round_.closes_on:%-d %B %Y}.",
-                        "What the evidence shows:", text,
-                        f"Apply online: {site_url('/apply/')}",
-                        f"{council_name()}, SEND cluster funding"]))
-    return invitation
+    return _invitation_record(
+        cluster=cluster, round_=round_, stream_kind="capacity", evidence=evidence.sentences, actor=actor,
+        event="cluster.invited", subject=f"{cluster.name} is invited to apply for capacity funding",
+        opening=f"The council's figures suggest the SEND funding formula leaves {cluster.name} short of what "
+                f"its pupils need. We invite your cluster to apply to the capacity stream of {round_.name}, "
+                f"which closes on {round_.closes_on:%-d %B %Y}.", heading="What the evidence shows:")
 
 
 @transaction.atomic
 def invitation_send_development(*, cluster, round_, sentences: list[str], actor):
     """Invite a cluster to apply to the development stream, emailing what its Health Check shows (the
-    sentences are written by the caller, e.g. monitoring's moderated levels). Raises DomainError if the round
-    is not open or does not offer the development stream, or the cluster was invited already."""
-    from sendfund.accounts.selectors import cluster_recipients
-    from sendfund.core.notify import email_on_commit, site_url
-
-    from .models import Invitation
-
-    _require(permissions.can_manage_cases(actor), "Only an LA officer can invite clusters to apply.")
-    _require(round_ is not None and round_.is_open(), "There is no round open for applications.")
-    _require(round_.streams.filter(kind="development").exists(), f"{round_.name} does not offer development funding.")
-    _require(not Invitation.objects.filter(cluster=cluster, round=round_, stream_kind="development").exists(),
-             f"{cluster.name} has already been invited to the development stream of {round_.name}.")
-    text = "\n".join(sentences)
-    invitation = Invitation.objects.create(cluster=cluster, round=round_, stream_kind="development", evidence=text,
-                                           invited_by=actor)
-    emailed = cluster_recipients(cluster=cluster)
-    audit_record(actor=actor, verb="cluster.invited", target=cluster,
-                 after={"round": round_.name, "stream": "development", "emailed": emailed})
-    email_on_commit(to=emailed, template="cluster_invited", cluster_id=cluster.pk,
-                    about=cluster.name, event=f"cluster.invited_development:{invitation.pk}",
-                    subject=f"{cluster.name} is invited to apply for development funding",
-                    body="\n\n".join([
-                        f"Your cluster's SEND Cluster Health Check shows where development money would help. We "
-                        f"invite your cluster to apply to the development stream of {round_.name}, which closes on "
-                        f"{round_.closes_on:%-d %B %Y}.", "What the Health Check shows:", text,
-                        f"Apply online: {site_url('/apply/')}", f"{council_name()}, SEND cluster funding"]))
-    return invitation
+    sentences are written by the caller, e.g. monitoring's moderated levels). Returns the Invitation. Raises
+    DomainError if the actor is not an LA officer, the round is not open or does not offer the development
+    stream, or the cluster was invited already."""
+    _invitable(cluster=cluster, round_=round_, actor=actor, stream_kind="development",
+               already=f"{cluster.name} has already been invited to the development stream of {round_.name}."
+               if round_ else "")
+    return _invitation_record(
+        cluster=cluster, round_=round_, stream_kind="development", evidence=sentences, actor=actor,
+        event="cluster.invited_development", subject=f"{cluster.name} is invited to apply for development funding",
+        opening=f"Your cluster's SEND Cluster Health Check shows where development money would help. We "
+                f"invite your cluster to apply to the development stream of {round_.name}, which closes on "
+                f"{round_.closes_on:%-d %B %Y}.", heading="What the Health Check shows:")
