@@ -90,7 +90,6 @@ def health_check(request, pk):
         url=lambda s: reverse("monitoring:health-check-area", kwargs={"pk": hc.pk, "code": s.key}))
     return render(request, "monitoring/health_check.html", {
         "hc": hc, "ratings": ratings, "by_area": by_area, "groups": groups, "levels": _levels(hc), "area": "apply",
-        "editable": can_edit_health_check(request.user, hc),
         "incomplete": [r for r in ratings if collection.status_of(r) != collection.COMPLETED],
         "moves": health.health_check_moves(health_check=hc, user=request.user, cluster_side_only=True),
         "events": audit_timeline(target=hc)[:50]})
@@ -177,8 +176,7 @@ def manage_health_checks(request, fmt=None):
     return render(request, "monitoring/manage_health_checks.html", {
         "year": year, "years": years, "areas": areas, "rows": rows, "waiting": waiting,
         "disagreements": health.disagreements(user=request.user, academic_year=year),
-        "candidates": health.development_candidates(user=request.user, academic_year=year, rows=rows),
-        "can_invite": can_invite_to_development(request.user)})
+        "candidates": health.development_candidates(user=request.user, academic_year=year, rows=rows)})
 
 
 @requires(can_view_health_checks)
@@ -186,7 +184,7 @@ def manage_health_check(request, pk):
     hc = health.health_check_for_user(user=request.user, pk=pk)
     ratings = health.health_check_ratings(health_check=hc)
     return render(request, "monitoring/health_check.html", {
-        "hc": hc, "ratings": ratings, "levels": _levels(hc), "area": "manage", "editable": False,
+        "hc": hc, "ratings": ratings, "levels": _levels(hc), "area": "manage",
         "moves": health.health_check_moves(health_check=hc, user=request.user),
         "events": audit_timeline(target=hc)[:50]})
 

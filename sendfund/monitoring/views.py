@@ -195,7 +195,7 @@ def manage_returns(request, fmt=None):
             "state": ("Showing", RETURN_STATES)}) or [("Showing", "Every return not yet closed")])
     return render(request, "monitoring/manage_returns.html", {
         "rows": rows, "state": state, "counts": selectors.return_counts(user=request.user),
-        "rounds": Round.objects.order_by("-opens_on")[:5], "can_edit_schedule": can_edit_schedule(request.user)})
+        "rounds": Round.objects.order_by("-opens_on")[:5]})
 
 
 @requires(can_view_returns)
@@ -217,9 +217,7 @@ def manage_return(request, pk):
                     else "The return has been accepted.")
     if done:
         return done
-    context.update({"form": form, "moves": services.return_moves(monitoring_return=ret, user=request.user),
-                    "can_propose": can_propose_underspend(request.user),
-                    "can_confirm": can_confirm_underspend(request.user)})
+    context.update({"form": form, "moves": services.return_moves(monitoring_return=ret, user=request.user)})
     return render(request, "monitoring/manage_return.html", context)
 
 

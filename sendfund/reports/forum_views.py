@@ -30,8 +30,7 @@ def _years(fund) -> list[int]:
 def forum_home(request):
     reports = IssuedReport.objects.select_related("issued_by").defer("pdf", "figures")
     return render(request, "reports/forum_home.html", {
-        "reports": reports, "this_year": financial_year_of(timezone.localdate()),
-        "may_issue": can_issue_forum_report(request.user)})
+        "reports": reports, "this_year": financial_year_of(timezone.localdate())})
 
 
 @requires(can_read_forum_reports)
@@ -46,8 +45,7 @@ def forum_report(request):
     year = year if year is not None else financial_year_of(timezone.localdate())
     figures, council = forum.live_report(financial_year=year, fund=fund, streams=streams)
     context = services.report_context(figures=figures, council=council)
-    context.update(years=years, today=timezone.localdate(), may_issue=can_issue_forum_report(request.user),
-                   error=error, page_has_errors=bool(error))
+    context.update(years=years, today=timezone.localdate(), error=error, page_has_errors=bool(error))
     return render(request, "reports/forum_report.html", context, status=400 if error else 200)
 
 

@@ -100,3 +100,33 @@ def test_no_view_asks_a_permission_inline():
 def test_the_scan_finds_an_inline_check():
     source = "def v(request, pk):\n    if not can_edit(request.user, x):\n        raise PermissionDenied\n"
     assert list(_inline_checks(ast.parse(source))) == [("v", 2)]
+
+
+def _permission_flags(tree):
+    """(line, key) for each page context entry whose value is a call of a `can_*` permission function: the
+    template asks the same function with `{% can %}` instead."""
+    for node in ast.walk(tree):
+        pairs = []
+        if isinstance(node, ast.Dict):
+            pairs = [(k.value, v) for k, v in zip(node.keys, node.values, strict=True) if isinstance(k, ast.Constant)]
+        elif isinstance(node, ast.Call) and ast.unparse(node.func).endswith(".update"):
+            pairs = [(kw.arg, kw.value) for kw in node.keywords if kw.arg]
+        for key, value in pairs:
+            if (isinstance(value, ast.Call) and isinstance(value.func, ast.Name)
+                    and value.func.id.startswith("can_")):
+                yield value.lineno, key
+
+
+def test_no_view_passes_a_permission_flag_to_its_template():
+    found = []
+    for path in sorted(p for p in Path(settings.BASE_DIR, "sendfund").rglob("*.py")
+                       if "views" in p.name or p.parent.name == "views"):
+        name = path.relative_to(settings.BASE_DIR).as_posix()
+        found += [f"{name}:{line} passes {key}" for line, key in _permission_flags(ast.parse(path.read_text()))]
+    assert not found, "Ask in the template with {% can \"app.rule\" as name %}:\n" + "\n".join(found)
+
+
+def test_the_scan_finds_a_permission_flag():
+    source = ("def v(request):\n    return render(request, 't.html', {'may_issue': can_issue(request.user)})\n"
+              "def w(request):\n    context.update(can_x=can_x(request.user))\n")
+    assert sorted(key for _line, key in _permission_flags(ast.parse(source))) == ["can_x", "may_issue"]
