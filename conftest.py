@@ -3,6 +3,7 @@ import os
 import pytest
 from hypothesis import HealthCheck, settings
 from pytest_django.fixtures import _django_db_helper as _pytest_django_db_helper
+from pytest_django.fixtures import validate_django_db
 
 # Property tests check what is computed, never how fast: on a loaded CI machine one example can take longer
 # than Hypothesis's default 200 ms deadline, or its data generation can look "too slow". Neither is a fault.
@@ -46,8 +47,8 @@ def _shares_world(node) -> bool:
     commits, such as a browser journey against a live server, which builds its own)."""
     names = set(getattr(node, "fixturenames", ()))
     marker = node.get_closest_marker("django_db")
-    committing = bool(marker and (marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences")))
-    return "world" in names and not committing and not names & TRANSACTIONAL_FIXTURES
+    transaction, reset_sequences, *_ = validate_django_db(marker) if marker else (False, False)
+    return "world" in names and not transaction and not reset_sequences and not names & TRANSACTIONAL_FIXTURES
 
 
 def pytest_collection_modifyitems(items):
