@@ -130,19 +130,3 @@ def test_a_user_without_a_role_is_told_so(client, world):
     client.force_login(user)
     assert "Your account has no role yet" in client.get(reverse("accounts:home")).content.decode()
 
-
-@pytest.mark.django_db
-def test_a_cluster_may_share_its_name_with_the_council_and_there_is_one_council():
-    from django.db import IntegrityError, transaction
-
-    from sendfund.accounts.models import Organisation
-    from sendfund.accounts.services import organisation_for_la
-    from sendfund.registry.services import cluster_create
-
-    council = organisation_for_la(name="Rutland County Council")
-    cluster = cluster_create(name="Rutland County Council")
-    user = user_create(email="host@rutland.example", full_name="Rutland Host", password=None)
-    membership_grant(user=user, role=Role.CLUSTER_HOST, cluster=cluster)
-    assert cluster.organisation.name == council.name and cluster.organisation != council
-    with pytest.raises(IntegrityError), transaction.atomic():
-        Organisation.objects.create(kind=Organisation.Kind.LOCAL_AUTHORITY, name="A second council")

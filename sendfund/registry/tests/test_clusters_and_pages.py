@@ -132,3 +132,21 @@ def test_the_latest_census_year_is_of_counts_not_of_later_rates_or_scores(world)
     SchoolFigure.objects.create(school=world.school, indicator=rate, academic_year=world.year + 5,
                                 census_date=dt.date(world.year + 6, 9, 1), value=45)
     assert latest_year() == census_years()[0] == world.year
+
+
+@pytest.mark.django_db
+def test_a_cluster_may_share_its_name_with_the_council_and_there_is_one_council():
+    from django.db import IntegrityError, transaction
+
+    from sendfund.accounts.models import Organisation
+    from sendfund.accounts.roles import Role
+    from sendfund.accounts.services import membership_grant, organisation_for_la, user_create
+    from sendfund.registry.services import cluster_create
+
+    council = organisation_for_la(name="Rutland County Council")
+    cluster = cluster_create(name="Rutland County Council")
+    user = user_create(email="host@rutland.example", full_name="Rutland Host", password=None)
+    membership_grant(user=user, role=Role.CLUSTER_HOST, cluster=cluster)
+    assert cluster.organisation.name == council.name and cluster.organisation != council
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Organisation.objects.create(kind=Organisation.Kind.LOCAL_AUTHORITY, name="A second council")
