@@ -27,6 +27,8 @@ from .models import AwardLine, Case, Criterion, InformationRequest, Instalment, 
 if TYPE_CHECKING:
     from django_stubs_ext import WithAnnotations
 
+    from sendfund.registry.models import Cluster
+
     from .models import Meeting
 
 # Who must act next in each state (the queue's "waiting for" column and filter).
@@ -84,6 +86,7 @@ class QueueRow:
     case: Case | None
     application_pk: int
     late: bool = False  # signed off after the round closed (within its sign-off days)
+    cluster: "Cluster | None" = None  # loaded with the row: a submitted application's before it has a case
 
     @property
     def beyond_calendar(self) -> bool:
@@ -259,7 +262,8 @@ def _app_row(app, today: dt.date) -> QueueRow:
     submitted_on = timezone.localdate(app.submitted_at)
     due, what = _deadline(State.SUBMITTED, submitted_on, [])
     return QueueRow(app.reference, app.cluster.name, app.streams_label, State.SUBMITTED, State.SUBMITTED.label,
-                    "officer", submitted_on, due, what, bool(due and due < today), "", None, app.pk, app.submitted_late)
+                    "officer", submitted_on, due, what, bool(due and due < today), "", None, app.pk, app.submitted_late,
+                    app.cluster)
 
 
 def _case_row(case: Case, today: dt.date, open_requests: list[InformationRequest]) -> QueueRow:
@@ -269,7 +273,7 @@ def _case_row(case: Case, today: dt.date, open_requests: list[InformationRequest
     return QueueRow(case.reference, case.cluster.name, case.application.streams_label, case.status, label,
                     WAITING_FOR[case.status], submitted_on, due, what, bool(due and due < today),
                     case.officer.full_name if case.officer else "", case, case.application.pk,
-                    case.application.submitted_late)
+                    case.application.submitted_late, case.cluster)
 
 
 def case_queue(*, user, state: str = "", waiting_for: str = "", overdue_only: bool = False,

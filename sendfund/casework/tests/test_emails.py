@@ -153,3 +153,16 @@ def test_the_emailed_and_the_downloaded_invitation_list_the_same_people(world, c
     assert people == _attendees(downloaded)
     for email in [*_cluster_people(world), "host@alpha.example", world.users[Role.EDUCATION_SPECIALIST].email]:
         assert any(email in line for line in people), email
+
+
+def test_a_submitted_application_not_yet_acknowledged_is_flagged_when_nobody_at_its_cluster_can_be_emailed(
+        world, client_for):
+    """The officer sees the flag before acknowledging, when the acknowledgement email would reach nobody."""
+    waiting = submitted_application(world, cluster=world.other_cluster)
+    reachable = submitted_application(world)
+    _make_unreachable(world.other_cluster)
+    queue = client_for(Role.LA_OFFICER).get(reverse("casework:queue")).content.decode()
+    rows = queue.split('<tr class="govuk-table__row">')[1:]
+    row_of = {ref: next(r for r in rows if ref in r) for ref in (waiting.reference, reachable.reference)}
+    assert "Nobody at this cluster can be emailed" in row_of[waiting.reference]
+    assert "Nobody at this cluster can be emailed" not in row_of[reachable.reference]

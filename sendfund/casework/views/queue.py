@@ -41,7 +41,7 @@ def queue(request, fmt=None):
                 "officer": ("Officer", dict(choices["officers"])), "overdue": ("Overdue only", {"1": "Yes"})}))
     result = selectors.case_queue_page(user=request.user, filters=filters, page=page,
                                        per_page=selectors.QUEUE_PAGE_SIZE)
-    unreachable = clusters_nobody_can_email(clusters={r.case.cluster for r in result.rows if r.case})
+    unreachable = clusters_nobody_can_email(clusters={r.cluster for r in result.rows})
     return render(request, "casework/queue.html", {
         "page": result, "rows": result.rows, "unreachable": unreachable, "filters": filters, "states": State.choices,
         "filter_choices": selectors.queue_filter_choices(user=request.user),
