@@ -79,6 +79,19 @@ def _ledger_amounts(w, user, kind=None):
     return [f"{e.amount:.2f}" for e in ledger_entries(fund=w.fund, stream_kind=kind)]
 
 
+def _invitation_candidates(user):
+    from sendfund.casework.selectors import invitation_candidates
+    from sendfund.funds.models import Round
+
+    return invitation_candidates(user=user, round_=Round.objects.open_on(timezone.localdate()).first())[1]
+
+
+def _open_requests(user):
+    from sendfund.casework.selectors import cluster_open_requests
+
+    return cluster_open_requests(user=user)
+
+
 LISTS = [
     (Role.LA_OFFICER, "casework:queue", "casework:queue-download", "", "Reference", _queue_keys),
     (Role.LA_OFFICER, "casework:queue", "casework:queue-download", "?state=decided&page=9", "Reference",
@@ -116,6 +129,10 @@ LISTS = [
      lambda w, u: [r.pk for r in formula_selectors.run_list()]),
     (Role.LA_OFFICER, "monitoring:all-money", "monitoring:all-money-download", "", "Cluster",
      lambda w, u: ["Alpha cluster", "Beta cluster"]),
+    (Role.LA_OFFICER, "casework:invitations", "casework:invitations-download", "", "Cluster",
+     lambda w, u: [c.cluster.name for c in _invitation_candidates(u)]),
+    (Role.CLUSTER_HOST, "casework:apply-requests", "casework:apply-requests-download", "", "Application",
+     lambda w, u: [r.case.reference for r in _open_requests(u)]),
     (Role.LA_OFFICER, "monitoring:manage-health-checks", "monitoring:manage-health-checks-download",
      lambda w: f"?year={w.hc_submitted.academic_year}", "Cluster",
      lambda w, u: [r.cluster.name for r in health.heatmap(user=u, academic_year=w.hc_submitted.academic_year)[1]]),

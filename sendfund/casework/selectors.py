@@ -27,9 +27,10 @@ from .models import AwardLine, Case, Criterion, InformationRequest, Instalment, 
 if TYPE_CHECKING:
     from django_stubs_ext import WithAnnotations
 
+    from sendfund.formula.models import FormulaRun
     from sendfund.registry.models import Cluster
 
-    from .models import Meeting
+    from .models import Invitation, Meeting
 
 # Who must act next in each state (the queue's "waiting for" column and filter).
 WAITING_FOR: dict[str, str] = {
@@ -493,15 +494,15 @@ def criteria() -> list[Criterion]:
 
 @dataclass
 class Candidate:
-    cluster: object
+    cluster: "Cluster"
     gap: Decimal | None
     gap_rank: int | None
     clear_evidence: bool
     top_frequency: float | None
-    invitation: object | None
+    invitation: "Invitation | None"
 
 
-def invitation_candidates(*, user, round_) -> tuple[object | None, list[Candidate]]:
+def invitation_candidates(*, user, round_) -> "tuple[FormulaRun | None, list[Candidate]]":
     """The strongest candidates for the capacity stream among the clusters `user` may see (the one scoping rule:
     LA staff every cluster): the clusters in the top of the latest allocation run's capacity-gap ranking (the
     formula marks them `top`: about 10 with a positive gap), with any invitation already sent for this round.

@@ -10,7 +10,7 @@ urlpatterns = [
     *list_paths("manage/casework/", views.queue, "queue"),
     *list_paths("manage/casework/awards/", views.awards, "awards"),
     *list_paths("manage/casework/payments/", views.payments_list, "payments-list"),
-    path("manage/casework/invitations/", views.invitations, name="invitations"),
+    *list_paths("manage/casework/invitations/", views.invitations, "invitations"),
     path("manage/emails/", views.emails, name="emails"),
     path("manage/emails/<int:pk>/retry/", views.email_retry, name="email-retry"),
     path("manage/casework/invitations/<slug:code>/", views.invite, name="invite"),
@@ -37,6 +37,6 @@ urlpatterns = [
     path("apply/funding-decisions/<str:reference>/meeting.ics", views.apply_meeting_ics, name="apply-meeting-ics"),
     path("apply/funding-decisions/<str:reference>/letter.pdf", views.apply_letter_pdf, name="apply-letter-pdf"),
     path("apply/funding-decisions/<str:reference>/accept/", views.apply_accept, name="apply-accept"),
-    path("apply/requests/", views.apply_requests, name="apply-requests"),
+    *list_paths("apply/requests/", views.apply_requests, "apply-requests"),
     path("apply/requests/<int:pk>/", views.apply_answer, name="apply-answer"),
 ]

@@ -42,6 +42,7 @@ RULES = [
     Rule("casework:payments-list", READERS),
     Rule("casework:payments-list-download", READERS, kwargs=lambda w: {"fmt": "csv"}),
     Rule("casework:invitations", OFFICER),
+    Rule("casework:invitations-download", OFFICER, kwargs=lambda w: {"fmt": "csv"}),
     Rule("casework:emails", OFFICER),
     Rule("casework:email-retry", OFFICER, kwargs=lambda w: {"pk": _any_email()}, method="post",
          note="an email already sent is refused with a message, not an error"),
@@ -76,6 +77,8 @@ RULES = [
     Rule("casework:apply-meeting-ics", CLUSTER, kwargs=_c, note="the host of another cluster gets 404"),
     Rule("casework:apply-accept", CLUSTER, kwargs=_c),
     Rule("casework:apply-requests", CLUSTER | {OTHER_CLUSTER_HOST}),
+    Rule("casework:apply-requests-download", CLUSTER | {OTHER_CLUSTER_HOST}, kwargs=lambda w: {"fmt": "csv"},
+         note="each cluster downloads its own questions only"),
     Rule("casework:apply-answer", CLUSTER, kwargs=lambda w: {"pk": w.information_request.pk}),
 ]
 

@@ -15,7 +15,7 @@ from sendfund.core.errors import DomainError
 from sendfund.core.forms import run_form
 
 from .. import forms, permissions, selectors, services
-from ..models import Case
+from ..models import Case, InformationRequest
 from ..workflow import offered_moves
 from ._common import _case, _decided, _form, _letter_context, _pdf, _possible
 from .meeting import meeting_ics_response
@@ -74,9 +74,18 @@ def apply_accept(request, case, reference):
 
 
 @requires(permissions.can_view_funding_decisions)
-def apply_requests(request):
-    return render(request, "casework/apply_requests.html", {
-        "requests": list(selectors.cluster_open_requests(user=request.user))})
+def apply_requests(request, fmt=None):
+    requests = selectors.cluster_open_requests(user=request.user)
+    if fmt:
+        return QUESTIONS_DOWNLOAD.response(request, fmt, requests)
+    return render(request, "casework/apply_requests.html", {"requests": list(requests)})
+
+
+QUESTIONS_DOWNLOAD: ListDownload[InformationRequest] = ListDownload(
+    "council-questions", "Questions from the council", [
+        Field("Application", lambda r: r.case.reference), Field("Cluster", lambda r: r.case.cluster.name, width=30),
+        Field("Question", lambda r: r.question, width=60),
+        Field("Asked", lambda r: timezone.localdate(r.asked_at), "date"), Field("Answer by", lambda r: r.due_on, "date")])
 
 
 @requires(permissions.can_view_funding_decisions)

@@ -4,20 +4,38 @@ from __future__ import annotations
 
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from sendfund.accounts.decorators import requires
 from sendfund.accounts.scoping import cluster_in_scope_or_404
+from sendfund.core.downloads import Field, ListDownload
 from sendfund.core.forms import run_action, run_form
 
 from .. import forms, permissions, selectors, services
 from ._common import _emailed_sentence, _form, _open_round
 
+INVITATIONS_DOWNLOAD: ListDownload[selectors.Candidate] = ListDownload(
+    "capacity-invitations", "Invitations to the capacity stream", [
+        Field("Rank", lambda c: c.gap_rank, "integer"), Field("Cluster", lambda c: c.cluster.name, width=30),
+        Field("Short of need by", lambda c: c.gap, "money"),
+        Field("Clear evidence", lambda c: "Yes" if c.clear_evidence else "No"),
+        Field("In the top under other weights (% of scenarios)",
+              lambda c: None if c.top_frequency is None else round(c.top_frequency * 100, 1), "number"),
+        Field("Who is emailed", lambda c: c.cluster.host_email or c.cluster.send_lead_email or "No email address",
+              width=30),
+        Field("Invited", lambda c: timezone.localtime(c.invitation.invited_at).replace(tzinfo=None)
+              if c.invitation else None, "datetime")])
+
 
 @requires(permissions.can_manage_cases)
-def invitations(request):
+def invitations(request, fmt=None):
     round_ = _open_round()
     run, candidates = selectors.invitation_candidates(user=request.user, round_=round_)
+    if fmt:
+        return INVITATIONS_DOWNLOAD.response(request, fmt, candidates, filters=[
+            ("Round", round_.name if round_ else "No round open"),
+            ("Allocation run", f"{run.pk}: {run}" if run else "None yet")])
     return render(request, "casework/invitations.html", {"run": run, "candidates": candidates, "round": round_})
 
 
