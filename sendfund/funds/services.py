@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import Min
 from django.utils import timezone
 
 from sendfund.accounts.models import User
@@ -60,13 +61,20 @@ def _label(pot: Pot) -> str:
 def pot_allocate_year(*, fund: Fund, financial_year: int, actor: User | None = None) -> list[LedgerEntry]:
     """Allocate a financial year's money to each stream, prorated from the full-year amounts.
 
-    Raises DomainError if that year has been allocated already (change it with an adjustment instead), or is
-    outside the fund's life (from the year it starts to the year it ends, or 10 years ahead if it has no end).
+    Returns the allocation entries, one a stream. Raises DomainError if that year has been allocated already
+    (change it with an adjustment instead), is outside the fund's life (from the year it starts to the year it
+    ends, or 10 years ahead if it has no end), or is before the first year this ledger holds (earlier years
+    were run before the system, so they have no balances here).
     """
     first = financial_year_of(fund.starts_on)
     last = financial_year_of(fund.ends_on) if fund.ends_on else financial_year_of(timezone.localdate()) + 10
     if not first <= financial_year <= last:
         raise DomainError(f"Choose a financial year from {fy_label(first)} to {fy_label(last)}.")
+    ledger_starts = (LedgerEntry.objects.filter(pot__stream__fund=fund, kind=EntryKind.ALLOCATION)
+                     .aggregate(first=Min("pot__financial_year"))["first"])
+    if ledger_starts is not None and financial_year < ledger_starts:
+        raise DomainError(f"This ledger starts in {fy_label(ledger_starts)}: the years before it were run before "
+                          f"this system, so {fy_label(financial_year)} cannot be allocated here.")
     streams = list(fund.streams.order_by("kind"))
     amounts = proration.financial_year_amounts(
         financial_year=financial_year, starts_on=fund.starts_on, ends_on=fund.ends_on,

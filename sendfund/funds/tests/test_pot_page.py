@@ -92,3 +92,16 @@ def test_every_table_sits_in_a_scrolling_box(world, client_for):
     # the project's one scroll container (the scroll_region tag): a labelled region a keyboard can focus
     assert len(re.findall(r'<div class="sf-table-scroll" role="region" aria-label="[^"]+" tabindex="0">\s*<table',
                           html)) == 4
+
+
+def test_a_year_before_the_ledger_starts_cannot_be_allocated(world, client_for):
+    """The pot page says the years before the ledger's first were run before the system: posting one of them
+    (the button offers only the next year) is refused, and nothing is written."""
+    from sendfund.funds.models import LedgerEntry
+
+    starts = min(p.financial_year for p in world.capacity.pots.filter(entries__kind="allocation"))
+    entries = LedgerEntry.objects.count()
+    response = client_for(Role.DECISION_MAKER).post(reverse("funds:allocate"), {"year": str(starts - 1)},
+                                                    follow=True)
+    assert "This ledger starts in" in response.content.decode()
+    assert LedgerEntry.objects.count() == entries
