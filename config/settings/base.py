@@ -128,6 +128,10 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]
 CRISPY_TEMPLATE_PACK = "gds"
+# crispy-forms-gds styles only text, email and password inputs: numbers, dates, times and links are GOV.UK
+# inputs too (without this they render as small unstyled browser boxes).
+CRISPY_CLASS_CONVERTERS = {"numberinput": "govuk-input", "dateinput": "govuk-input", "timeinput": "govuk-input",
+                           "urlinput": "govuk-input", "datetimeinput": "govuk-input"}
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 

@@ -61,15 +61,20 @@ class AssignForm(Form):
 
 class MeetingForm(Form):
     day = IsoDateField(label="Date", help_text="For example, 2026-12-14 (year-month-day)",
-                       widget=forms.DateInput(attrs={"type": "date"}),
+                       widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date", "class": "govuk-input govuk-input--width-10"}),
                        required_message="Enter the date of the meeting", invalid_message="Enter a real date, like 2026-12-14",
                        earliest=timezone.localdate, latest=lambda: timezone.localdate() + dt.timedelta(days=2 * 366),
                        earliest_message="The meeting cannot be in the past: enter today's date or a later one")
     time = forms.TimeField(label="Start time", help_text="For example, 14:30",
-                           widget=forms.TimeInput(attrs={"type": "time"}),
+                           widget=forms.TimeInput(format="%H:%M", attrs={"type": "time", "class": "govuk-input govuk-input--width-5"}),
                            error_messages={"required": "Enter the start time", "invalid": "Enter a time, like 14:30"})
     duration_minutes = forms.IntegerField(label="Length in minutes", min_value=15, max_value=480, initial=60,
-                                          error_messages={"required": "Enter how long the meeting is"})
+                                          widget=forms.NumberInput(attrs={"class": "govuk-input--width-4"}),
+                                          error_messages={"required": "Enter how long the meeting is",
+                                                          "min_value": "The meeting must be at least 15 minutes long",
+                                                          "max_value": "The meeting must be 480 minutes (8 hours) "
+                                                                       "or shorter",
+                                                          "invalid": "Enter the length in whole minutes, like 60"})
     place = forms.CharField(label="Place", required=False, max_length=200,
                             help_text="For example, County Hall, Martineau Lane, Norwich. Leave blank if online only.")
     online_link = forms.URLField(label="Online meeting link", required=False,
@@ -194,7 +199,7 @@ class WithdrawForm(Form):
 class PaymentForm(Form):
     instalment = forms.IntegerField(widget=forms.HiddenInput)
     paid_on = IsoDateField(label="Date paid", help_text="For example, 2026-12-14 (year-month-day)",
-                           widget=forms.DateInput(attrs={"type": "date"}),
+                           widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date", "class": "govuk-input govuk-input--width-10"}),
                            required_message="Enter the date it was paid", invalid_message="Enter a real date, like 2026-12-14",
                            latest=timezone.localdate, latest_message="The date paid cannot be in the future")
 

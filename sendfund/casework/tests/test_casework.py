@@ -257,3 +257,18 @@ def test_casework_text_with_pupil_data_is_refused_saying_what_and_where(world, c
             in page)
     assert "943 476 5919" not in page.replace("Is this about Jack Smith?\nHis NHS number is 943 476 5919", "")
     assert not InformationRequest.objects.filter(case=world.case).exists()
+
+
+def test_rearranging_a_meeting_shows_its_date_and_time_in_the_form_the_browser_reads(world, client_for):
+    """A date input holds YYYY-MM-DD and a time input HH:MM: anything else shows as an empty box, and the
+    officer changing only the time would be told to enter the date. Both are GOV.UK inputs."""
+    import re
+
+    case = advance(world, submitted_application(world), State.MEETING_ARRANGED)
+    starts = timezone.localtime(case.meeting.starts_at)
+    html = client_for(Role.LA_OFFICER).get(reverse("casework:meeting", kwargs={"reference": case.reference})
+                                           ).content.decode()
+    day = re.search(r'<input type="date"[^>]*>', html).group(0)
+    time = re.search(r'<input type="time"[^>]*>', html).group(0)
+    assert f'value="{starts:%Y-%m-%d}"' in day and f'value="{starts:%H:%M}"' in time
+    assert all("govuk-input" in tag for tag in (day, time, re.search(r'<input type="number"[^>]*>', html).group(0)))
