@@ -8,7 +8,7 @@ from crispy_forms_gds.helper import FormHelper
 from django import forms
 
 from sendfund.core.fields import GovDateField, MoneyField
-from sendfund.core.forms import CheckedFileField, PrivacyScreen
+from sendfund.core.forms import CheckedFileField, PrivacyScreen, require_when
 from sendfund.core.money import format_pounds
 from sendfund.core.years import fy_bounds, fy_label
 from sendfund.funds.models import StreamKind
@@ -322,6 +322,5 @@ class SignOffForm(PrivacyScreen, forms.Form):
 
     def clean(self):
         data = super().clean()
-        if data.get("decision") == "send_back" and not data.get("reason", "").strip():
-            self.add_error("reason", "Enter what needs to change")
+        require_when(self, data.get("decision") == "send_back", "reason", "Enter what needs to change")
         return data

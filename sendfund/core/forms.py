@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.http import HttpResponse
 from django.shortcuts import redirect
 
@@ -88,13 +90,38 @@ else:
     _Form = object
 
 
+class PlainMaxLength(MaxLengthValidator):
+    """Django's length limit in plain English, with the numbers as people write them: "Enter 2,000 characters
+    or fewer (you entered 10,001)", not "Ensure this value has at most 2000 characters (it has 10001)"."""
+
+    def __call__(self, value):
+        if len(value) > self.limit_value:
+            raise ValidationError(f"Enter {self.limit_value:,} characters or fewer (you entered {len(value):,})",
+                                  code="max_length")
+
+
+def plain_max_length(field: forms.Field) -> None:
+    """Swap a field's stock length validator for `PlainMaxLength` (the field's own copy of the list)."""
+    field.validators = [PlainMaxLength(v.limit_value) if type(v) is MaxLengthValidator else v
+                        for v in field.validators]
+
+
+def require_when(form: forms.BaseForm, condition: bool, field: str, message: str) -> None:
+    """Add `message` to `field` when `condition` holds and the field is blank, unless the field has an error of
+    its own already (text over its length limit is not blank, and one error is enough). Call from `clean`."""
+    if condition and field not in form.errors and not str(form.cleaned_data.get(field) or "").strip():
+        form.add_error(field, message)
+
+
 class PrivacyScreen(_Form):
     """Mix into a Form before forms.Form: screens what was typed into every free-text field (core.privacy)
-    once the form is cleaned."""
+    once the form is cleaned, and says each field's length limit in plain English (`PlainMaxLength`)."""
 
     privacy_warn_only = False  # True: keep the text; the caller warns and blocks later
 
     def full_clean(self):
+        for field in self.fields.values():
+            plain_max_length(field)
         super().full_clean()
         if self.privacy_warn_only or not hasattr(self, "cleaned_data"):
             return

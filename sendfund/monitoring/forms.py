@@ -13,7 +13,7 @@ from django import forms
 from django.http import HttpResponse
 
 from sendfund.applications.forms import NO_CHILD, DocumentField
-from sendfund.core.forms import PrivacyScreen, run_form
+from sendfund.core.forms import PrivacyScreen, require_when, run_form
 from sendfund.core.money import MoneyError, parse_pounds
 from sendfund.core.years import fy_label
 
@@ -158,8 +158,7 @@ class SignOffForm(PlainForm):
 
     def clean(self):
         data = super().clean()
-        if data.get("decision") == "send_back" and not (data.get("reason") or "").strip():
-            self.add_error("reason", "Enter what needs to change")
+        require_when(self, data.get("decision") == "send_back", "reason", "Enter what needs to change")
         return data
 
 
@@ -190,8 +189,7 @@ class ReviewForm(PlainForm):
 
     def clean(self):
         data = super().clean()
-        if data.get("decision") == "send_back" and not (data.get("comments") or "").strip():
-            self.add_error("comments", "Enter what the cluster needs to change")
+        require_when(self, data.get("decision") == "send_back", "comments", "Enter what the cluster needs to change")
         return data
 
 
