@@ -30,10 +30,20 @@ def cluster_recipients(*, cluster, roles: Iterable[str] = CLUSTER_ROLES) -> list
     (host, SEND lead, certifier by default), and the cluster's contact addresses for those roles if set. A
     sorted list of lower-cased addresses without repeats (empty when nobody can be emailed). One query.
     Raises nothing."""
-    roles = frozenset(roles)
-    users = (User.objects.filter(is_active=True, memberships__organisation__cluster_id=cluster.pk,
-                                 memberships__role__in=roles).values_list("email", flat=True))
-    return sorted({address.lower() for address in [*users, *_contact_addresses(cluster, roles)] if address})
+    return clusters_recipients(clusters=[cluster], roles=roles)[cluster.pk]
+
+
+def clusters_recipients(*, clusters: Iterable, roles: Iterable[str] = CLUSTER_ROLES) -> dict[int, list[str]]:
+    """`cluster_recipients` of many clusters at once: cluster id -> the sorted addresses an email to it goes to
+    (empty when nobody can be emailed). One query however many clusters. Raises nothing."""
+    clusters, roles = list(clusters), frozenset(roles)
+    found: dict[int, set[str]] = {c.pk: set(_contact_addresses(c, roles)) for c in clusters}
+    users = (User.objects.filter(is_active=True, memberships__organisation__cluster_id__in=list(found),
+                                 memberships__role__in=roles)
+             .values_list("memberships__organisation__cluster_id", "email"))
+    for cluster_id, email in users:
+        found[cluster_id].add(email)
+    return {pk: sorted({a.lower() for a in addresses if a}) for pk, addresses in found.items()}
 
 
 def clusters_nobody_can_email(*, clusters: Iterable) -> set[int]:

@@ -14,6 +14,7 @@ from django.utils import timezone
 from sendfund.accounts.models import User
 from sendfund.accounts.roles import Role
 from sendfund.accounts.scoping import clusters_in_scope, get_in_scope_or_404, scope_for_user
+from sendfund.accounts.selectors import clusters_recipients
 from sendfund.applications.models import Application
 from sendfund.applications.models import Status as ApplicationStatus
 from sendfund.core.audit import audit_timeline
@@ -500,13 +501,15 @@ class Candidate:
     clear_evidence: bool
     top_frequency: float | None
     invitation: "Invitation | None"
+    recipients: list[str]  # who an invitation is emailed to (accounts.selectors.cluster_recipients); [] nobody
 
 
 def invitation_candidates(*, user, round_) -> "tuple[FormulaRun | None, list[Candidate]]":
     """The strongest candidates for the capacity stream among the clusters `user` may see (the one scoping rule:
     LA staff every cluster): the clusters in the top of the latest allocation run's capacity-gap ranking (the
     formula marks them `top`: about 10 with a positive gap), with any invitation already sent for this round.
-    Three queries. Returns (the run or None, the candidates; gaps in Decimal pounds). Raises nothing."""
+    Each carries who an invitation would be emailed to. Four queries. Returns (the run or None, the
+    candidates; gaps in Decimal pounds). Raises nothing."""
     from sendfund.formula.models import RunCluster
     from sendfund.formula.selectors import latest_allocation_run
 
@@ -519,8 +522,9 @@ def invitation_candidates(*, user, round_) -> "tuple[FormulaRun | None, list[Can
                    .select_related("cluster").order_by("gap_rank"))
     sent = ({i.cluster_id: i for i in scope_for_user(Invitation.objects.filter(round=round_, stream_kind="capacity"),
                                                       user)} if round_ else {})
-    return run, [Candidate(r.cluster, r.gap, r.gap_rank, r.clear_evidence, r.top_frequency, sent.get(r.cluster_id))
-                 for r in results]
+    recipients = clusters_recipients(clusters=[r.cluster for r in results])
+    return run, [Candidate(r.cluster, r.gap, r.gap_rank, r.clear_evidence, r.top_frequency, sent.get(r.cluster_id),
+                           recipients[r.cluster_id]) for r in results]
 
 
 def review_kind_for(*, case: Case, user) -> str:

@@ -144,15 +144,22 @@ def test_an_invitation_never_says_we_emailed_when_nobody_was(world, client_for):
     Cluster.objects.filter(pk=cluster.pk).update(host_email="", send_lead_email="")
     cluster.refresh_from_db()
     client = client_for(Role.LA_OFFICER)
-    page = client.get(reverse("casework:invitations")).content.decode()
-    assert "No email address" in page
-    # With no contact address but people who sign in, the cluster is emailed through them, and told so.
+
+    def row_of_cluster():
+        page = client.get(reverse("casework:invitations")).content.decode()
+        return next(r for r in page.split('<tr class="govuk-table__row">') if f">{cluster.name}<" in r)
+
+    # With no contact address but people who sign in, the cluster is emailed through them: the page lists
+    # them (it said "No email address" here, though the invitation then went to them), and the officer is told.
     people = cluster_recipients(cluster=cluster)
     assert people
+    row = row_of_cluster()
+    assert all(p in row for p in people) and "can be emailed" not in row
     assert _emailed_sentence(cluster) == f"We emailed the cluster at {', '.join(people)}."
-    # With nobody at all, the officer is never told we emailed.
+    # With nobody at all, the page says so and the officer is never told we emailed.
     User.objects.filter(memberships__organisation__cluster=cluster).update(is_active=False)
     assert cluster_recipients(cluster=cluster) == []
+    assert "Nobody at this cluster can be emailed" in row_of_cluster()
     response = client.post(reverse("casework:invite", kwargs={"code": cluster.code}), follow=True)
     text = response.content.decode()
     assert "has been invited" in text and f"Nobody at {cluster.name} was emailed" in text and "We emailed" not in text

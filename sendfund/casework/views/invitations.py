@@ -22,8 +22,8 @@ INVITATIONS_DOWNLOAD: ListDownload[selectors.Candidate] = ListDownload(
         Field("Clear evidence", lambda c: "Yes" if c.clear_evidence else "No"),
         Field("In the top under other weights (% of scenarios)",
               lambda c: None if c.top_frequency is None else round(c.top_frequency * 100, 1), "number"),
-        Field("Who is emailed", lambda c: c.cluster.host_email or c.cluster.send_lead_email or "No email address",
-              width=30),
+        Field("Who is emailed", lambda c: ", ".join(c.recipients) or "Nobody at this cluster can be emailed",
+              width=40),
         Field("Invited", lambda c: timezone.localtime(c.invitation.invited_at).replace(tzinfo=None)
               if c.invitation else None, "datetime")])
 
