@@ -27,12 +27,18 @@ def token_digest(token: str) -> str:
 
 def api_token_create(*, user, name: str, days: int = TOKEN_DAYS_DEFAULT) -> tuple[ApiToken, str]:
     """Make a personal token for `user` valid for `days` days (1 to 365). Returns the record and the token
-    itself, which is never stored and cannot be shown again. Raises DomainError for a bad name or length."""
+    itself, which is never stored and cannot be shown again. Raises DomainError for a bad name or length, or a
+    name one of the user's working tokens has already (so a page reloaded after making one, which sends the
+    form again, makes no second token)."""
     name = name.strip()
     if not name:
         raise DomainError("Enter a name for the token, for example Finance system", field="name")
     if not 1 <= days <= TOKEN_DAYS_MAX:
         raise DomainError(f"A token can last from 1 to {TOKEN_DAYS_MAX} days", field="days")
+    if ApiToken.objects.filter(user=user, name__iexact=name[:100], revoked_at__isnull=True,
+                               expires_on__gte=timezone.localdate()).exists():
+        raise DomainError(f"You already have a working token called {name[:100]}. Its value was shown once, when "
+                          "it was made: if you did not copy it, revoke it and make a new one.", field="name")
     secret = secrets.token_urlsafe(32)
     prefix = secret[:8]
     token = f"sfk_{secret}"

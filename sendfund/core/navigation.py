@@ -27,7 +27,7 @@ ENTRIES: list[Entry] = []
 
 def register(*, order: int, text: str, url_name: str, check, area: str, description: str = "",
              in_navigation: bool = True) -> None:
-    if any(e.url_name == url_name for e in ENTRIES):
+    if any(e.url_name == url_name and e.area == area for e in ENTRIES):
         return
     ENTRIES.append(Entry(order, text, url_name, check, area, description, in_navigation))
     ENTRIES.sort(key=lambda e: e.order)

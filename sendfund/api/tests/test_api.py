@@ -126,6 +126,21 @@ def test_the_token_page_makes_a_token_shown_once(world, client_for):
     assert "Enter a name for the token" in refused and "There is a problem" in refused
 
 
+def test_reloading_the_page_that_showed_a_new_token_makes_no_second_one(world, client_for):
+    from sendfund.api.models import ApiToken
+
+    client = client_for(Role.FINANCE)
+    user = world.users[Role.FINANCE]
+    first = client.post(reverse("api-tokens:list"), {"name": "Finance system", "days": "90"}).content.decode()
+    again = client.post(reverse("api-tokens:list"), {"name": "Finance system", "days": "90"}).content.decode()
+    assert "Your new token" in first and "Your new token" not in again and "sf-token" not in again
+    assert "You already have a working token called Finance system" in again
+    assert ApiToken.objects.filter(user=user, name="Finance system").count() == 1
+    ApiToken.objects.filter(user=user).update(revoked_at=timezone.now())
+    assert "Your new token" in client.post(reverse("api-tokens:list"), {"name": "Finance system", "days": "90"}
+                                           ).content.decode()
+
+
 def _due_instalment(world):
     case = advance(world, world.case, State.OFFER_ACCEPTED)
     instalment = case.instalments.order_by("number").first()
