@@ -80,11 +80,12 @@ class SpendForm(GovForm):
     def setup(self):
         for row in self.rows:
             what = (row.cost_line.description or row.cost_line.get_category_display())[:80]
+            where = f"{row.stream_kind} stream, {fy_label(row.financial_year)}"  # a cost line may be in both streams
             self.fields[f"spent_{row.pk}"] = forms.CharField(
-                label=f"Spent to date on {what}, {fy_label(row.financial_year)}", max_length=20,
+                label=f"Spent to date on {what} ({where})", max_length=20,
                 help_text="In pounds, for example 2500.00. Enter 0 if nothing has been spent yet.",
                 widget=forms.TextInput(attrs=MONEY_ATTRS),
-                error_messages={"required": f"Enter what has been spent on {what} in {fy_label(row.financial_year)}"})
+                error_messages={"required": f"Enter what has been spent on {what} ({where})"})
         self.fields["explanation"] = _text(
             "If you have spent more than the council has paid so far, explain why", "", required=False,
             hint="Leave this blank if spending is within what has been paid.")

@@ -212,6 +212,11 @@ class ReturnMoney:
     def unspent(self) -> Decimal:
         return sum((r.unspent for r in self.rows), ZERO)
 
+    @property
+    def overspent(self) -> bool:
+        """More spent than paid in some stream and year: what a return must explain (services._over_paid)."""
+        return any(r.spent > r.paid for r in self.rows)
+
 
 def return_money(*, monitoring_return: MonitoringReturn) -> ReturnMoney:
     """Per stream and financial year: awarded (the decision), paid (the ledger), spent (the return) and

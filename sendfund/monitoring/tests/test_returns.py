@@ -228,3 +228,16 @@ def test_a_round_schedule_is_edited_and_used_for_the_next_acceptance(world, clie
     last_fy = max(line.financial_year for line in case.lines.all() if line.decided)
     assert final.due_on == add_working_days(dt.date(last_fy + 1, 3, 31), 10)
     assert AuditEvent.objects.filter(verb="monitoring.schedule_changed").count() == 1
+
+
+def test_an_explanation_is_headed_as_overspending_only_when_spend_is_more_than_paid(world, client_for):
+    from sendfund.monitoring.models import ReturnSection
+
+    ret = world.return_submitted
+    ReturnSection.objects.filter(monitoring_return=ret, key="spend").update(
+        answers={"explanation": "Supply cover cost more in the spring."})
+    money = selectors.return_money(monitoring_return=ret)
+    html = client_for(Role.LA_OFFICER).get(reverse("monitoring:manage-return", kwargs={"pk": ret.pk})).content.decode()
+    assert "Supply cover cost more in the spring." in html
+    assert ("Why spending is more than has been paid" in html) == money.overspent
+    assert ("What the cluster says about its spending" in html) == (not money.overspent)
