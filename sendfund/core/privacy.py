@@ -7,7 +7,10 @@ passes through `screen`. It finds:
   letter is right;
 - NHS numbers, when the modulus 11 check digit is right;
 - dates of birth: a date after "born", "date of birth" or "DOB", or a date next to a person's name or a
-  word for a child, when its year could be a pupil's.
+  word for a child, when its year could be a pupil's;
+- a child named with their year group: a person's name right before "Year 4", "(Year 4)", "in Year 4",
+  "Y4" or "in Reception", unless a title (Mrs Jones) or a staff role after it (Year 6 teacher) says it is
+  an adult, or a group word (Year 3 pupils) says it is a class.
 
 It leaves ordinary numbers alone: school URNs (6 digits), LAESTABs (7), amounts, phone numbers (they
 begin with 0) and the dates of meetings. The rules and their sources are in docs/privacy-screen.md.
@@ -120,7 +123,23 @@ trust forum board panel heads head governors training session sessions visit vis
 plan plans report reports return returns note notes minutes action actions budget payment payments
 monday tuesday wednesday thursday friday saturday sunday mon tue tues wed thu thur thurs fri sat sun
 fy ay ks ks1 ks2 ks3 ks4 eyfs year send sen senco ehcp ehc la dfe ofsted norfolk norwich england
+primary secondary junior juniors infant infants high college nursery church community federation
+partnership centre center st saint park hill road lane street green village town city east west north south
+upper lower middle pupil pupils child children mr mrs ms miss mx dr prof sir dame rev
 """.split()) | frozenset(MONTHS)
+# A child named with their year group: two capitalised words, then (after at most a bracket, a comma or "in")
+# Year/Yr/Y and 1 to 13, or Reception. A title before the name, or a staff role or group word after the year,
+# says it is not a child.
+_TITLE = r"(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Sir|Dame|Rev)\.?"
+_NAMED_PUPIL = re.compile(
+    rf"(?<![A-Za-z])(?:(?P<title>{_TITLE})[ \t]+)?(?P<name>{_NAME_WORD}[ \t]+{_NAME_WORD})"
+    r"[ \t]*(?:\([ \t]*|,[ \t]*|(?i:in)[ \t]+)?"
+    r"(?P<group>(?i:year|yr)[ \t]?(?:1[0-3]|[1-9])|Y(?:1[0-3]|[1-9])|(?i:reception))(?![0-9A-Za-z])"
+    r"(?P<rest>[^\n]{0,30})")
+_NOT_A_CHILD_AFTER = re.compile(
+    r"^[ \t)]*(?:,[ \t]*)?(?:class[ \t]+)?(?i:teachers?|lead|leads|leader|leaders|co-?ordinator|tutors?|team|staff|"
+    r"head|heads|manager|assistants?|TAs?|practitioners?|classes|class|groups?|pupils|children|cohorts?|"
+    r"students|parents|families|intake|curriculum|phonics|SATs?|results?|data)\b")
 # A year counts as a pupil's year of birth when the pupil would be 2 to 25 years old this year.
 YOUNGEST, OLDEST = 2, 25
 WINDOW = 48  # characters looked at either side of a date
@@ -128,7 +147,8 @@ WINDOW = 48  # characters looked at either side of a date
 
 @dataclass(frozen=True)
 class Finding:
-    """One thing found: `kind` is 'upn', 'nhs' or 'birth_date'; `masked` never shows it in full."""
+    """One thing found: `kind` is 'upn', 'nhs', 'birth_date' or 'named_pupil'; `masked` never shows it in
+    full."""
 
     kind: str
     masked: str
@@ -137,8 +157,8 @@ class Finding:
 
     @property
     def what(self) -> str:
-        return {"upn": "a unique pupil number (UPN)", "nhs": "an NHS number",
-                "birth_date": "a date of birth"}[self.kind]
+        return {"upn": "a unique pupil number (UPN)", "nhs": "an NHS number", "birth_date": "a date of birth",
+                "named_pupil": "a child's name with their year group"}[self.kind]
 
     @property
     def where(self) -> str:
@@ -206,6 +226,17 @@ def _birth_dates(text: str, this_year: int):
                 yield match, year
 
 
+def _named_pupils(text: str):
+    if not any(c.isupper() for c in text):
+        return
+    for match in _NAMED_PUPIL.finditer(text):
+        if match["title"] or any(word.lower() in NOT_NAMES for word in match["name"].split()):
+            continue
+        if _NOT_A_CHILD_AFTER.search(match["rest"]):
+            continue
+        yield match
+
+
 def screen(text: str, *, today: dt.date | None = None) -> list[Finding]:
     """Everything in `text` that looks like it identifies a child, in the order found (empty when none)."""
     if not text:
@@ -219,6 +250,9 @@ def screen(text: str, *, today: dt.date | None = None) -> list[Finding]:
     for match in _NHS.finditer(text):
         if is_nhs_number(match.group(0)):
             found.append((match.start(), "nhs", mask(match.group(0), keep_start=0, keep_end=3)))
+    for match in _named_pupils(text):
+        initials = " ".join(word[0] + "*" * (len(word) - 1) for word in match["name"].split())
+        found.append((match.start("name"), "named_pupil", f"{initials}, {match['group']}"))
     seen = set()
     for match, year in _birth_dates(text, this_year):
         if match.start() not in seen:

@@ -151,3 +151,27 @@ def test_a_finding_says_what_and_where_and_masks_the_identifier():
 def test_any_text_is_screened_without_error(text):
     for finding in screen(text, today=TODAY):
         assert finding.kind in ("upn", "nhs", "birth_date")
+
+
+NAMED_PUPILS = ["Jamie Smith in Year 4 is struggling and his mum agreed", "We discussed Jamie Smith (Year 4) and his EHCP",
+                "Jamie Smith, Year 4, has an EHCP", "Ava Brown Y3 needs support", "Leo Khan in Reception",
+                "notes:\nSupport for Priya Patel (year 10)"]
+NOT_NAMED_PUPILS = ["Sarah Brown (Year 6 teacher) will lead", "Mrs Jones in Year 6", "Hana Host, Year 6 lead",
+                    "Alpha Primary Year 5 pupils", "County Hall Year 2026", "Spring Term Year 4 review",
+                    "The Year 6 cohort at Alpha High", "Thorpe Hamlet Year 3 class", "Key Stage 2 results for Year 6",
+                    "Catch Up Year 7 curriculum", "Alpha High School Year 11 results", "Beta Primary, Year 2 phonics",
+                    "Transition from Year 6 to 7", "Speech and language screening in Reception"]
+
+
+@pytest.mark.parametrize("text", NAMED_PUPILS)
+def test_a_child_named_with_their_year_group_is_found_and_masked(text):
+    [finding] = screen(text)
+    assert finding.kind == "named_pupil" and finding.what == "a child's name with their year group"
+    first, last = finding.masked.split(",")[0].split()
+    assert first[0].isupper() and set(first[1:]) == {"*"} and set(last[1:]) == {"*"}
+    assert not any(name in finding.problem for name in ("Jamie", "Smith", "Priya", "Patel", "Khan"))
+
+
+@pytest.mark.parametrize("text", NOT_NAMED_PUPILS)
+def test_staff_classes_and_places_with_a_year_group_are_not_flagged(text):
+    assert screen(text) == []
