@@ -102,7 +102,9 @@ def _csv_cell(value: object, kind: Kind) -> object:
         return ""
     if kind == "money":
         return f"{Decimal(value) if isinstance(value, int | float | Decimal) else Decimal(str(value)):.2f}"
-    if kind in ("date", "datetime") and isinstance(value, (dt.date, dt.datetime)):
+    if isinstance(value, dt.datetime):  # to the minute, as the pages and the Excel sheet show it
+        return value.replace(second=0, microsecond=0).isoformat(sep=" ", timespec="minutes")
+    if kind in ("date", "datetime") and isinstance(value, dt.date):
         return value.isoformat()
     if kind in ("number", "integer") and isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
         return value

@@ -92,3 +92,10 @@ def test_the_command_line_writer_quotes_names_and_keeps_numbers():
     SafeWriter(out).writerow(["\r=1", "ok"])
     assert list(csv.reader(io.StringIO(out.getvalue(), newline=""))) == [["'=1+1", "-12.50", "3", "2.5"],
                                                                           ["'\r=1", "ok"]]
+
+
+def test_a_csv_gives_times_to_the_minute_as_people_read_them():
+    from sendfund.core.exports import _csv_cell
+
+    assert _csv_cell(dt.datetime(2026, 11, 30, 17, 58, 42, 934479), "datetime") == "2026-11-30 17:58"
+    assert _csv_cell(dt.date(2026, 12, 14), "date") == "2026-12-14"
