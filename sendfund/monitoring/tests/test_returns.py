@@ -241,3 +241,12 @@ def test_an_explanation_is_headed_as_overspending_only_when_spend_is_more_than_p
     assert "Supply cover cost more in the spring." in html
     assert ("Why spending is more than has been paid" in html) == money.overspent
     assert ("What the cluster says about its spending" in html) == (not money.overspent)
+
+
+def test_each_spend_line_is_labelled_with_its_stream_and_year(world):
+    from sendfund.monitoring.forms import SpendForm
+
+    rows = list(world.return_final.spend.select_related("cost_line"))
+    labels = [str(f.label) for name, f in SpendForm(rows=rows).fields.items() if name.startswith("spent_")]
+    assert labels and len(set(labels)) == len(labels)
+    assert all(f"{row.stream_kind} stream" in label for row, label in zip(rows, labels, strict=True))
