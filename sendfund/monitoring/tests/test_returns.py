@@ -236,11 +236,15 @@ def test_an_explanation_is_headed_as_overspending_only_when_spend_is_more_than_p
     ret = world.return_submitted
     ReturnSection.objects.filter(monitoring_return=ret, key="spend").update(
         answers={"explanation": "Supply cover cost more in the spring."})
-    money = selectors.return_money(monitoring_return=ret)
-    html = client_for(Role.LA_OFFICER).get(reverse("monitoring:manage-return", kwargs={"pk": ret.pk})).content.decode()
-    assert "Supply cover cost more in the spring." in html
-    assert ("Why spending is more than has been paid" in html) == money.overspent
-    assert ("What the cluster says about its spending" in html) == (not money.overspent)
+    url = reverse("monitoring:manage-return", kwargs={"pk": ret.pk})
+    for spent in (Decimal("0.00"), Decimal("999999.00")):  # nothing spent, then more than anything paid
+        ret.spend.update(spent=spent)
+        money = selectors.return_money(monitoring_return=ret)
+        assert money.overspent == (spent > 0)
+        html = client_for(Role.LA_OFFICER).get(url).content.decode()
+        assert "Supply cover cost more in the spring." in html
+        assert ("Why spending is more than has been paid" in html) == money.overspent
+        assert ("What the cluster says about its spending" in html) == (not money.overspent)
 
 
 def test_each_spend_line_is_labelled_with_its_stream_and_year(world):
