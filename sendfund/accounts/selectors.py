@@ -2,7 +2,7 @@
 
 from collections.abc import Iterable
 
-from .models import Membership, User
+from .models import User
 from .roles import CLUSTER_ROLES, Role
 
 
@@ -49,10 +49,7 @@ def clusters_recipients(*, clusters: Iterable, roles: Iterable[str] = CLUSTER_RO
 def clusters_nobody_can_email(*, clusters: Iterable) -> set[int]:
     """The ids of those clusters with no contact address and no active user in a cluster role (one query). A
     set of cluster ids, empty when every cluster has a contact address (no query then). Raises nothing."""
-    clusters = list(clusters)
-    without_contact = {c.pk for c in clusters if not (c.host_email or c.send_lead_email)}
+    without_contact = [c for c in clusters if not (c.host_email or c.send_lead_email)]
     if not without_contact:
         return set()
-    reachable = set(Membership.objects.filter(user__is_active=True, organisation__cluster_id__in=without_contact,
-                                              role__in=CLUSTER_ROLES).values_list("organisation__cluster_id", flat=True))
-    return without_contact - reachable
+    return {pk for pk, addresses in clusters_recipients(clusters=without_contact).items() if not addresses}
