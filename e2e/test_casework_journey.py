@@ -27,7 +27,7 @@ def _score(page, live_server, world, role, reference, value):
     sign_in(page, live_server, world.users[role].email, world.password)
     _go(page, f"{live_server.url}/manage/casework/{reference}/", f"(case, as {role})")
     page.get_by_role("link", name="Score this application").click()
-    assert "Declare your interests" in page.title()
+    expect(page).to_have_title(re.compile("Declare your interests"))
     assert_accessible(page, context="(declaration)")
     page.get_by_label("No", exact=True).check()
     page.get_by_role("button", name="Continue").click()
@@ -55,7 +55,7 @@ def test_a_capacity_application_from_submission_to_first_payment(page, live_serv
     page.get_by_role("link", name=re.compile(ref)).click()
     assert_accessible(page, context="(acknowledge)")
     page.get_by_role("button", name="Acknowledge and open the case").click()
-    assert f"{ref} acknowledged" in page.content()
+    expect(page.locator("body")).to_contain_text(f"{ref} acknowledged")
     assert_accessible(page, context="(case acknowledged)")
 
     # Assigns the specialists and arranges the meeting.
@@ -128,7 +128,7 @@ def test_a_capacity_application_from_submission_to_first_payment(page, live_serv
     page.get_by_role("link", name="Accept the offer").click()
     assert_accessible(page, context="(accept)")
     page.get_by_role("button", name="Accept the offer").click()
-    assert page.title().startswith("Error: ")
+    expect(page).to_have_title(re.compile(r"^Error: "))
     assert_accessible(page, context="(accept, error)")
     page.get_by_label(re.compile("I accept this offer")).check()
     page.get_by_role("button", name="Accept the offer").click()

@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from sendfund.accounts.roles import Role
 from sendfund.accounts.tests.access import ANONYMOUS, OTHER_CLUSTER_HOST
@@ -28,7 +29,7 @@ def test_public_pages_are_accessible(page, live_server, e2e_world):
 def test_sign_in_error_is_summarised_and_accessible(page, live_server, e2e_world):
     page.goto(f"{live_server.url}/account/sign-in/")
     page.get_by_role("button", name="Sign in").click()
-    assert page.title().startswith("Error: ")
+    expect(page).to_have_title(re.compile(r"^Error: "))
     summary = page.locator(".govuk-error-summary")
     assert "There is a problem" in summary.inner_text()
     assert "Enter your email address" in summary.inner_text()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
@@ -28,14 +30,14 @@ def test_officer_reads_a_run_and_its_gap(page, live_server, formula_world):
     expect(page.locator("body")).to_contain_text("£43,518.47")
     assert_accessible(page, context="(allocation)")
     page.get_by_role("link", name="Capacity gap").click()
-    assert page.locator("svg[role=img]").count() == 2
+    expect(page.locator("svg[role=img]")).to_have_count(2)
     assert_accessible(page, context="(capacity gap)")
     page.get_by_role("link", name="Compare with another run").click()
     assert_accessible(page, context="(compare)")
     page.goto(f"{live_server.url}/manage/formula/runs/new/")
     page.get_by_label("Pot, in pounds").fill("ten pounds")
     page.get_by_role("button", name="Run the formula").click()
-    assert page.title().startswith("Error: ")
+    expect(page).to_have_title(re.compile(r"^Error: "))
     assert_accessible(page, context="(run form with an error)")
 
 
