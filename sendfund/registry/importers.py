@@ -12,22 +12,9 @@ from pathlib import Path
 from django.db import transaction
 
 from .models import ImportBatch, Phase, School, SchoolLink
-from .tables import (
-    CENSUS_PHASES,
-    MISSING,
-    ImportFailed,
-    ImportResult,
-    _already,
-    _audit_import,
-    _count,
-    _Table,
-    _urn,
-    read_table,
-)
+from .tables import ImportFailed, ImportResult, _already, _audit_import, _count, _urn, read_table
 
 
-# DfE's codes for a figure it does not publish: x (not available), z (not applicable), c (confidential), u (low
-# reliability), NA, SUPP (suppressed), NE (no entries), LOWCOV (low coverage), - and blank.
 def _spine_phase(row: dict[str, str]) -> Phase:
     group = row.get("MINORGROUP", "")
     if group == "Special School":
@@ -149,5 +136,5 @@ from .census import census_import, ensure_indicators  # noqa: E402
 
 ensure_census_indicators = ensure_indicators
 
-__all__ = ["CENSUS_PHASES", "MISSING", "ImportFailed", "ImportResult", "_Table", "census_import", "ensure_census_indicators", "ensure_indicators",
-           "links_import", "read_table", "spine_import"]
+__all__ = ["ImportFailed", "ImportResult", "census_import", "ensure_census_indicators", "ensure_indicators", "links_import",
+           "spine_import"]

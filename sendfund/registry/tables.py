@@ -18,6 +18,8 @@ from sendfund.core.errors import DomainError
 
 from .models import ImportBatch, Phase
 
+# DfE's codes for a figure it does not publish: x (not available), z (not applicable), c (confidential), u (low
+# reliability), NA, SUPP (suppressed), NE (no entries), LOWCOV (low coverage), NP (not published), - . and blank.
 MISSING = {"", "NA", "na", "x", "z", "c", "u", "-", ".", "SUPP", "NE", "LOWCOV", "NP"}
 # A count is plain ASCII digits: no commas ("1,2,3,4" is not 1234), signs, spaces, exponents or other scripts' digits.
 _ASCII_COUNT = re.compile(r"[0-9]{1,9}", re.ASCII)
