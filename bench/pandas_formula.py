@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from sendfund.formula.engine import FormulaVersion
+from sendfund.formula.reference import factor_pots
 
 
 def _largest_remainder_rows(exact: np.ndarray, totals: np.ndarray) -> np.ndarray:
@@ -63,15 +64,7 @@ def allocate_pandas(schools: pd.DataFrame, *, pot_pence: int, version: FormulaVe
     fixed_total = int((n_schools * version.lump_sum_per_school_pence + version.lump_sum_per_cluster_pence
                        + targeted).sum())
     left = pot_pence - fixed_total
-    unit_money = {f: version.unit_values_pence[f] * grand[f] for f in version.unit_values_pence}
-    unit_total = math.fsum(unit_money.values())
-    pots: dict[str, float] = {}
-    if version.weights:
-        proxy = max(left - unit_total, 0.0)
-        pots = {f: w * proxy for f, w in version.weights.items()}
-        pots.update(unit_money)
-    elif unit_money:
-        pots = {f: m * (left / unit_total) for f, m in unit_money.items()}
+    pots = factor_pots(version, left, grand)  # scalar arithmetic: the same rule as the oracle's
 
     columns: dict[str, pd.Series] = {}
     if version.lump_sum_per_school_pence:

@@ -31,6 +31,28 @@ def lr_round(exact: Sequence[float], total: int) -> list[int]:
     return out
 
 
+def factor_pots(version: FormulaVersion, left: float, grand: Mapping[str, float]) -> dict[str, float]:
+    """Split what is left of the pot after lump sums and targeted money among the factors, in pence (floats).
+
+    ``left`` is pence; ``grand`` is each factor's total over all clusters. Unit-value factors take their rate times
+    their total; weighted factors share what remains (never below nothing) by weight. With no weights, the unit-value
+    factors are scaled so that together they spend exactly ``left``. Raises nothing; an empty version gives {}.
+    """
+    unit_money = {f: version.unit_values_pence[f] * grand[f] for f in version.unit_values_pence}
+    unit_total = math.fsum(unit_money.values())
+    pots: dict[str, float] = {}
+    if version.weights:
+        proxy = max(left - unit_total, 0.0)
+        for f, w in version.weights.items():
+            pots[f] = w * proxy
+        pots.update(unit_money)
+    elif unit_money:
+        scale = left / unit_total
+        for f, m in unit_money.items():
+            pots[f] = m * scale
+    return pots
+
+
 def allocate_reference(
     rows: Sequence[Mapping[str, object]], *, pot_pence: int, version: FormulaVersion
 ) -> dict[str, object]:
@@ -57,18 +79,7 @@ def allocate_reference(
         fixed_total += n_schools[c] * version.lump_sum_per_school_pence + version.lump_sum_per_cluster_pence
         fixed_total += version.targeted_pence.get(c, 0)
     left = pot_pence - fixed_total
-    unit_money = {f: version.unit_values_pence[f] * grand[f] for f in version.unit_values_pence}
-    unit_total = math.fsum(unit_money.values())
-    pots: dict[str, float] = {}
-    if version.weights:
-        proxy = max(left - unit_total, 0.0)
-        for f, w in version.weights.items():
-            pots[f] = w * proxy
-        pots.update(unit_money)
-    elif unit_money:
-        scale = left / unit_total
-        for f, m in unit_money.items():
-            pots[f] = m * scale
+    pots = factor_pots(version, left, grand)
 
     names: list[str] = []
     if version.lump_sum_per_school_pence:
