@@ -4,14 +4,19 @@ document."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django.contrib import messages
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 
 from sendfund.accounts.decorators import requires
+from sendfund.core.errors import DomainError
 from sendfund.core.fields import whole_number
+from sendfund.core.forms import form_error
 
-from .. import selectors
+from .. import selectors, services
 from ..models import Document
 from ..permissions import can_edit_application, can_use_applications
 
@@ -50,6 +55,35 @@ def _autosaved(application, key):
     section = application.sections.filter(key=key).first()
     response["X-Section-Version"] = str(section.version if section else 0)
     return response
+
+
+def _save_step(request, form, application, key, *, save: Callable[[], Any], done: Callable[[], HttpResponse],
+               autosave_url: Callable[[Any], str] | None = None):
+    """Run a valid section's or item's save and say what follows, as (response, stale section).
+
+    Not run_form: besides success and a broken rule, a save can be stale (someone else saved first: the page shows
+    both versions, so this returns (None, the section as it is now)) or a background save (a 204, no page; for a new
+    item, autosave_url(saved) is where its next background save goes). A broken rule becomes the form's error and
+    gives (None, None). "Save and come back later" goes to the dashboard with a message; otherwise done().
+    """
+    action = request.POST.get("action", "continue")
+    try:
+        saved = save()
+    except services.StaleSection as exc:
+        return None, exc.section
+    except DomainError as exc:
+        form_error(form, exc)
+        return None, None
+    if _is_autosave(request, action):
+        response = _autosaved(application, key)
+        if autosave_url is not None:
+            response["X-Item-Url"] = autosave_url(saved)
+        return response, None
+    _warn_identity(request, application, key)
+    if action == "save":
+        messages.success(request, "Your answers have been saved. You can come back to them at any time.")
+        return redirect("applications:dashboard"), None
+    return done(), None
 
 
 def _warn_identity(request, application, key):

@@ -3,7 +3,6 @@ an item."""
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -15,7 +14,7 @@ from .. import selectors, services
 from ..forms import FinishedForm
 from ..sections import BY_KEY, ITEM_FORMS, ITEM_NAMES, ITEM_SECTIONS
 from ..summary import application_summary
-from ._common import _after_save, _autosaved, _editable, _is_autosave, _version, _warn_identity
+from ._common import _after_save, _editable, _save_step, _version
 
 
 def _item_kind(kind):
@@ -77,31 +76,21 @@ def _item_form(request, application, pk, kind, item_pk=None):
     if request.method == "POST":
         action = request.POST.get("action", "continue")
         form = form_class(request.POST, application=application, schools=schools, partial=(action == "save"))
-        # Not run_form: as a section's page, a save can be stale or a background save besides success.
         if form.is_valid():
             data = dict(form.cleaned_data)
             if kind == "costs":
                 data["amounts"] = form.amounts()
-            try:
-                item = services.item_save(application=application, kind=kind, data=data, item=item,
-                                          expected_version=_version(request), actor=request.user,
-                                          form_token=request.POST.get("form_token", ""))
-            except services.StaleSection as exc:
-                stale = exc.section
-            except DomainError as exc:
-                form_error(form, exc)
-            else:
-                if _is_autosave(request, action):
-                    response = _autosaved(application, kind)
-                    response["X-Item-Url"] = reverse("applications:item-edit",
-                                                     kwargs={"pk": pk, "kind": kind, "item": item.pk})
-                    return response
-                _warn_identity(request, application, kind)
-                if action == "save":
-                    messages.success(request, "Your answers have been saved. You can come back to them at any time.")
-                    return redirect("applications:dashboard")
-                url = reverse("applications:items", kwargs={"pk": pk, "kind": kind})
-                return redirect(url + ("?return=check" if request.GET.get("return") == "check" else ""))
+            url = reverse("applications:items", kwargs={"pk": pk, "kind": kind})
+            response, stale = _save_step(
+                request, form, application, kind,
+                save=lambda: services.item_save(application=application, kind=kind, data=data, item=item,
+                                                expected_version=_version(request), actor=request.user,
+                                                form_token=request.POST.get("form_token", "")),
+                done=lambda: redirect(url + ("?return=check" if request.GET.get("return") == "check" else "")),
+                autosave_url=lambda saved: reverse("applications:item-edit",
+                                                   kwargs={"pk": pk, "kind": kind, "item": saved.pk}))
+            if response is not None:
+                return response
     else:
         form = form_class(initial=_item_initial(kind, item), application=application, schools=schools)
     return render(request, "applications/item_form.html", {

@@ -12,8 +12,6 @@ from django.views.decorators.http import require_POST
 from sendfund.accounts.decorators import requires
 from sendfund.accounts.scoping import cluster_user_exists
 from sendfund.core.audit import audit_timeline
-from sendfund.core.errors import DomainError
-from sendfund.core.forms import form_error
 from sendfund.core.history import history
 from sendfund.formula import selectors as formula_selectors
 
@@ -25,13 +23,11 @@ from ..summary import NOT_RUN, application_summary
 from ._common import (
     _after_save,
     _application,
-    _autosaved,
     _document_response,
     _editable,
     _in_scope,
-    _is_autosave,
+    _save_step,
     _version,
-    _warn_identity,
 )
 
 
@@ -88,10 +84,8 @@ def section(request, application, pk, key):
         action = request.POST.get("action", "continue")
         form = form_class(request.POST, request.FILES, application=application, schools=schools,
                           partial=(action == "save"))
-        # Not run_form: besides success and a broken rule, a save can be stale (someone else saved first: the
-        # page shows both versions) or a background save (no page); a broken rule reaches the form by form_error.
         if form.is_valid():
-            try:
+            def save():
                 services.section_save(application=application, key=key, answers=form.answers(),
                                       completed=(action != "save"), expected_version=_version(request),
                                       actor=request.user)
@@ -99,18 +93,11 @@ def section(request, application, pk, key):
                     if form.cleaned_data.get(name):
                         services.document_attach(application=application, kind=kind, upload=form.cleaned_data[name],
                                                  actor=request.user)
-            except services.StaleSection as exc:
-                stale = exc.section
-            except DomainError as exc:
-                form_error(form, exc)
-            else:
-                if _is_autosave(request, action):
-                    return _autosaved(application, key)
-                _warn_identity(request, application, key)
-                if action == "save":
-                    messages.success(request, "Your answers have been saved. You can come back to them at any time.")
-                    return redirect("applications:dashboard")
-                return _after_save(request, application)
+
+            response, stale = _save_step(request, form, application, key, save=save,
+                                         done=lambda: _after_save(request, application))
+            if response is not None:
+                return response
     else:
         initial = dict(loaded.answers(key))
         if key == "governance" and "fund_holder" not in initial and application.cluster.host_school:
