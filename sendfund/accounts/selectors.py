@@ -2,6 +2,8 @@
 
 from collections.abc import Iterable
 
+from django.db.models import Exists, OuterRef
+
 from .models import User
 from .roles import CLUSTER_ROLES, Role
 
@@ -46,10 +48,24 @@ def clusters_recipients(*, clusters: Iterable, roles: Iterable[str] = CLUSTER_RO
     return {pk: sorted({a.lower() for a in addresses if a}) for pk, addresses in found.items()}
 
 
+def cluster_user_to_email(cluster_ref: str = "cluster_id", *, roles: Iterable[str] = CLUSTER_ROLES) -> Exists:
+    """For a query of cluster-owned rows: an Exists expression, true where an active user holding one of `roles` at
+    the cluster that OuterRef(`cluster_ref`) names can be emailed. Annotate a query with it and `nobody_can_email`
+    needs no query of its own. Raises nothing."""
+    return Exists(User.objects.filter(is_active=True, memberships__organisation__cluster_id=OuterRef(cluster_ref),
+                                      memberships__role__in=list(roles)).exclude(email=""))
+
+
+def nobody_can_email(cluster, *, has_user: bool) -> bool:
+    """Whether an email to the cluster would reach nobody: it has no contact address (host or SEND lead) and, as
+    `has_user` says, no active user in a cluster role. No queries. Raises nothing."""
+    return not has_user and not _contact_addresses(cluster, CLUSTER_ROLES)
+
+
 def clusters_nobody_can_email(*, clusters: Iterable) -> set[int]:
     """The ids of those clusters with no contact address and no active user in a cluster role (one query). A
     set of cluster ids, empty when every cluster has a contact address (no query then). Raises nothing."""
-    without_contact = [c for c in clusters if not (c.host_email or c.send_lead_email)]
+    without_contact = [c for c in clusters if nobody_can_email(c, has_user=False)]
     if not without_contact:
         return set()
     return {pk for pk, addresses in clusters_recipients(clusters=without_contact).items() if not addresses}

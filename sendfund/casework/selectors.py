@@ -14,7 +14,7 @@ from django.utils import timezone
 from sendfund.accounts.models import User
 from sendfund.accounts.roles import Role
 from sendfund.accounts.scoping import clusters_in_scope, get_in_scope_or_404, scope_for_user
-from sendfund.accounts.selectors import clusters_recipients
+from sendfund.accounts.selectors import cluster_user_to_email, clusters_recipients, nobody_can_email
 from sendfund.applications.models import Application
 from sendfund.applications.models import Status as ApplicationStatus
 from sendfund.core.audit import audit_timeline
@@ -89,6 +89,7 @@ class QueueRow:
     application_pk: int
     late: bool = False  # signed off after the round closed (within its sign-off days)
     cluster: "Cluster | None" = None  # loaded with the row: a submitted application's before it has a case
+    nobody_to_email: bool = False  # no contact address and no user at the cluster (accounts.selectors.nobody_can_email)
 
     @property
     def beyond_calendar(self) -> bool:
@@ -239,9 +240,11 @@ def case_queue_page(*, user, filters: QueueFilters | None = None, page: int = 1,
 
     app_ids = [pk for kind, pk, _ in window if kind == 0]
     case_ids = [pk for kind, pk, _ in window if kind == 1]
+    # Each row says whether anyone at its cluster can be emailed, read with the row (no query of its own).
     found_apps = ({a.pk: a for a in Application.objects.filter(pk__in=app_ids).select_related("cluster")
                    .only("id", "reference", "submitted_at", "submitted_late", "wants_capacity", "wants_development",
-                         "cluster__name")}
+                         "cluster__name", "cluster__host_email", "cluster__send_lead_email")
+                   .annotate(cluster_user_to_email=cluster_user_to_email())}
                   if app_ids else {})
     found_cases = ({c.pk: c for c in Case.objects.filter(pk__in=case_ids)
                     .select_related("cluster", "officer", "application")
@@ -249,6 +252,7 @@ def case_queue_page(*, user, filters: QueueFilters | None = None, page: int = 1,
                           "cluster__send_lead_email", "officer__full_name",
                           "application__id", "application__wants_capacity", "application__wants_development",
                           "application__submitted_late")
+                    .annotate(cluster_user_to_email=cluster_user_to_email())
                     .prefetch_related(Prefetch("information_requests",
                                                queryset=InformationRequest.objects.filter(answered_at__isnull=True)
                                                .only("id", "case_id", "due_on"),
@@ -265,7 +269,7 @@ def _app_row(app, today: dt.date) -> QueueRow:
     due, what = _deadline(State.SUBMITTED, submitted_on, [])
     return QueueRow(app.reference, app.cluster.name, app.streams_label, State.SUBMITTED, State.SUBMITTED.label,
                     "officer", submitted_on, due, what, bool(due and due < today), "", None, app.pk, app.submitted_late,
-                    app.cluster)
+                    app.cluster, nobody_can_email(app.cluster, has_user=app.cluster_user_to_email))
 
 
 def _case_row(case: Case, today: dt.date, open_requests: list[InformationRequest]) -> QueueRow:
@@ -275,7 +279,8 @@ def _case_row(case: Case, today: dt.date, open_requests: list[InformationRequest
     return QueueRow(case.reference, case.cluster.name, case.application.streams_label, case.status, label,
                     WAITING_FOR[case.status], submitted_on, due, what, bool(due and due < today),
                     case.officer.full_name if case.officer else "", case, case.application.pk,
-                    case.application.submitted_late, case.cluster)
+                    case.application.submitted_late, case.cluster,
+                    nobody_can_email(case.cluster, has_user=case.cluster_user_to_email))
 
 
 def case_queue(*, user, state: str = "", waiting_for: str = "", overdue_only: bool = False,

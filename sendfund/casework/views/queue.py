@@ -9,7 +9,6 @@ from django.views.decorators.http import require_POST
 
 from sendfund.accounts.decorators import requires
 from sendfund.accounts.scoping import cluster_in_scope_or_404
-from sendfund.accounts.selectors import clusters_nobody_can_email
 from sendfund.core.downloads import Field, ListDownload, filters_shown
 from sendfund.core.errors import DomainError
 from sendfund.core.paging import query_without_page
@@ -41,9 +40,8 @@ def queue(request, fmt=None):
                 "officer": ("Officer", dict(choices["officers"])), "overdue": ("Overdue only", {"1": "Yes"})}))
     result = selectors.case_queue_page(user=request.user, filters=filters, page=page,
                                        per_page=selectors.QUEUE_PAGE_SIZE)
-    unreachable = clusters_nobody_can_email(clusters={r.cluster for r in result.rows})
     return render(request, "casework/queue.html", {
-        "page": result, "rows": result.rows, "unreachable": unreachable, "filters": filters, "states": State.choices,
+        "page": result, "rows": result.rows, "filters": filters, "states": State.choices,
         "filter_choices": selectors.queue_filter_choices(user=request.user),
         "waiting_labels": selectors.WAITING_LABELS.items(), "query": query_without_page(request),
     })
