@@ -280,7 +280,7 @@ def _case_row(case: Case, today: dt.date, open_requests: list[InformationRequest
                     WAITING_FOR[case.status], submitted_on, due, what, bool(due and due < today),
                     case.officer.full_name if case.officer else "", case, case.application.pk,
                     case.application.submitted_late, case.cluster,
-                    nobody_can_email(case.cluster, has_user=case.cluster_user_to_email))
+                    nobody_can_email(case.cluster, has_user=case.cluster_user_to_email))  # type: ignore[attr-defined]  # annotated above
 
 
 def case_queue(*, user, state: str = "", waiting_for: str = "", overdue_only: bool = False,
