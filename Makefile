@@ -55,7 +55,7 @@ demo: setup fonts
 
 test: setup fonts /usr/bin/chromium
 	$(PY) manage.py collectstatic --noinput -v0 --settings=config.settings.test
-	$(PY) -m pytest -p no:cacheprovider -q -n 2 -rs
+	$(PY) -m pytest -p no:cacheprovider -q -n 2 -rs $(PYTEST_ARGS)
 
 lint: setup
 	$(VENV)/bin/ruff check .

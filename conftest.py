@@ -51,9 +51,18 @@ def _shares_world(node) -> bool:
     return "world" in names and not transaction and not reset_sequences and not names & TRANSACTIONAL_FIXTURES
 
 
+def _in_browser(item) -> bool:
+    return "page" in getattr(item, "fixturenames", ())
+
+
 def pytest_collection_modifyitems(items):
-    """Tests on the shared world run first and together, so each test process builds it about once."""
-    items.sort(key=lambda item: not _shares_world(item))
+    """Every test that drives Chromium is marked e2e (`.ci/run` runs them once, on SQLite; docs/adr/0064). Tests
+    on the shared world run first and together, so each test process builds it about once; the browser journeys,
+    the longest tests, come next, so the short ones left at the end keep both workers busy to the last."""
+    for item in items:
+        if _in_browser(item):
+            item.add_marker(pytest.mark.e2e)
+    items.sort(key=lambda item: (not _shares_world(item), not _in_browser(item)))
 
 
 @pytest.fixture(scope="session")
@@ -64,6 +73,21 @@ def _shared_world(django_db_setup, django_db_blocker):
     yield shared
     with django_db_blocker.unblock():
         shared.close()  # before the test databases are destroyed
+
+
+@pytest.fixture(scope="session")
+def _world_closed_before_the_browser(_shared_world, django_db_blocker):
+    """Playwright's sync API runs what follows its start in a greenlet of its own, with its own context, where
+    Django's connections are new ones: a world left open on the old ones could no longer be rolled back. So the
+    world is rolled back before Playwright starts (the browser journeys come after every test on the world)."""
+    with django_db_blocker.unblock():
+        _shared_world.close()
+
+
+@pytest.fixture(scope="session")
+def playwright(_world_closed_before_the_browser, playwright):
+    """pytest-playwright's Playwright, started only once the shared world is rolled back."""
+    return playwright
 
 
 @pytest.fixture

@@ -140,15 +140,15 @@ LISTS = [
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("actor", "page", "download", "query", "column", "expected"), LISTS,
+@pytest.mark.parametrize(("actor", "list_page", "download", "query", "column", "expected"), LISTS,
                          ids=[f"{d}{'?year' if callable(q) else q}-{a}" for a, _, d, q, *_ in LISTS])
-def test_a_download_holds_the_rows_the_filters_show(client_for, world, actor, page, download, query, column,
+def test_a_download_holds_the_rows_the_filters_show(client_for, world, actor, list_page, download, query, column,
                                                     expected):
     client = client_for(actor)
     query = query(world) if callable(query) else query
     want = [str(k) for k in expected(world, world.users[actor])]
     assert want, "the world must give this list rows to compare"
-    html = client.get(reverse(page) + query).content.decode()
+    html = client.get(reverse(list_page) + query).content.decode()
     assert reverse(download, args=["csv"]) in html, "the page links to its download"
     rows, book = _both(client, download, query)
     assert _keys(rows, column) == want
