@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.db import transaction
-from django.utils.text import slugify
 
 from sendfund.core.audit import audit_record
 from sendfund.core.errors import DomainError
@@ -96,8 +95,6 @@ def cluster_memberships_import(*, path: Path | str, la_code: int, name: str | No
         for school, name_, year, extras in rows:
             cluster = clusters.get(name_.lower())
             if cluster is None:
-                if Cluster.objects.filter(code=slugify(name_)[:60]).exists():
-                    raise ImportFailed(f"{table.name}: the cluster name {name_} is too like another cluster's")
                 cluster = clusters[name_.lower()] = cluster_create(name=name_, actor=actor)
                 result.created += 1
             if extras:

@@ -20,16 +20,43 @@ def _cluster_values(cluster: Cluster) -> dict:
             "host_school": cluster.host_school.name if cluster.host_school_id else ""}
 
 
-@transaction.atomic
-def cluster_create(*, name: str, host_school: School | None = None, actor=None, is_illustrative: bool = False,
-                   **contacts) -> Cluster:
-    """Create a cluster. Raises DomainError if the name is taken."""
+def _cluster_name(name: str, *, other_than: Cluster | None = None) -> str:
+    """A cluster's name as it is kept (trimmed). Raises DomainError (field "name") when it is empty, longer than
+    150 characters, or another cluster has it in any case."""
     name = name.strip()
     if not name:
         raise DomainError("Enter the cluster's name", field="name")
-    if Cluster.objects.filter(name__iexact=name).exists():
+    if len(name) > 150:
+        raise DomainError("The cluster's name must be 150 characters or fewer", field="name")
+    taken = Cluster.objects.filter(name__iexact=name)
+    if other_than is not None:
+        taken = taken.exclude(pk=other_than.pk)
+    if taken.exists():
         raise DomainError(f"There is already a cluster called {name}", field="name")
-    cluster = Cluster.objects.create(code=slugify(name)[:60], name=name, host_school=host_school,
+    return name
+
+
+def _cluster_code(name: str) -> str:
+    """The cluster's address in URLs, made once from its name: letters, digits and hyphens, at most 60, never
+    empty (a name in another script, or of symbols only, gives "cluster"), and not another cluster's ("-2", "-3"
+    ... added when two names give the same, as "Acle & District" and "Acle District" do). One query or a few."""
+    base = slugify(name)[:60].strip("-") or "cluster"
+    taken = set(Cluster.objects.filter(code__startswith=base).values_list("code", flat=True))
+    code, n = base, 1
+    while code in taken:
+        n += 1
+        suffix = f"-{n}"
+        code = base[:60 - len(suffix)].rstrip("-") + suffix
+    return code
+
+
+@transaction.atomic
+def cluster_create(*, name: str, host_school: School | None = None, actor=None, is_illustrative: bool = False,
+                   **contacts) -> Cluster:
+    """Create a cluster, with a code for its URLs made from its name (`_cluster_code`). Returns the Cluster.
+    Raises DomainError (field "name") when the name is empty, too long or taken (`_cluster_name`)."""
+    name = _cluster_name(name)
+    cluster = Cluster.objects.create(code=_cluster_code(name), name=name, host_school=host_school,
                                      is_illustrative=is_illustrative, **contacts)
     audit_record(actor=actor, verb="cluster.created", target=cluster, after=_cluster_values(cluster))
     return cluster
@@ -37,12 +64,14 @@ def cluster_create(*, name: str, host_school: School | None = None, actor=None, 
 
 @transaction.atomic
 def cluster_update(*, cluster: Cluster, actor=None, **changes) -> Cluster:
-    """Change a cluster's name, host school or contacts; the audit event keeps the old values. Returns the
-    Cluster, saved. Raises DomainError when `changes` names any other field. A new name is not checked: one
-    another cluster has fails on the database's unique constraint (IntegrityError)."""
+    """Change a cluster's name, host school or contacts; the audit event keeps the old values. Its code (its
+    URLs) stays. Returns the Cluster, saved. Raises DomainError when `changes` names any other field, or a new
+    name is empty, too long or another cluster's (`_cluster_name`)."""
     unknown = set(changes) - {"name", "host_school", "host_name", "host_email", "send_lead_name", "send_lead_email"}
     if unknown:
         raise DomainError(f"Cannot change {', '.join(sorted(unknown))} here")
+    if "name" in changes:
+        changes["name"] = _cluster_name(changes["name"], other_than=cluster)
     before = _cluster_values(cluster)
     for key, value in changes.items():
         setattr(cluster, key, value)
