@@ -127,10 +127,14 @@ def health_check_area(request, hc, pk, code):
 @requires(can_use_health_checks, load=_health_check, record=can_request_health_check_sign_off)
 @require_POST
 def health_check_request_sign_off(request, hc, pk):
+    # The cluster host who completed it goes straight on to sign it off, rather than "sending" it to themselves.
+    signer = can_sign_off_health_check(request.user, hc)
     return run_action(request, lambda: health.health_check_transition(
         health_check=hc, to=H.AWAITING_SIGN_OFF, actor=request.user),
-        success_message="The Health Check has been sent to your cluster host to sign off.",
-        redirect_to=reverse("monitoring:health-check", kwargs={"pk": pk}))
+        success_message=("Check the Health Check, then sign it off or send it back." if signer else
+                         "The Health Check has been sent to your cluster host to sign off."),
+        redirect_to=reverse("monitoring:health-check-sign-off" if signer else "monitoring:health-check",
+                            kwargs={"pk": pk}))
 
 
 @requires(can_use_health_checks, load=_health_check, record=can_sign_off_health_check)

@@ -142,3 +142,26 @@ def test_a_cluster_page_offers_only_the_clusters_moves_to_someone_who_also_works
     manage_page = client.get(reverse("monitoring:manage-health-check", kwargs={"pk": hc.pk})).content.decode()
     assert "Finish moderation" in manage_page and ">Moderate<" in manage_page
     assert "Finish moderation" not in cluster_page and ">Moderate<" not in cluster_page
+
+
+@pytest.mark.parametrize(("role", "button", "then"), [
+    (Role.CLUSTER_SEND_LEAD, "Send to the cluster host to sign off", "monitoring:health-check"),
+    (Role.CLUSTER_HOST, "Continue to sign off", "monitoring:health-check-sign-off"),
+])
+def test_whoever_completes_it_is_offered_the_right_next_step(world, client_for, role, button, then):
+    """The SEND lead sends it to the host; the host who completed it goes on to sign it off, never 'sending' it to
+    themselves."""
+    hc = world.hc_draft
+    fill_health_check(hc, actor=world.users[role], levels=[3, 3, 2, 3, 2, 2, 3])
+    client = client_for(role)
+    page = client.get(reverse("monitoring:health-check", kwargs={"pk": hc.pk})).content.decode()
+    assert f">{button}</button>" in page
+    other = {"Send to the cluster host to sign off", "Continue to sign off"} - {button}
+    assert f">{other.pop()}</button>" not in page
+    response = client.post(reverse("monitoring:health-check-request-sign-off", kwargs={"pk": hc.pk}))
+    assert response.status_code == 302 and response["Location"] == reverse(then, kwargs={"pk": hc.pk})
+    hc.refresh_from_db()
+    assert hc.status == "awaiting_sign_off"
+    if role == Role.CLUSTER_HOST:
+        page = client.get(response["Location"]).content.decode()
+        assert "Check the Health Check, then sign it off or send it back." in page
