@@ -409,10 +409,16 @@ class CaseDetail:
     deadline: tuple
 
     @property
-    def totals(self) -> dict[str, Decimal]:
+    def totals(self) -> dict[str, Decimal | None]:
+        """The money table's totals in Decimal pounds: what was asked for, and what was recommended and decided,
+        each None until some line has a figure (the page shows "–" there, as on the lines)."""
+        def total(figures):
+            given = [f for f in figures if f is not None]
+            return sum(given, Decimal(0)) if given else None
+
         return {"requested": sum((ln.requested for ln in self.lines), Decimal(0)),
-                "recommended": sum((ln.recommended or Decimal(0) for ln in self.lines), Decimal(0)),
-                "decided": sum((ln.decided or Decimal(0) for ln in self.lines), Decimal(0))}
+                "recommended": total(ln.recommended for ln in self.lines),
+                "decided": total(ln.decided for ln in self.lines)}
 
     @property
     def paid(self) -> Decimal:

@@ -183,3 +183,28 @@ def test_the_letter_prints_a_name_in_any_script_and_is_a_tagged_pdf(world, clien
     fonts = {str(f["/BaseFont"]) for page in reader.pages for f in
              (page["/Resources"]["/Font"].get_object().values()) for f in [f.get_object()]}
     assert any("Noto-Sans-CJK" in f for f in fonts) and any("Noto-Color-Emoji" in f for f in fonts), fonts
+
+
+def test_the_money_tables_totals_add_up_what_its_lines_show(world, client_for):
+    """Before anything is recommended the lines and the total both say "–" (not £0.00 under dashes); once decided,
+    each column's total is the sum of its lines, as the case's award lines hold them."""
+    from sendfund.core.money import format_pounds
+
+    case = advance(world, submitted_application(world), State.UNDER_ASSESSMENT)
+    client = client_for(Role.LA_OFFICER)
+
+    def money():
+        html = client.get(reverse("casework:case-detail", kwargs={"reference": case.reference})).content
+        rows = table(html, "Asked for, recommended and decided").by_first_column()
+        return rows.pop("Total"), rows
+
+    total, lines = money()
+    assert {r["Recommended"] for r in lines.values()} == {r["Decided"] for r in lines.values()} == {"–"}
+    assert (total["Recommended"], total["Decided"]) == ("–", "–")
+    assert total["Asked for"] == format_pounds(sum(ln.requested for ln in case.lines.all()))
+    case = advance(world, case, State.DECIDED)
+    total, lines = money()
+    award = list(case.lines.all())
+    assert total["Recommended"] == format_pounds(sum(ln.recommended for ln in award))
+    assert total["Decided"] == format_pounds(sum(ln.decided for ln in award))
+    assert sorted(r["Decided"] for r in lines.values()) == sorted(format_pounds(ln.decided) for ln in award)
