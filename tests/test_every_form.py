@@ -30,6 +30,7 @@ from hypothesis import strategies as st
 
 from sendfund.accounts.tests.access import ANONYMOUS
 from tests.test_authorization import all_rules
+from tests.test_plain_errors import stock_words
 
 EXAMPLES = int(os.environ.get("SENDFUND_FORM_WALK_EXAMPLES", "6"))
 
@@ -255,6 +256,20 @@ def _check(target: Target, data: dict, failures: list):
         failures.append(f"{target.form.method.upper()} {target.name} as {target.actor}: {status} with {shown!r}")
     elif target.form.method == "post" and status == 200 and "govuk-error-summary" not in html:
         failures.append(f"POST {target.name} as {target.actor}: a 200 answer without an error summary with {shown!r}")
+    for message in _summary_messages(html):
+        if stock_words(message):
+            failures.append(f"{target.form.method.upper()} {target.name} as {target.actor}: Django's stock words "
+                            f"{message[:80]!r} (core.plain_errors) with {shown!r}")
+
+
+def _summary_messages(html: str) -> list[str]:
+    """The error summary's messages as the page shows them."""
+    import html as htmllib
+    import re
+
+    lists = re.findall(r'<ul class="govuk-list govuk-error-summary__list">(.*?)</ul>', html, re.S)
+    return [htmllib.unescape(re.sub(r"<[^>]+>|\s+", " ", item)).strip()
+            for found in lists for item in re.findall(r"<li>(.*?)</li>", found, re.S)]
 
 
 def _walker(target: Target, failures: list):

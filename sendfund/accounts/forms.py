@@ -3,8 +3,10 @@ from crispy_forms_gds.layout import Field, Fluid, Layout, Submit
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
 
+from sendfund.core.forms import PlainEnglish
 
-class SignInForm(AuthenticationForm):
+
+class SignInForm(PlainEnglish, AuthenticationForm):
     username = forms.EmailField(
         label="Email address",
         error_messages={"required": "Enter your email address", "invalid": "Enter an email address in the correct format, like name@example.com"},
@@ -30,7 +32,7 @@ class SignInForm(AuthenticationForm):
         )
 
 
-class ResetRequestForm(PasswordResetForm):
+class ResetRequestForm(PlainEnglish, PasswordResetForm):
     email = forms.EmailField(
         label="Email address", max_length=254,
         help_text="We will email you a link to choose a new password, if we have an account for this address.",
@@ -44,7 +46,7 @@ class ResetRequestForm(PasswordResetForm):
         self.helper.layout = Layout(Field.text("email", field_width=Fluid.TWO_THIRDS), Submit("submit", "Send the link"))
 
 
-class NewPasswordForm(SetPasswordForm):
+class NewPasswordForm(PlainEnglish, SetPasswordForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["new_password1"].error_messages["required"] = "Enter a new password"

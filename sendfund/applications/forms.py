@@ -8,7 +8,7 @@ from crispy_forms_gds.helper import FormHelper
 from django import forms
 
 from sendfund.core.fields import GovDateField, MoneyField
-from sendfund.core.forms import CheckedFileField, PrivacyScreen, require_when
+from sendfund.core.forms import CheckedFileField, PlainEnglish, PrivacyScreen, require_when
 from sendfund.core.money import format_pounds
 from sendfund.core.years import fy_bounds, fy_label
 from sendfund.funds.models import StreamKind
@@ -276,7 +276,7 @@ class OutcomeForm(AnswersForm):
         self.fields["how_measured"] = _text("How will you measure it?", "Enter how you will measure it", rows=3)
 
 
-class FinishedForm(forms.Form):
+class FinishedForm(PlainEnglish, forms.Form):
     """'Have you finished this section?' at the foot of a list of items."""
 
     finished = forms.ChoiceField(label="Have you completed this section?", widget=forms.RadioSelect,

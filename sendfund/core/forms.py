@@ -1,5 +1,5 @@
-"""What every form in the product shares: the privacy screen over its free-text fields, and the one
-upload checker behind every file field.
+"""What every form in the product shares: errors in plain English (`PlainEnglish`, core.plain_errors), the
+privacy screen over its free-text fields, and the one upload checker behind every file field.
 
 A form that mixes in `PrivacyScreen` has every free-text field screened when it is cleaned, including
 fields added later or in `__init__`: nothing to remember per field. Text that looks like it identifies a
@@ -15,8 +15,6 @@ from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import ValidationError
-from django.core.validators import MaxLengthValidator
 from django.http import HttpResponse
 from django.shortcuts import redirect
 
@@ -24,6 +22,7 @@ from . import privacy
 from .errors import DomainError
 from .filecheck import ACCEPT, UploadRefused, check_upload
 from .filecheck.messages import EMPTY, WRONG_TYPE
+from .plain_errors import plain_english
 
 NOT_FREE_TEXT = (forms.EmailField, forms.URLField, forms.SlugField, forms.UUIDField, forms.GenericIPAddressField,
                  forms.JSONField)
@@ -90,22 +89,6 @@ else:
     _Form = object
 
 
-class PlainMaxLength(MaxLengthValidator):
-    """Django's length limit in plain English, with the numbers as people write them: "Enter 2,000 characters
-    or fewer (you entered 10,001)", not "Ensure this value has at most 2000 characters (it has 10001)"."""
-
-    def __call__(self, value):
-        if len(value) > self.limit_value:
-            raise ValidationError(f"Enter {self.limit_value:,} characters or fewer (you entered {len(value):,})",
-                                  code="max_length")
-
-
-def plain_max_length(field: forms.Field) -> None:
-    """Swap a field's stock length validator for `PlainMaxLength` (the field's own copy of the list)."""
-    field.validators = [PlainMaxLength(v.limit_value) if type(v) is MaxLengthValidator else v
-                        for v in field.validators]
-
-
 def require_when(form: forms.BaseForm, condition: bool, field: str, message: str) -> None:
     """Add `message` to `field` when `condition` holds and the field is blank, unless the field has an error of
     its own already (text over its length limit is not blank, and one error is enough). Call from `clean`."""
@@ -113,15 +96,24 @@ def require_when(form: forms.BaseForm, condition: bool, field: str, message: str
         form.add_error(field, message)
 
 
-class PrivacyScreen(_Form):
+class PlainEnglish(_Form):
+    """Mix into every form, before forms.Form: each field's errors in plain English, naming it by its label
+    (`core.plain_errors`), never Django's stock words or what was typed echoed back. `tests/test_plain_errors.py`
+    fails when a form does not mix it in (PrivacyScreen does)."""
+
+    def full_clean(self):
+        for name, field in self.fields.items():
+            plain_english(field, name)
+        super().full_clean()
+
+
+class PrivacyScreen(PlainEnglish):
     """Mix into a Form before forms.Form: screens what was typed into every free-text field (core.privacy)
-    once the form is cleaned, and says each field's length limit in plain English (`PlainMaxLength`)."""
+    once the form is cleaned, and words every error in plain English (`PlainEnglish`)."""
 
     privacy_warn_only = False  # True: keep the text; the caller warns and blocks later
 
     def full_clean(self):
-        for field in self.fields.values():
-            plain_max_length(field)
         super().full_clean()
         if self.privacy_warn_only or not hasattr(self, "cleaned_data"):
             return

@@ -10,7 +10,7 @@ from crispy_forms_gds.layout import Field, Fieldset, Fluid, Layout, Size, Submit
 from django import forms
 
 from sendfund.core.fields import IsoDateField, ModelChoiceField, MoneyField
-from sendfund.core.forms import PrivacyScreen
+from sendfund.core.forms import PlainEnglish, PrivacyScreen
 from sendfund.core.money import MoneyError, parse_pounds
 from sendfund.core.years import ay_label, fy_label
 
@@ -139,7 +139,7 @@ class VersionForm(PrivacyScreen, forms.Form):
         )
 
 
-class RunForm(forms.Form):
+class RunForm(PlainEnglish, forms.Form):
     version = ModelChoiceField(queryset=FormulaVersion.objects.all(), label="Formula version",
                                      empty_label=None, error_messages={"required": "Choose a formula version"})
     financial_year = forms.TypedChoiceField(label="Financial year of the allocation", coerce=int)

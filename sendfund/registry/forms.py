@@ -5,7 +5,7 @@ from crispy_forms_gds.layout import Field, Layout, Submit
 from django import forms
 from django.core.validators import RegexValidator
 
-from sendfund.core.forms import CsvFileField, PrivacyScreen
+from sendfund.core.forms import CsvFileField, PlainEnglish, PrivacyScreen
 from sendfund.core.years import ay_label
 
 MAX_MEMBERSHIP_FILE = 2 * 1024 * 1024
@@ -33,7 +33,7 @@ class CouncilSetupForm(PrivacyScreen, forms.Form):
         return int(self.cleaned_data["la_code"])
 
 
-class MembershipUploadForm(forms.Form):
+class MembershipUploadForm(PlainEnglish, forms.Form):
     file = CsvFileField(label="Cluster membership file (CSV)",
                            help_text="Columns urn (or laestab), cluster, academic_year; optionally host_urn, "
                                      "host_email, send_lead_email",
@@ -54,7 +54,7 @@ class MembershipUploadForm(forms.Form):
         return upload
 
 
-class CarryForwardForm(forms.Form):
+class CarryForwardForm(PlainEnglish, forms.Form):
     """Which cluster each new school joins (or none); built from the plan."""
 
     def __init__(self, *args, plan, clusters, **kwargs):
