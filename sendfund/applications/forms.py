@@ -10,6 +10,7 @@ from django import forms
 from sendfund.core.fields import GovDateField, MoneyField
 from sendfund.core.forms import CheckedFileField, PlainEnglish, PrivacyScreen, require_when
 from sendfund.core.money import format_pounds
+from sendfund.core.plain_errors import too_long
 from sendfund.core.years import fy_bounds, fy_label
 from sendfund.funds.models import StreamKind
 
@@ -24,7 +25,7 @@ def _text(label, required_message, *, hint="", max_length=5000, rows=5):
     return forms.CharField(label=label, max_length=max_length, required=True,
                            help_text=(hint + " " + NO_CHILD).strip(),
                            error_messages={"required": required_message,
-                                           "max_length": f"{label} must be {max_length} characters or fewer"},
+                                           "max_length": too_long(label, max_length)},
                            widget=forms.Textarea(attrs={"rows": rows}))
 
 
@@ -32,7 +33,7 @@ def _line(label, required_message, *, hint="", max_length=200):
     return forms.CharField(label=label, max_length=max_length, required=True,
                            help_text=(hint + " " + NO_CHILD).strip(),
                            error_messages={"required": required_message,
-                                           "max_length": f"{label} must be {max_length} characters or fewer"})
+                                           "max_length": too_long(label, max_length)})
 
 
 class AnswersForm(PrivacyScreen, forms.Form):
@@ -81,7 +82,7 @@ class ClusterDetailsForm(AnswersForm):
     corrections = forms.CharField(
         label="What needs to change?", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 4}),
         help_text="We will update our records. Give the person's name and work email address, or the school's name.",
-        error_messages={"max_length": "What needs to change must be 2000 characters or fewer"})
+        error_messages={"max_length": too_long("What needs to change", 2000)})
 
     def clean(self):
         data = super().clean()
@@ -165,7 +166,7 @@ class GovernanceForm(AnswersForm):
             label="Conflicts of interest (optional)", required=False, max_length=2000,
             widget=forms.Textarea(attrs={"rows": 3}),
             help_text="Tell us about anyone involved in the bid who would benefit personally from it. " + NO_CHILD,
-            error_messages={"max_length": "Conflicts of interest must be 2000 characters or fewer"})
+            error_messages={"max_length": too_long("Conflicts of interest", 2000)})
 
 
 class DeclarationsForm(AnswersForm):
@@ -312,7 +313,7 @@ class SignOffForm(PrivacyScreen, forms.Form):
     reason = forms.CharField(
         label="What needs to change?", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 4}),
         help_text="Only if you send it back. " + NO_CHILD,
-        error_messages={"max_length": "What needs to change must be 2000 characters or fewer"})
+        error_messages={"max_length": too_long("What needs to change", 2000)})
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

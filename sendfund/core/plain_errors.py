@@ -37,6 +37,18 @@ def _name(field: forms.Field, fallback: str) -> tuple[str, bool]:
     return label, False
 
 
+def field_subject(label: str) -> str:
+    """The field as the subject of a sentence: its label ("Place must be..."), or for a question "Your answer to
+    ‘What is your evidence?’" (never "What is your evidence? must be...")."""
+    label = str(label).strip()
+    return f"Your answer to ‘{label}’" if label.endswith("?") else label
+
+
+def too_long(label: str, max_length: int) -> str:
+    """GOV.UK's words for text over its limit: "Place must be 200 characters or fewer"."""
+    return f"{field_subject(label)} must be {max_length:,} characters or fewer"
+
+
 class _Limit:
     """A validator's message in plain English, the limit written with commas; the check itself is Django's."""
 

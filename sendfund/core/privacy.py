@@ -274,4 +274,6 @@ def refusal(label: str, findings: list[Finding], *, where: str = "",
     first = findings[0]
     place = ", ".join(p for p in (where, first.where) if p)
     more = f" and {len(findings) - 1} more" if len(findings) > 1 else ""
-    return f"{label} contains something that looks like {first.what} ({first.masked}{', ' + place if place else ''}){more}. {advice}"
+    from .plain_errors import field_subject
+
+    return f"{field_subject(label)} contains something that looks like {first.what} ({first.masked}{', ' + place if place else ''}){more}. {advice}"

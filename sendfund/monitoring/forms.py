@@ -15,6 +15,7 @@ from django.http import HttpResponse
 from sendfund.applications.forms import NO_CHILD, DocumentField
 from sendfund.core.forms import PrivacyScreen, require_when, run_form
 from sendfund.core.money import MoneyError, parse_pounds
+from sendfund.core.plain_errors import too_long
 from sendfund.core.years import fy_label
 
 from .models import Progress, UnderspendAction
@@ -50,7 +51,7 @@ def _text(label, required_message, *, hint="", rows=3, max_length=2000, required
     return forms.CharField(label=label, required=required, max_length=max_length,
                            help_text=(hint + " " + NO_CHILD).strip(), widget=forms.Textarea(attrs={"rows": rows}),
                            error_messages={"required": required_message,
-                                           "max_length": f"{label} must be {max_length} characters or fewer"})
+                                           "max_length": too_long(label, max_length)})
 
 
 class ProgressForm(GovForm):

@@ -145,6 +145,8 @@ def test_a_finding_says_what_and_where_and_masks_the_identifier():
                        "(A**********12, line 2) and 2 more. Remove it: this service must not hold information "
                        "that could identify a child")
     assert "A123456789012" not in " ".join(problems) + message and "9434765919" not in message
+    asked = refusal("What is your evidence?", screen(text, today=TODAY))
+    assert asked.startswith("Your answer to ‘What is your evidence?’ contains something that looks like a unique ")
 
 
 @given(st.text(max_size=300))
