@@ -301,8 +301,8 @@ def check_move(*, case: Case, move: str, actor) -> Move:
     if spec is None:
         raise DomainError(f"There is no step called {move}.")
     if case.status not in spec.sources:
-        raise DomainError(f"You cannot {spec.label.lower()} when the case is "
-                          f"{State(case.status).label.lower()}.")
+        raise DomainError(f"You cannot {spec.label.lower()} now: the case's status is "
+                          f"‘{State(case.status).label}’.")
     if not may_make(spec, actor, case):
         raise DomainError(f"You do not have a role that may {spec.label.lower()}.")
     return spec
