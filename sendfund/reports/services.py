@@ -4,7 +4,9 @@ letters' model, sendfund/casework/letters.py). What the Forum saw can always be 
 import base64
 import datetime as dt
 import hashlib
+import json
 
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.template.loader import render_to_string
@@ -59,15 +61,26 @@ def report_render_pdf(*, figures: dict, meeting_on: dt.date, version: int, issue
     return HTML(string=html).write_pdf(pdf_variant="pdf/ua-1")
 
 
+def _unchanged(issued: dict, figures: dict) -> bool:
+    """Whether freshly read figures are those of an issued report, but for the day they were read on."""
+    fresh = json.loads(DjangoJSONEncoder().encode(figures))
+    return {k: v for k, v in issued.items() if k != "made_on"} == {k: v for k, v in fresh.items() if k != "made_on"}
+
+
 def forum_report_issue(*, financial_year: int, meeting_on: dt.date, actor) -> IssuedReport:
     """Freeze the report of a financial year for a Forum meeting as the year's next version. Raises DomainError
-    unless the actor is an LA officer, or for a year the service cannot report on."""
+    unless the actor is an LA officer, for a year the service cannot report on, or when the year's latest version
+    is for the same meeting with the same figures (a form sent twice, or nothing changed since: no new version)."""
     if not can_issue_forum_report(actor):
         raise DomainError("Only an LA officer can issue the Schools' Forum report.")
     today = timezone.localdate()
     if not EARLIEST_FY <= financial_year <= today.year + 1:
         raise DomainError(f"Choose a financial year from {EARLIEST_FY} to {today.year + 1}.", field="year")
     figures = forum.report_figures(financial_year=financial_year, today=today)
+    latest = IssuedReport.objects.filter(financial_year=financial_year).defer("pdf").order_by("-version").first()
+    if latest is not None and latest.meeting_on == meeting_on and _unchanged(latest.figures, figures):
+        raise DomainError(f"{latest} is already issued for the meeting on {meeting_on.day} {meeting_on:%B %Y} with these "
+                          "figures. Nothing has changed since, so there is no new version to issue.")
     for _attempt in range(3):
         version = (IssuedReport.objects.filter(financial_year=financial_year).aggregate(v=Max("version"))["v"] or 0) + 1
         pdf = report_render_pdf(figures=figures, meeting_on=meeting_on, version=version, issued_on=today)

@@ -203,6 +203,26 @@ def test_only_an_officer_issues_and_the_form_says_what_is_wrong(client_for, worl
     assert client_for(Role.FORUM_MEMBER).post(url, {"year": str(this_year())}).status_code == 403
 
 
+def test_the_form_sent_twice_issues_one_version_and_says_why(client_for, world):
+    """Nothing changed and the same meeting: no second version. A new meeting date, or new figures, make one."""
+    client = client_for(Role.LA_OFFICER)
+    url = reverse("reports:forum-issue")
+    day = timezone.localdate() + dt.timedelta(days=7)
+    data = {"year": str(this_year()), "meeting_on_0": str(day.day), "meeting_on_1": str(day.month),
+            "meeting_on_2": str(day.year)}
+    assert client.post(url, data).status_code == 302
+    again = client.post(url, data)
+    html = again.content.decode()
+    assert again.status_code == 400 and "govuk-error-summary" in html
+    assert (f"Schools&#x27; Forum report {fy_label(this_year())}, version 1 is already issued for the meeting on "
+            f"{day.day} {day:%B %Y} with these figures.") in html
+    assert IssuedReport.objects.count() == 1
+    later = day + dt.timedelta(days=7)
+    assert client.post(url, {**data, "meeting_on_0": str(later.day), "meeting_on_1": str(later.month),
+                             "meeting_on_2": str(later.year)}).status_code == 302
+    assert list(IssuedReport.objects.order_by("version").values_list("version", "meeting_on")) == [(1, day), (2, later)]
+
+
 def test_a_bad_year_on_the_live_page_is_refused_with_a_message(client_for, world):
     client = client_for(Role.FORUM_MEMBER)
     for bad in ("1999", "abc", "9" * 30, "-1"):
