@@ -39,3 +39,25 @@ def test_an_officer_follows_a_dashboard_figure_to_its_list_and_downloads_it(page
         page.goto(f"{live_server.url}{path}")
         assert page.locator("h1").inner_text() == heading
         assert_accessible(page, context=heading)
+
+
+def test_the_decision_maker_checks_a_years_amounts_before_allocating_it(page, live_server, e2e_world):
+    from playwright.sync_api import expect
+
+    from sendfund.accounts.roles import Role
+    from sendfund.core.years import fy_label
+    from sendfund.funds.models import LedgerEntry
+    from sendfund.funds.selectors import next_year_to_allocate
+
+    w = e2e_world
+    year = next_year_to_allocate(fund=w.fund)
+    sign_in(page, live_server, w.users[Role.DECISION_MAKER].email, w.password)
+    page.goto(f"{live_server.url}/manage/funds/")
+    page.get_by_role("link", name=f"Allocate {fy_label(year)}").click()
+    expect(page.locator("h1")).to_have_text(f"Allocate {fy_label(year)}")
+    assert_accessible(page, context="(allocation to confirm)")
+    assert not LedgerEntry.objects.filter(pot__financial_year=year).exists()
+    page.get_by_role("button", name=f"Allocate {fy_label(year)}").click()
+    expect(page.locator("body")).to_contain_text(f"{fy_label(year)} allocated to the streams.")
+    assert_accessible(page, context="(the pot, allocated)")
+    assert LedgerEntry.objects.filter(pot__financial_year=year, kind="allocation").count() == 2

@@ -57,31 +57,43 @@ def _label(pot: Pot) -> str:
     return f"the {pot.stream.get_kind_display().lower()} stream in {fy_label(pot.financial_year)}"
 
 
-@transaction.atomic
-def pot_allocate_year(*, fund: Fund, financial_year: int, actor: User | None = None) -> list[LedgerEntry]:
-    """Allocate a financial year's money to each stream, prorated from the full-year amounts.
+def _allocated_already(financial_year: int) -> DomainError:
+    return DomainError(f"{fy_label(financial_year)} has already been allocated. Record an adjustment to change it.")
 
-    Returns the allocation entries, one a stream. Raises DomainError if that year has been allocated already
-    (change it with an adjustment instead), is outside the fund's life (from the year it starts to the year it
-    ends, or 10 years ahead if it has no end), or is before the first year this ledger holds (earlier years
-    were run before the system, so they have no balances here).
-    """
+
+def allocation_planned(*, fund: Fund, financial_year: int) -> dict[str, Decimal]:
+    """What allocating a financial year would put in each stream, in Decimal pounds by stream kind (prorated
+    from the full-year amounts), without writing anything: the confirmation page shows it and
+    `pot_allocate_year` allocates it. Raises DomainError, as `pot_allocate_year` does, when the year is outside
+    the fund's life (from the year it starts to the year it ends, or 10 years ahead if it has no end), before
+    the first year this ledger holds, or allocated already."""
     first = financial_year_of(fund.starts_on)
     last = financial_year_of(fund.ends_on) if fund.ends_on else financial_year_of(timezone.localdate()) + 10
     if not first <= financial_year <= last:
         raise DomainError(f"Choose a financial year from {fy_label(first)} to {fy_label(last)}.")
-    ledger_starts = (LedgerEntry.objects.filter(pot__stream__fund=fund, kind=EntryKind.ALLOCATION)
-                     .aggregate(first=Min("pot__financial_year"))["first"])
+    allocations = LedgerEntry.objects.filter(pot__stream__fund=fund, kind=EntryKind.ALLOCATION)
+    ledger_starts = allocations.aggregate(first=Min("pot__financial_year"))["first"]
     if ledger_starts is not None and financial_year < ledger_starts:
         raise DomainError(f"This ledger starts in {fy_label(ledger_starts)}: the years before it were run before "
                           f"this system, so {fy_label(financial_year)} cannot be allocated here.")
+    if allocations.filter(pot__financial_year=financial_year).exists():
+        raise _allocated_already(financial_year)
     streams = list(fund.streams.order_by("kind"))
-    amounts = proration.financial_year_amounts(
+    return proration.financial_year_amounts(
         financial_year=financial_year, starts_on=fund.starts_on, ends_on=fund.ends_on,
         full_year_amounts={s.kind: s.full_year_amount for s in streams}, method=fund.proration_method)
+
+
+@transaction.atomic
+def pot_allocate_year(*, fund: Fund, financial_year: int, actor: User | None = None) -> list[LedgerEntry]:
+    """Allocate a financial year's money to each stream: what `allocation_planned` says, one allocation entry a
+    stream. Returns the entries. Raises DomainError as `allocation_planned` does (an adjustment changes a year
+    already allocated), including when another allocation of the year lands first."""
+    amounts = allocation_planned(fund=fund, financial_year=financial_year)
+    streams = list(fund.streams.order_by("kind"))
     pots = _locked([_pot(s, financial_year) for s in streams])
-    if LedgerEntry.objects.filter(pot__in=pots, kind=EntryKind.ALLOCATION).exists():
-        raise DomainError(f"{fy_label(financial_year)} has already been allocated. Record an adjustment to change it.")
+    if LedgerEntry.objects.filter(pot__in=pots, kind=EntryKind.ALLOCATION).exists():  # another landed first
+        raise _allocated_already(financial_year)
     by_stream = {p.stream_id: p for p in pots}
     return [_append(pot=by_stream[s.pk], kind=EntryKind.ALLOCATION, amount=amounts[s.kind], source="proration",
                     reference="", note=f"{fund.proration_method} of {format_pounds(s.full_year_amount)} a full year",

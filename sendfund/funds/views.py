@@ -5,13 +5,13 @@ from typing import cast
 
 from crispy_forms_gds.helper import FormHelper
 from django import forms
+from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
-from django.views.decorators.http import require_POST
 
 from sendfund.accounts.decorators import requires
 from sendfund.core.downloads import Field, ListDownload, filters_shown
@@ -43,7 +43,7 @@ def pot(request):
                                  paid=[r.balance.paid for r in rows],
                                  committed_unpaid=[r.balance.unpaid for r in rows],
                                  remaining=[r.balance.remaining for r in rows]) if rows else ""
-    next_year = (max(r.financial_year for r in rows) + 1) if rows else overview.fund_first_fy
+    next_year = selectors.next_year_to_allocate(fund=fund, overview=overview)
     return render(request, "funds/pot.html", {
         "fund": fund, "o": overview, "streams": overview.streams,
         "chart": mark_safe(chart),  # noqa: S308  (our own matplotlib output, with no user text in it)
@@ -77,11 +77,25 @@ def ledger(request, fmt=None):
                                                  "streams": STREAM_NAMES.items(), "stream": kind})
 
 
-@require_POST
 @requires(can_allocate)
 def allocate(request):
+    """Allocate a financial year, after a page that shows what each stream will get (GET ?year=, the next year
+    to allocate by default); the button posts."""
     fund = _fund()
-    year = whole_number(request.POST.get("year"), maximum=9999)
+    asked = request.POST.get("year") if request.method == "POST" else request.GET.get("year")
+    year = whole_number(asked, maximum=9999) if asked is not None else selectors.next_year_to_allocate(fund=fund)
+    if request.method != "POST":
+        try:
+            if year is None:
+                raise DomainError("Choose the financial year to allocate.")
+            planned = services.allocation_planned(fund=fund, financial_year=year)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+            return redirect("funds:pot")
+        streams = {s.kind: s for s in fund.streams.all()}
+        return render(request, "funds/allocate.html", {
+            "fund": fund, "year": year, "rows": [(streams[kind], amount) for kind, amount in planned.items()],
+            "total": sum(planned.values(), Decimal(0))})
 
     def allocate_year() -> int:
         if year is None:

@@ -14,6 +14,7 @@ RULES = [
     Rule("funds:ledger", POT_READERS),
     Rule("funds:ledger-download", POT_READERS, kwargs=lambda w: {"fmt": "csv"}),
     Rule("funds:adjust", frozenset({Role.DECISION_MAKER})),
+    Rule("funds:allocate", frozenset({Role.DECISION_MAKER})),  # the confirmation page, for the next year
     Rule("funds:allocate", frozenset({Role.DECISION_MAKER}), method="post", data=lambda w: {"year": "2040"}),
 ]
 

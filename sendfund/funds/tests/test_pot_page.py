@@ -10,6 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from sendfund.accounts.roles import Role
+from sendfund.core.years import fy_label
 from sendfund.funds import proration, selectors, services
 from sendfund.funds.services import Line
 from tests.html_tables import table, tables
@@ -105,3 +106,33 @@ def test_a_year_before_the_ledger_starts_cannot_be_allocated(world, client_for):
                                                     follow=True)
     assert "This ledger starts in" in response.content.decode()
     assert LedgerEntry.objects.count() == entries
+
+
+def test_allocating_a_year_asks_first_and_shows_what_each_stream_gets(world, client_for):
+    """The pot page's button opens a page with each stream's amount for the year (as the ledger then records
+    it, to the penny); nothing is written until its button is pressed; a year allocated already, or outside
+    the fund's life, is refused with the reason, back on the pot page."""
+    from sendfund.core.money import format_pounds
+    from sendfund.funds.models import LedgerEntry
+
+    client = client_for(Role.DECISION_MAKER)
+    year = selectors.next_year_to_allocate(fund=world.fund)
+    pot_page = client.get(reverse("funds:pot")).content.decode()
+    assert f'href="{reverse("funds:allocate")}?year={year}"' in pot_page
+    entries = LedgerEntry.objects.count()
+    confirm = client.get(reverse("funds:allocate"), {"year": year}).content.decode()
+    assert LedgerEntry.objects.count() == entries
+    rows = table(confirm, "What each stream will get").by_first_column()
+    planned = services.allocation_planned(fund=world.fund, financial_year=year)
+    assert rows["Capacity"][fy_label(year)] == format_pounds(planned["capacity"])
+    assert rows["Development"][fy_label(year)] == format_pounds(planned["development"])
+    assert rows["Total"][fy_label(year)] == format_pounds(planned["capacity"] + planned["development"])
+    response = client.post(reverse("funds:allocate"), {"year": year}, follow=True)
+    assert f"{fy_label(year)} allocated to the streams." in response.content.decode()
+    allocated = {e.pot.stream.kind: e.amount for e in LedgerEntry.objects.filter(
+        kind="allocation", pot__financial_year=year).select_related("pot__stream")}
+    assert allocated == planned
+    for bad, says in ((year, "has already been allocated"), (2090, "Choose a financial year from")):
+        response = client.get(reverse("funds:allocate"), {"year": bad}, follow=True)
+        assert response.redirect_chain[-1][0] == reverse("funds:pot") and says in response.content.decode()
+    assert client_for(Role.LA_OFFICER).get(reverse("funds:allocate")).status_code == 403
