@@ -1,6 +1,7 @@
 """Writes for clusters and their membership. Each change writes an audit event."""
 
 import re
+import unicodedata
 from collections import defaultdict
 
 from django.db import transaction
@@ -22,12 +23,16 @@ def _cluster_values(cluster: Cluster) -> dict:
 
 def _cluster_name(name: str, *, other_than: Cluster | None = None) -> str:
     """A cluster's name as it is kept (trimmed). Raises DomainError (field "name") when it is empty, longer than
-    150 characters, or another cluster has it in any case."""
+    150 characters, holds a control character (which PostgreSQL could not store, in NUL's case), or another
+    cluster has it in any case."""
     name = name.strip()
     if not name:
         raise DomainError("Enter the cluster's name", field="name")
     if len(name) > 150:
         raise DomainError("The cluster's name must be 150 characters or fewer", field="name")
+    if any(unicodedata.category(c) in ("Cc", "Cs") for c in name):  # NUL, tabs, line breaks, broken characters
+        raise DomainError("The cluster's name must be on one line, with no hidden control characters",
+                          field="name")
     taken = Cluster.objects.filter(name__iexact=name)
     if other_than is not None:
         taken = taken.exclude(pk=other_than.pk)

@@ -47,11 +47,20 @@ def test_any_names_give_distinct_valid_codes_or_a_clear_refusal(names):
             cluster_create(name=name)
         except DomainError as exc:
             assert exc.field == "name"
-            assert not name.strip() or Cluster.objects.filter(name__iexact=name.strip()).exists()
+            assert ("control characters" in exc.message or not name.strip()
+                    or Cluster.objects.filter(name__iexact=name.strip()).exists())
     codes = list(Cluster.objects.values_list("code", flat=True))
     assert all(SLUG.fullmatch(code) for code in codes), codes
     assert len(set(codes)) == len(codes)
     Cluster.objects.all().delete()  # each example starts empty
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", ["\x00", "Acle\x00", "Acle\nDistrict", "Acle\tDistrict", "\ud800Acle"])
+def test_a_name_with_a_control_character_is_refused_not_stored(name):
+    with pytest.raises(DomainError, match="no hidden control characters"):
+        cluster_create(name=name)
+    assert not Cluster.objects.exists()
 
 
 def test_renaming_to_another_clusters_name_is_refused_and_changes_nothing(world):
