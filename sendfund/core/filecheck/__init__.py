@@ -10,7 +10,9 @@ and spreadsheet (.ods), at most 10MB. The checker
   extracting it (office.py); each refuses what could run, hide or expand (macros, scripts, actions,
   attachments, encryption, zip bombs, XML entities) with its own message;
 - requires the name's extension to be the kind the bytes are;
-- reads the document's text, within limits, and runs the privacy screen over it.
+- runs the privacy screen over the file's name, and over the document's text, within limits: the body, and
+  what a reader can reveal besides (properties, comments, notes, headers, names of sheets, alt text, tracked
+  deletions; a PDF's metadata, annotations and bookmarks).
 
 It returns the true kind and a clean name (the user's name with the true extension); the caller stores
 the bytes under a name the server makes. `UploadRefused` carries a GOV.UK error message.
@@ -122,6 +124,13 @@ def check_bytes(name: str, data: bytes, *, screen_text: bool = True) -> Checked:
     if len(data) > MAX_BYTES:
         raise UploadRefused(TOO_BIG)
     stem, extension = check_name(name)
+    if screen_text:  # a name is shown, offered as the download's name and kept in the history: screened first
+        findings = privacy.screen(stem)
+        if findings:
+            raise UploadRefused(privacy.refusal(
+                "The selected file's name", findings,
+                advice="Rename the file and upload it again: this service must not hold information that could "
+                       "identify a child"))
     kind, text = _kind_of(data, extension)
     if kind.extension != extension:
         raise UploadRefused(MISMATCH.format(label=kind.label, given=extension, true=kind.extension))

@@ -195,7 +195,40 @@ def _check_ooxml(package: Package) -> tuple[str, list[tuple[str, str]]]:
                 if rel.get("TargetMode") == "External" and rel.get("Type", "").rsplit("/", 1)[-1] in LOADS_ON_OPEN:
                     raise UploadRefused(EXTERNAL_CONTENT.format(extension=extension))
     text = _docx_text(trees, main) if extension == ".docx" else _xlsx_text(package, trees, main)
-    return extension, _bounded(text)
+    return extension, _bounded(text) + _bounded(_hidden_text(trees))  # each within the limit
+
+
+# Parts that hold only layout and settings, and elements that hold the file's own dates (a document made in 2015
+# is not a child born then); attributes that hold words a reader can see (alt text, a sheet's name).
+LAYOUT_PARTS = re.compile(r"(^|/)(styles|theme\d*|fontTable|settings|webSettings|numbering|manifest)\.xml$|\.rels$|"
+                          r"^\[Content_Types\]\.xml$")
+FILE_DATES = ("created", "modified", "lastPrinted", "creation-date", "date", "print-date")
+SHOWN_ATTRIBUTES = ("descr", "title", "name", "description")
+
+
+def _local(name: str) -> str:
+    return name.rsplit("}", 1)[-1]
+
+
+def _hidden_text(trees: dict):
+    """Words anywhere in the package besides the body a reader sees first: properties (title, author...),
+    comments and notes, headers and footers, sheet and range names, drop-down lists, formulas, alt text and
+    tracked deletions. Each part as one chunk, each piece on its own line (so no match spans two)."""
+    for name, tree in sorted(trees.items()):
+        if LAYOUT_PARTS.search(name):
+            continue
+        pieces = []
+        for node in tree.iter():
+            if not isinstance(node.tag, str):
+                continue
+            if node.text and node.text.strip() and _local(node.tag) not in FILE_DATES:
+                pieces.append(node.text.strip())
+            pieces.extend(value for key, value in node.attrib.items()
+                          if _local(key) in SHOWN_ATTRIBUTES and value.strip())
+        if pieces:
+            place = "the file's properties" if name.startswith("docProps/") or name == "meta.xml" else (
+                "a hidden part of the file (comments, notes, headers, names, alt text or tracked changes)")
+            yield place, "\n".join(pieces)
 
 
 def _bounded(chunks) -> list[tuple[str, str]]:
@@ -343,7 +376,7 @@ def _check_odf(package: Package) -> tuple[str, list[tuple[str, str]]]:
     if content is None:
         raise UploadRefused(DAMAGED)
     chunks = _ods_text(content) if extension == ".ods" else _odt_text(content)
-    return extension, _bounded(chunks)
+    return extension, _bounded(chunks) + _bounded(_hidden_text(trees))
 
 
 def _q(ns: str, tag: str) -> str:

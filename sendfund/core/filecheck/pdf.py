@@ -12,7 +12,7 @@ import logging
 import re
 
 from pypdf import PdfReader
-from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject
+from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject, TextStringObject
 
 from .messages import DAMAGED, ENCRYPTED, PDF_ACTION, PDF_EMBEDDED, PDF_SCRIPT, TOO_LONG, UploadRefused
 
@@ -95,6 +95,29 @@ def _all_objects(reader: PdfReader):
         yield obj
 
 
+# Keys whose strings are the file's own dates or identifiers, not words a person wrote.
+NOT_WORDS = frozenset({"/CreationDate", "/ModDate", "/M", "/ID", "/O", "/U", "/OE", "/UE", "/Perms", "/Filter",
+                       "/Subtype", "/Type"})
+
+
+def _hidden_strings(reader: PdfReader) -> list[str]:
+    """Every text string in the file's objects besides the pages' text: the document information (title,
+    author, subject, keywords), annotations (sticky notes, their authors), bookmarks and form values."""
+    strings = []
+    for obj in _all_objects(reader):
+        if not isinstance(obj, DictionaryObject):
+            continue
+        for key, value in obj.items():
+            if key in NOT_WORDS:
+                continue
+            value = value.get_object() if isinstance(value, IndirectObject) else value
+            if isinstance(value, TextStringObject) and str(value).strip():
+                strings.append(str(value).strip())
+                if sum(map(len, strings)) > MAX_TEXT_CHARS:
+                    raise UploadRefused(TOO_LONG)
+    return strings
+
+
 def check_pdf(data: bytes) -> list[tuple[str, str]]:
     """Refuse a PDF that is damaged, encrypted, scripted, acts on opening or carries files; return its
     text by page."""
@@ -114,6 +137,9 @@ def check_pdf(data: bytes) -> list[tuple[str, str]]:
         if len(reader.pages) > MAX_PAGES:
             raise UploadRefused(TOO_LONG)
         text, total = [], 0
+        hidden = _hidden_strings(reader)
+        if hidden:
+            text.append(("the file's properties, comments or bookmarks", "\n".join(hidden)))
         for number, page in enumerate(reader.pages, start=1):
             page_text = page.extract_text() or ""
             total += len(page_text)

@@ -260,3 +260,10 @@ def pdf_zip_polyglot() -> bytes:
         archive.writestr("a.pdf", pdf())
         archive.writestr("[Content_Types].xml", _content_types(WORD_MAIN))
     return buffer.getvalue()
+
+
+def pdf_rect():
+    """A PDF rectangle, for annotations in test files."""
+    from pypdf.generic import ArrayObject, FloatObject
+
+    return ArrayObject([FloatObject(72), FloatObject(72), FloatObject(144), FloatObject(144)])
