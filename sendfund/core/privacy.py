@@ -56,7 +56,7 @@ def is_upn(text: str) -> bool:
 # --- NHS numbers ----------------------------------------------------------------------------------------
 
 # 10 digits, written together or 3-3-4 with spaces or hyphens; not part of a longer number or an amount.
-_NHS = re.compile(r"(?<![0-9£$€.,])([0-9]{3})([ \-]?)([0-9]{3})\2([0-9]{4})(?![0-9])(?![.,][0-9])")
+_NHS = re.compile(r"(?<![0-9£$€.,])([0-9]{3})([ \-.]?)([0-9]{3})\2([0-9]{4})(?![0-9])(?![.,][0-9])")
 
 
 def nhs_check_digit(first_nine: str) -> int | None:
@@ -72,7 +72,7 @@ def nhs_check_digit(first_nine: str) -> int | None:
 def is_nhs_number(text: str) -> bool:
     """True for 10 digits whose last is the modulus 11 check digit. A number beginning with 0 is a phone
     number (no NHS number issued in England, Wales or the Isle of Man begins with 0)."""
-    digits = re.sub(r"[ \-]", "", text)
+    digits = re.sub(r"[ \-.]", "", text)
     return (len(digits) == 10 and digits.isdigit() and digits[0] != "0"
             and nhs_check_digit(digits[:9]) == int(digits[9]))
 
@@ -91,8 +91,8 @@ _DATES = [
     # 2015-04-03
     re.compile(r"(?<![0-9])(?P<y>[0-9]{4})-(?P<m>[0-9]{2})-(?P<d>[0-9]{2})(?![0-9])"),
     # 3 April 2015, 3rd Apr. 2015
-    re.compile(rf"(?<![0-9])(?P<d>[0-9]{{1,2}})(?:st|nd|rd|th)?\s+(?P<mn>{_MONTH})\.?,?\s+(?P<y>[0-9]{{4}})(?![0-9])",
-               re.IGNORECASE),
+    re.compile(rf"(?<![0-9])(?P<d>[0-9]{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<mn>{_MONTH})\.?,?\s+(?P<y>[0-9]{{4}})"
+               r"(?![0-9])", re.IGNORECASE),
     # April 3, 2015
     re.compile(rf"\b(?P<mn>{_MONTH})\.?\s+(?P<d>[0-9]{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y>[0-9]{{4}})(?![0-9])",
                re.IGNORECASE),
@@ -109,7 +109,11 @@ _CHILD_BEFORE = re.compile(rf"\b{_CHILD}\b[^0-9A-Za-z\n]{{0,4}}(?:\b(?:born|aged
                            re.IGNORECASE)
 _CHILD_AFTER = re.compile(rf"^[^0-9A-Za-z\n]{{0,4}}\b{_CHILD}\b", re.IGNORECASE)
 # A name: one or two capitalised words right before the date (or two right after it), separators only between.
-_NAME_WORD = r"[A-Z][a-z'’\-]+"
+# Capitals and small letters of the Latin alphabets English names use (Zoë, Siân, Łukasz), and name words with an
+# apostrophe, a hyphen or a capital inside (O'Brien, Smith-Jones, McDonald).
+_UPPER = "A-ZÀ-ÖØ-ÞĀĂĄĆĈĊČĎĐĒĔĖĘĚĜĞĠĢĤĦĨĪĬĮİĴĶĹĻĽĿŁŃŅŇŊŌŎŐŒŔŖŘŚŜŞŠŢŤŦŨŪŬŮŰŲŴŶŸŹŻŽ"
+_LOWER = "a-zß-öø-ÿāăąćĉċčďđēĕėęěĝğġģĥħĩīĭįıĵķĺļľŀłńņňŋōŏőœŕŗřśŝşšţťŧũūŭůűųŵŷźżž"
+_NAME_WORD = rf"[{_UPPER}](?:[{_LOWER}]+|['’][{_UPPER}][{_LOWER}]+)(?:(?:['’\-][{_UPPER}]?|[{_UPPER}])[{_LOWER}]+)*"
 _NAME_BEFORE = re.compile(rf"(?P<name>{_NAME_WORD}(?:[ \t]+{_NAME_WORD})?)[ \t,:;()\[\]|\-–]{{0,4}}$")
 _NAME_AFTER = re.compile(rf"^[ \t,:;()\[\]|\-–]{{0,4}}(?P<name>{_NAME_WORD}[ \t]+{_NAME_WORD})\b")
 # Capitalised words that are not names: they often stand before the date of a meeting or an event.
@@ -133,8 +137,8 @@ upper lower middle pupil pupils child children mr mrs ms miss mx dr prof sir dam
 _TITLE = r"(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Sir|Dame|Rev)\.?"
 _NAMED_PUPIL = re.compile(
     rf"(?<![A-Za-z])(?:(?P<title>{_TITLE})[ \t]+)?(?P<name>{_NAME_WORD}[ \t]+{_NAME_WORD})"
-    r"[ \t]*(?:\([ \t]*|,[ \t]*|(?i:in)[ \t]+)?"
-    r"(?P<group>(?i:year|yr)[ \t]?(?:1[0-3]|[1-9])|Y(?:1[0-3]|[1-9])|(?i:reception))(?![0-9A-Za-z])"
+    r"[ \t]*(?:[(\[][ \t]*|[,:\-–—][ \t]*|(?i:in)[ \t]+)?"
+    r"(?P<group>(?i:year|yr)[ \t]?(?:1[0-3]|[1-9]|R)|Y[ \t]?(?:1[0-3]|[1-9]|R)|(?i:reception))(?![0-9A-Za-z])"
     r"(?P<rest>[^\n]{0,30})")
 _NOT_A_CHILD_AFTER = re.compile(
     r"^[ \t)]*(?:,[ \t]*)?(?:class[ \t]+)?(?i:teachers?|lead|leads|leader|leaders|co-?ordinator|tutors?|team|staff|"

@@ -157,12 +157,19 @@ def test_any_text_is_screened_without_error(text):
 
 NAMED_PUPILS = ["Jamie Smith in Year 4 is struggling and his mum agreed", "We discussed Jamie Smith (Year 4) and his EHCP",
                 "Jamie Smith, Year 4, has an EHCP", "Ava Brown Y3 needs support", "Leo Khan in Reception",
-                "notes:\nSupport for Priya Patel (year 10)"]
+                "notes:\nSupport for Priya Patel (year 10)",
+                # names with a hyphen, an apostrophe, an accent or a capital inside; Year R; a dash or colon between
+                "Olivia Smith-Jones (Yr 6) needs speech support", "Sean O'Brien in Year 4 has an EHC plan",
+                "Zoë Brown in Year 3 struggles", "Leo Khan in Year R", "Jamie Smith - Year 4", "Jamie Smith: Year 4",
+                "Jamie Smith (Y 4)", "Jamie McDonald, Year 5"]
 NOT_NAMED_PUPILS = ["Sarah Brown (Year 6 teacher) will lead", "Mrs Jones in Year 6", "Hana Host, Year 6 lead",
                     "Alpha Primary Year 5 pupils", "County Hall Year 2026", "Spring Term Year 4 review",
                     "The Year 6 cohort at Alpha High", "Thorpe Hamlet Year 3 class", "Key Stage 2 results for Year 6",
                     "Catch Up Year 7 curriculum", "Alpha High School Year 11 results", "Beta Primary, Year 2 phonics",
-                    "Transition from Year 6 to 7", "Speech and language screening in Reception"]
+                    "Transition from Year 6 to 7", "Speech and language screening in Reception",
+                    "Acle Academy in Year 7 transition", "Our SENCO Team - Year 4 leads",
+                    "The Cluster Lead (Year 2) will review", "St Mary's in Year 1", "Maths Group: Year 6 pupils",
+                    "Early Help - Year R staff"]
 
 
 @pytest.mark.parametrize("text", NAMED_PUPILS)
@@ -171,7 +178,12 @@ def test_a_child_named_with_their_year_group_is_found_and_masked(text):
     assert finding.kind == "named_pupil" and finding.what == "a child's name with their year group"
     first, last = finding.masked.split(",")[0].split()
     assert first[0].isupper() and set(first[1:]) == {"*"} and set(last[1:]) == {"*"}
-    assert not any(name in finding.problem for name in ("Jamie", "Smith", "Priya", "Patel", "Khan"))
+    assert not any(name in finding.problem for name in ("Jamie", "Smith", "Priya", "Patel", "Khan", "Brien", "Zoë"))
+
+
+@pytest.mark.parametrize("text", ["born on 3rd of April 2015", "NHS 943.476.5919"])
+def test_a_birth_date_with_of_and_an_nhs_number_with_dots_are_found(text):
+    assert [f.kind for f in screen(text, today=TODAY)] in (["birth_date"], ["nhs"])
 
 
 @pytest.mark.parametrize("text", NOT_NAMED_PUPILS)
