@@ -37,15 +37,15 @@ from .workflow import (  # case_transition is re-exported for callers
 )
 
 
-def _require(ok: bool, message: str) -> None:
+def _require(ok: bool, message: str, *, field: str | None = None) -> None:
     if not ok:
-        raise DomainError(message)
+        raise DomainError(message, field=field)
 
 
-def _found[T](value: T | None, message: str) -> T:
+def _found[T](value: T | None, message: str, *, field: str | None = None) -> T:
     """`value`, or DomainError(message) when there is none."""
     if value is None:
-        raise DomainError(message)
+        raise DomainError(message, field=field)
     return value
 
 
@@ -293,11 +293,12 @@ def information_answer(*, request: InformationRequest, answer: str, actor) -> In
 def _check_amounts(case: Case, amounts: dict[int, Decimal], what: str) -> list[AwardLine]:
     lines = list(case.lines.select_related("stream"))
     for line in lines:
-        amount = _found(amounts.get(line.pk), f"Enter the {what} amount for every stream and year.")
-        _require(amount >= 0, "Amounts cannot be negative.")
+        field = f"line_{line.pk}"  # the amount's box on the recommend and decide forms
+        amount = _found(amounts.get(line.pk), f"Enter the {what} amount for every stream and year.", field=field)
+        _require(amount >= 0, "Amounts cannot be negative.", field=field)
         _require(amount <= line.requested, f"The {what} amount for {line.stream.get_kind_display().lower()} in "
                                            f"{fy_label(line.financial_year)} cannot be more than the "
-                                           f"{format_pounds(line.requested)} asked for.")
+                                           f"{format_pounds(line.requested)} asked for.", field=field)
     return lines
 
 
@@ -336,6 +337,9 @@ def case_decide(*, case: Case, outcome: str, amounts: dict[int, Decimal], reason
     Case.objects.filter(pk=case.pk).update(outcome=outcome, reasons=reasons.strip(), conditions=conditions.strip(),
                                            decided_by=actor)
     case.refresh_from_db()
+    # The decision's guard (the table's rule: amounts that fit the outcome), asked first so that its answer is
+    # shown at the outcome's question; case_transition asks it again.
+    _require(not (reason := TRANSITIONS["decide"].guard(case)), reason, field="outcome")
     case = case_transition(case=case, move="decide", actor=actor, content_before=before)
     letters.letter_issue_after_commit(case=case, kind=LetterKind.DECISION)
     return case

@@ -8,6 +8,8 @@ from django.urls import reverse
 from sendfund.accounts.roles import Role
 from sendfund.casework import selectors, services
 from sendfund.casework.models import State
+from sendfund.core.money import format_pounds
+from sendfund.core.years import fy_label
 from tests.html_tables import table
 
 from .factories import advance, score_all, submitted_application
@@ -188,8 +190,6 @@ def test_the_letter_prints_a_name_in_any_script_and_is_a_tagged_pdf(world, clien
 def test_the_money_tables_totals_add_up_what_its_lines_show(world, client_for):
     """Before anything is recommended the lines and the total both say "–" (not £0.00 under dashes); once decided,
     each column's total is the sum of its lines, as the case's award lines hold them."""
-    from sendfund.core.money import format_pounds
-
     case = advance(world, submitted_application(world), State.UNDER_ASSESSMENT)
     client = client_for(Role.LA_OFFICER)
 
@@ -208,3 +208,46 @@ def test_the_money_tables_totals_add_up_what_its_lines_show(world, client_for):
     assert total["Recommended"] == format_pounds(sum(ln.recommended for ln in award))
     assert total["Decided"] == format_pounds(sum(ln.decided for ln in award))
     assert sorted(r["Decided"] for r in lines.values()) == sorted(format_pounds(ln.decided) for ln in award)
+
+
+def test_the_decide_forms_errors_sit_at_the_question_they_are_about(world, client_for):
+    """An amount over what was asked is shown at that amount's box; 'approved' with less than asked at the
+    decision's question; each linked from the error summary to that input; no Bootstrap alert anywhere."""
+    import re
+
+    case = advance(world, submitted_application(world, streams=("capacity",)), State.RECOMMENDED)
+    line, *others = case.lines.order_by("financial_year")
+    client = client_for(Role.DECISION_MAKER)
+    url = reverse("casework:decide", kwargs={"reference": case.reference})
+    base = {"reasons": "Clear need.", "conditions": "", **{f"line_{o.pk}": str(o.requested) for o in others}}
+
+    def errors(data):
+        html = client.post(url, {**base, **data}).content.decode()
+        assert "alert-danger" not in html and "alert-block" not in html
+        return html, re.findall(r'<li><a href="#([^"]+)">([^<]+)</a></li>', html)
+
+    html, links = errors({"outcome": "approved", f"line_{line.pk}": str(line.requested + 1)})
+    assert links == [(f"id_line_{line.pk}", f"The decided amount for capacity in {fy_label(line.financial_year)} "
+                                            f"cannot be more than the {format_pounds(line.requested)} asked for.")]
+    assert 'govuk-input--error' in html
+    html, links = errors({"outcome": "approved", f"line_{line.pk}": str(line.requested - 1)})
+    [(target, message)] = links
+    assert target.startswith("id_outcome") and message.startswith("Approved means every amount asked for.")
+    case.refresh_from_db()
+    assert case.status == State.RECOMMENDED and all(ln.decided is None for ln in case.lines.all())
+
+
+def test_a_payment_form_sent_with_its_instalment_changed_says_so(world, client_for):
+    """The instalment is a hidden field: a page changed by hand, or out of date, gets a message it can act on,
+    never an empty error summary; nothing is paid."""
+    import re
+
+    case = advance(world, submitted_application(world, streams=("capacity",)), State.IN_DELIVERY)
+    url = reverse("casework:payments", kwargs={"reference": case.reference})
+    paid = set(case.instalments.filter(paid_on__isnull=False).values_list("pk", flat=True))
+    for instalment in ("abc", ""):
+        html = client_for(Role.FINANCE).post(url, {"instalment": instalment, "paid_on": "2026-11-30"}).content.decode()
+        assert "govuk-error-summary" in html
+        assert re.findall(r'<li><a href="#[^"]+">([^<]+)</a></li>', html) == [
+            "Part of the form could not be read. Reload the page and try again"]
+    assert set(case.instalments.filter(paid_on__isnull=False).values_list("pk", flat=True)) == paid

@@ -79,7 +79,10 @@ def error_links(form):
     """(target id, message) for every error of a bound form, in the order of its fields; errors of
     the whole form point at its first field. Used by the error summary every form renders."""
     fields = form.visible_fields()
-    links = [(error_target(fields[0]) if fields else "", str(e)) for e in form.non_field_errors()]
+    first = error_target(fields[0]) if fields else ""
+    links = [(first, str(e)) for e in form.non_field_errors()]
+    if any(hidden.errors for hidden in form.hidden_fields()):  # only a changed or out-of-date page sends these
+        links.append((first, "Part of the form could not be read. Reload the page and try again"))
     for field in fields:
         subfields = getattr(field.field, "fields", ())
         seen = []
