@@ -312,8 +312,10 @@ def record_payment(request, payload: PaymentIn, payment_id: int = Path(..., ge=1
                    idempotency_key: str = Header(..., alias="Idempotency-Key", min_length=1, max_length=100,
                                                  pattern=r"^[A-Za-z0-9._:-]+$")):
     """Finance records that an instalment was paid. Send an `Idempotency-Key` header: the same key with the
-    same request records one payment and gives the same answer, however often it is sent. Refused (409)
-    when the instalment is not yet due or is already paid."""
+    same request records one payment and gives the same answer, however often it is sent. The rules are the web
+    page's: an instalment may be paid before its due date, from the day its financial year's pot opens, and not
+    on a date in the future. Refused (409) before then, when it is already paid, or when the offer is not yet
+    accepted."""
     _require(request, can_record_payments)
     status, body = services.payment_record_idempotent(user=request.user, key=idempotency_key,
                                                       instalment_id=payment_id, paid_on=payload.paid_on)

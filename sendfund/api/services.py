@@ -109,8 +109,6 @@ def _pay(*, user, instalment_id: int, paid_on: dt.date) -> tuple[int, dict]:
     instalment = instalments_for_user(user=user).filter(pk=instalment_id).first()
     if instalment is None:
         return 404, {"detail": "Not found"}
-    if instalment.due_on > paid_on:
-        return 409, {"detail": f"This instalment is not due until {instalment.due_on:%-d %B %Y}"}
     try:
         paid = casework_services.instalment_pay(instalment=instalment, paid_on=paid_on, actor=user)
     except DomainError as exc:

@@ -170,13 +170,20 @@ def test_recording_a_payment_twice_with_one_key_records_one_payment(world):
     assert missing.status_code == 422
 
 
-def test_a_payment_not_yet_due_is_refused(world):
+def test_the_api_pays_as_the_web_does_early_but_never_before_the_years_pot_opens(world):
+    """One rule for both (casework.services.instalment_pay): an instalment may be paid before its due date, from
+    the day its financial year's pot opens; the API used to refuse any payment before the due date."""
     token = _tokens(world)[Role.FINANCE]
     case = advance(world, world.case, State.OFFER_ACCEPTED)
-    later = case.instalments.order_by("number").last()
-    Instalment.objects.filter(pk=later.pk).update(due_on=timezone.localdate() + dt.timedelta(days=30))
-    response = _pay(token, later, "early")
-    assert response.status_code == 409 and "not due until" in response.json()["detail"]
+    today = timezone.localdate()
+    instalments = list(case.instalments.order_by("number"))
+    early = next(i for i in instalments if i.payable_from <= today)
+    Instalment.objects.filter(pk=early.pk).update(due_on=today + dt.timedelta(days=30))
+    assert _pay(token, early, "early").status_code == 201
+    assert Instalment.objects.get(pk=early.pk).paid_on == today
+    later = next(i for i in instalments if i.payable_from > today)
+    response = _pay(token, later, "next-year")
+    assert response.status_code == 409 and "which opens on" in response.json()["detail"]
     assert Instalment.objects.get(pk=later.pk).paid_on is None
 
 
