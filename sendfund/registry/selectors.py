@@ -137,7 +137,7 @@ class FigureTable:
 
     indicators: list[Indicator]
     rows: list[dict]
-    totals: dict[str, int]
+    totals: dict[str, int | None]
 
 
 NOT_PUBLISHED = "not published"
@@ -154,7 +154,7 @@ def figures_for_schools(*, schools: list[School], academic_year: int) -> FigureT
     """The counts (pupils, FSM, SEN...) of some schools in a year with their totals; figures the DfE did not
     publish show as such and count as 0 in the totals. A FigureTable: the count indicators, one row per
     school in the order given (each value an int, NOT_PUBLISHED, or None where the school has no figure)
-    and totals by indicator code. Two queries. Raises nothing."""
+    and totals by indicator code (None where no school has a figure). Two queries. Raises nothing."""
     indicators = [i for i in indicator_list() if i.unit == Indicator.Unit.COUNT]
     values = defaultdict(dict)
     for school_id, code, value in (SchoolFigure.objects.filter(school__in=schools, academic_year=academic_year,
@@ -162,7 +162,10 @@ def figures_for_schools(*, schools: list[School], academic_year: int) -> FigureT
                                    .values_list("school_id", "indicator__code", "value")):
         values[school_id][code] = _shown(value, None)
     rows = [{"school": s, "values": [values[s.pk].get(i.code) for i in indicators]} for s in schools]
-    totals = {i.code: sum(v for s in schools if isinstance(v := values[s.pk].get(i.code), int)) for i in indicators}
+    totals = {}
+    for i in indicators:
+        counts = [v for s in schools if isinstance(v := values[s.pk].get(i.code), int)]
+        totals[i.code] = sum(counts) if counts else None  # no school has a figure: no total, not 0
     return FigureTable(indicators, rows, totals)
 
 

@@ -150,3 +150,20 @@ def test_a_cluster_may_share_its_name_with_the_council_and_there_is_one_council(
     assert cluster.organisation.name == council.name and cluster.organisation != council
     with pytest.raises(IntegrityError), transaction.atomic():
         Organisation.objects.create(kind=Organisation.Kind.LOCAL_AUTHORITY, name="A second council")
+
+
+def test_a_total_with_no_figure_under_it_says_no_figure_not_zero(client_for, world):
+    """A census count no school of the cluster has (the DfE published none that year) totals to "–" (read as
+    'No figure'), not 0; a count some schools have totals their figures."""
+    from sendfund.registry.models import Indicator
+    from tests.html_tables import tables
+
+    Indicator.objects.create(code="ever6-test", name="Ever-6 (test)", unit=Indicator.Unit.COUNT, sort_order=99)
+    html = client_for("la_officer").get(reverse("registry:cluster-detail", kwargs={"code": world.cluster.code})
+                                        ).content.decode()
+    found = [t for t in tables(html) if t.footer]
+    assert found, "the cluster page has a table of figures with a total"
+    headers, total = found[0].headers, found[0].footer[0]
+    assert total[headers.index("Ever-6 (test)")] == "No figure–"
+    pupils = next(h for h in headers if h.lower().startswith("pupils") or "headcount" in h.lower())
+    assert total[headers.index(pupils)] not in ("0", "No figure–")
