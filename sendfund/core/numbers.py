@@ -25,3 +25,9 @@ def format_percent(fraction: float | Decimal | None, places: int = 1) -> str:
         return ""
     text = f"{abs(float(fraction)) * 100:.{int(places)}f}%"
     return f"{MINUS}{text}" if float(fraction) < 0 and text.strip("0.%") else text
+
+
+def counted(count: int, singular: str, plural: str = "") -> str:
+    """A count with its noun, as people write it: "1 row", "2 rows", "1,204 rows" ("1 entry", "2 entries" with
+    `plural`). Raises nothing."""
+    return f"{count:,} {singular if count == 1 else (plural or singular + 's')}"

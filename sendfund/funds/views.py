@@ -18,7 +18,7 @@ from sendfund.core.downloads import Field, ListDownload, filters_shown
 from sendfund.core.errors import DomainError
 from sendfund.core.fields import whole_number
 from sendfund.core.forms import PrivacyScreen, run_action, run_form
-from sendfund.core.money import MoneyError, format_pounds, parse_pounds
+from sendfund.core.money import MoneyError, format_pounds, money_column_max, parse_pounds
 from sendfund.core.paging import query_without_page
 from sendfund.core.years import fy_label
 
@@ -116,7 +116,9 @@ class AdjustForm(PrivacyScreen, forms.Form):
                              help_text="For example 5000.00 to add money, or -5000.00 to take it away.",
                              widget=forms.TextInput(attrs={"inputmode": "decimal", "spellcheck": "false",
                                                            "class": "govuk-input--width-10"}),
-                             error_messages={"required": "Enter the amount"})
+                             error_messages={"required": "Enter the amount",
+                                             "max_length": "Enter an amount of "
+                                                           f"{format_pounds(money_column_max())} or less"})
     note = forms.CharField(label="Why is the pot being adjusted?", max_length=255,
                            widget=forms.Textarea(attrs={"rows": 3}), error_messages={"required": "Enter why"})
 

@@ -9,6 +9,7 @@ from sendfund.accounts.scoping import cluster_in_scope_or_404, clusters_in_scope
 from sendfund.core.downloads import Field, ListDownload
 from sendfund.core.fields import whole_number
 from sendfund.core.forms import CsvFileField, run_form
+from sendfund.core.numbers import counted
 from sendfund.core.years import financial_year_of
 
 from . import dsg, impact, money
@@ -56,7 +57,7 @@ def import_lines(request):
     form = ImportForm(request.POST if posted else None, request.FILES if posted else None)
     done = run_form(request, form, lambda d: money.funding_lines_import(
         content=d["file"].read(), file_name=d["file"].name, actor=request.user), error_field="file",
-        success_message=lambda batch: f"{batch.rows} funding lines imported from {batch.file_name}.",
+        success_message=lambda batch: f"{counted(batch.rows, 'funding line')} imported from {batch.file_name}.",
         redirect_to=reverse("monitoring:all-money"))
     if done:
         return done

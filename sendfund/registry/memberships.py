@@ -13,6 +13,7 @@ from django.db import transaction
 
 from sendfund.core.audit import audit_record
 from sendfund.core.errors import DomainError
+from sendfund.core.numbers import counted
 
 from .models import Cluster, ClusterMembership, Phase, School, SchoolLink
 from .services import _distance, _postcode_key, cluster_create, cluster_update, membership_set
@@ -107,7 +108,7 @@ def cluster_memberships_import(*, path: Path | str, la_code: int, name: str | No
                 result.updated += 1
         audit_record(actor=actor, verb="registry.memberships_imported", label=table.name,
                      after={"file": table.name, "sha256": table.sha256, "la_code": la_code, "rows": len(rows)})
-    result.notes.append(f"{result.created} clusters created; {result.updated} memberships set.")
+    result.notes.append(f"{counted(result.created, 'cluster')} created; {counted(result.updated, 'membership')} set.")
     return result
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from sendfund.core.audit import audit_record
 from sendfund.core.errors import DomainError
+from sendfund.core.numbers import counted
 
 from .models import ImportBatch, Phase
 
@@ -61,8 +62,8 @@ class ImportResult:
     def summary(self) -> str:
         if self.already_imported:
             return f"{self.file_name}: this file was imported before; nothing changed."
-        text = (f"{self.file_name}: {self.rows} rows read; {self.created} created, {self.updated} updated, "
-                f"{self.unchanged} unchanged, {self.skipped} skipped.")
+        text = (f"{self.file_name}: {counted(self.rows, 'row')} read; {self.created:,} created, {self.updated:,} "
+                f"updated, {self.unchanged:,} unchanged, {self.skipped:,} skipped.")
         return " ".join([text, *self.notes])
 
 

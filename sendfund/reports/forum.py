@@ -22,6 +22,7 @@ from django.utils import timezone
 from sendfund.casework.selectors import first_invited_expression
 from sendfund.core import suppression
 from sendfund.core.money import format_pounds
+from sendfund.core.numbers import counted
 from sendfund.core.years import ay_label, fy_bounds, fy_label
 from sendfund.formula.selectors import allocation_run_covering
 from sendfund.funds.selectors import fund_current, ledger_year, pot_position, reference_commitments
@@ -228,8 +229,9 @@ def _monitoring_section(fy: int, today: dt.date) -> dict:
         f"Clusters with an award send the council a return on a schedule: {len(returns)} "
         f"{'were' if len(returns) != 1 else 'was'} due in {fy_label(fy)}. A return is on time when it was sent by "
         "the day it was due.",
-        f"The {len(latest)} latest return{'s' if len(latest) != 1 else ''} sent report spend against what was awarded "
-        "for all the years of each award. An outcome's target is reached when its latest value is at or past the "
+        (f"The latest return sent for each award ({counted(len(latest), 'return')}) reports spend against what was "
+         "awarded for all the years of the award." if latest else "No return has been sent yet to report spend "
+         "against what was awarded.") + " An outcome's target is reached when its latest value is at or past the "
         "target, in the direction from the baseline; outcomes not written as numbers are counted apart.",
     ]
     return {"key": "monitoring", "title": "Monitoring", "paragraphs": paragraphs, "chart": None,

@@ -157,3 +157,10 @@ def test_a_round_opened_today_closes_in_a_financial_year_that_has_started(today)
     closes = round_close_within_financial_year(today)
     assert today <= closes <= today + dt.timedelta(days=60)
     assert financial_year_of(closes) == financial_year_of(today)
+
+
+def test_a_count_reads_as_people_write_it():
+    from sendfund.core.numbers import counted
+
+    assert [counted(n, "row") for n in (0, 1, 2, 1204)] == ["0 rows", "1 row", "2 rows", "1,204 rows"]
+    assert counted(1, "entry", "entries") == "1 entry" and counted(3, "entry", "entries") == "3 entries"
