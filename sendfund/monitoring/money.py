@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import DecimalField, Q, Sum, Value
+from django.utils import timezone
 
 from sendfund.accounts.permissions import roles_of
 from sendfund.accounts.roles import Role
@@ -18,13 +19,16 @@ from sendfund.accounts.scoping import scope_for_user
 from sendfund.core.audit import audit_record
 from sendfund.core.errors import DomainError
 from sendfund.core.money import MoneyError, parse_pounds
-from sendfund.core.years import fy_label
+from sendfund.core.years import financial_year_of, fy_label
 from sendfund.registry.models import Cluster, ClusterMembership, School
 
 from .models import FundingImport, FundingLine
 
 ZERO = Decimal("0.00")
 COLUMNS = ["urn", "cluster", "line", "financial_year", "amount"]
+REQUIRED = ["line", "financial_year", "amount"]  # and urn or cluster, or both
+EARLIEST_FY = 2000
+YEARS_AHEAD = 5  # a line may be planned up to five financial years ahead
 FY = re.compile(r"^(?:FY\s*)?(\d{4})(?:\s*-\s*(\d{2}))?$", re.IGNORECASE)
 
 
@@ -48,9 +52,11 @@ def _year(text: str) -> int | None:
 
 @transaction.atomic
 def funding_lines_import(*, content: bytes, file_name: str, actor, illustrative: bool = False) -> FundingImport:
-    """Import other SEND funding lines: columns urn or cluster, line, financial_year, amount. All or nothing:
-    any bad row raises DomainError listing every problem by row and column, and nothing is imported. A line
-    already held for the same school or cluster, line name and year is replaced."""
+    """Import other SEND funding lines: columns urn or cluster (or both, which must agree), line, financial_year
+    (FY 2000-01 to five years ahead), amount. A school's line counts for the cluster it is in in the academic
+    year that starts in the financial year. All or nothing: any bad row, or a row that repeats another's school
+    or cluster, line and year, raises DomainError listing every problem by row and column, and nothing is
+    imported. A line already held for the same school or cluster, line name and year is replaced."""
     if not can_import_funding(actor):
         raise DomainError("Only an LA officer, the decision maker or an administrator can import funding lines")
     try:
@@ -59,45 +65,71 @@ def funding_lines_import(*, content: bytes, file_name: str, actor, illustrative:
         raise DomainError(f"{file_name}: the file must be a CSV saved as UTF-8") from exc
     reader = csv.DictReader(io.StringIO(text))
     header = [h.strip().lower() for h in (reader.fieldnames or [])]
-    missing = [c for c in COLUMNS if c not in header]
+    missing = [c for c in REQUIRED if c not in header] + ([] if {"urn", "cluster"} & set(header) else ["urn or cluster"])
     if missing:
-        raise DomainError(f"{file_name}: the header must have the columns {', '.join(COLUMNS)}; missing "
-                          f"{', '.join(missing)}")
+        raise DomainError(f"{file_name}: the header must have the columns urn or cluster (or both), line, "
+                          f"financial_year and amount; missing {', '.join(missing)}")
     schools = {s.urn: s for s in School.objects.all()}
     clusters = {c.code.lower(): c for c in Cluster.objects.all()} | {c.name.lower(): c for c in Cluster.objects.all()}
-    cluster_of = dict(ClusterMembership.objects.order_by("academic_year").values_list("school_id", "cluster_id"))
-    problems, rows = [], []
+    by_pk = {c.pk: c for c in clusters.values()}
+    memberships: dict[int, dict[int, int]] = {}  # school -> academic year -> cluster
+    for school_id, academic_year, cluster_id in ClusterMembership.objects.values_list(
+            "school_id", "academic_year", "cluster_id"):
+        memberships.setdefault(school_id, {})[academic_year] = cluster_id
+    last_fy = financial_year_of(timezone.localdate()) + YEARS_AHEAD
+    problems, rows, seen = [], [], {}
     for n, raw in enumerate(reader, start=2):
         row = {k.strip().lower(): (v or "").strip() for k, v in raw.items() if k}
         school = cluster = None
-        urn = row.get("urn", "")
+        year = _year(row.get("financial_year", ""))
+        if year is None:
+            problems.append(f"row {n}, column financial_year: '{row.get('financial_year', '')[:20]}' is not a "
+                            "financial year like 2026-27")
+        elif not EARLIEST_FY <= year <= last_fy:
+            problems.append(f"row {n}, column financial_year: give a year from {fy_label(EARLIEST_FY)} to "
+                            f"{fy_label(last_fy)}")
+            year = None
+        urn, named = row.get("urn", ""), row.get("cluster", "")
+        if named:
+            cluster = clusters.get(named.lower())
+            if cluster is None:
+                problems.append(f"row {n}, column cluster: '{named[:60]}' is not a cluster")
         if urn:
             if not urn.isdigit() or int(urn) not in schools:
-                problems.append(f"row {n}, column urn: '{urn}' is not a school in the registry")
+                problems.append(f"row {n}, column urn: '{urn[:20]}' is not a school in the registry")
             else:
                 school = schools[int(urn)]
-                cluster_id = cluster_of.get(school.pk)
+                # The school's cluster in the academic year that starts in the financial year (7 of its 12 months),
+                # else in the latest year before it that the registry holds.
+                held = memberships.get(school.pk, {})
+                years = [y for y in held if year is None or y <= year]
+                cluster_id = held[max(years)] if years else None
                 if cluster_id is None:
-                    problems.append(f"row {n}, column urn: school {urn} is in no cluster")
-                cluster = next((c for c in clusters.values() if c.pk == cluster_id), None)
-        elif row.get("cluster"):
-            cluster = clusters.get(row["cluster"].lower())
-            if cluster is None:
-                problems.append(f"row {n}, column cluster: '{row['cluster']}' is not a cluster")
-        else:
+                    problems.append(f"row {n}, column urn: school {urn} is in no cluster"
+                                    + (f" in {fy_label(year)}" if year is not None else ""))
+                elif cluster is not None and cluster.pk != cluster_id:
+                    problems.append(f"row {n}, column cluster: school {urn} is in {by_pk[cluster_id].name}"
+                                    + (f" in {fy_label(year)}" if year is not None else "")
+                                    + f", not {cluster.name}")
+                cluster = by_pk.get(cluster_id) if cluster_id is not None else None
+        elif not named:
             problems.append(f"row {n}, column urn: give a school URN or a cluster")
         if not row.get("line"):
             problems.append(f"row {n}, column line: give the funding line's name")
-        year = _year(row.get("financial_year", ""))
-        if year is None:
-            problems.append(f"row {n}, column financial_year: '{row.get('financial_year', '')}' is not a financial "
-                            "year like 2026-27")
-        try:
-            amount = parse_pounds(row.get("amount", ""))
-        except MoneyError:
-            problems.append(f"row {n}, column amount: '{row.get('amount', '')}' is not an amount in pounds and pence")
-            amount = None
+        amount = None
+        if not row.get("amount"):
+            problems.append(f"row {n}, column amount: give the amount in pounds and pence, like 1250.00")
+        else:
+            try:
+                amount = parse_pounds(row["amount"])
+            except MoneyError as exc:
+                problems.append(f"row {n}, column amount: '{row['amount'][:20]}': {exc}")
         if cluster is not None and year is not None and amount is not None and row.get("line"):
+            key = (school.pk if school else None, None if school else cluster.pk, row["line"][:100].lower(), year)
+            if key in seen:
+                problems.append(f"row {n} repeats row {seen[key]}: the same "
+                                f"{'school' if school else 'cluster'}, line and year (give each line once)")
+            seen.setdefault(key, n)
             rows.append((cluster, school, row["line"][:100], year, amount))
     if not problems and not rows:
         problems.append(f"{file_name}: the file has no rows")

@@ -18,7 +18,9 @@ from .forms import PlainForm
 
 class ImportForm(PlainForm):
     file = CsvFileField(label="Upload the funding lines (CSV)",
-                           help_text="Columns: urn or cluster, line, financial_year (like 2026-27), amount (pounds).",
+                           help_text="Columns: urn or cluster (or both, which must agree), line, financial_year (like "
+                                     "2026-27), amount (pounds). Give each school's or cluster's line once a year: "
+                                     "a line held already is replaced.",
                            error_messages={"required": "Select a CSV file"})
 
 

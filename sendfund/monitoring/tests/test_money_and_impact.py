@@ -95,6 +95,43 @@ def test_a_bad_lines_file_is_refused_whole_with_rows_and_columns(world):
         money.funding_lines_import(content=content, file_name="x.csv", actor=world.users[Role.CLUSTER_HOST])
 
 
+def test_a_lines_file_is_checked_as_its_page_says_before_anything_is_imported(world):
+    """Either identifying column will do; a school named with a cluster it is not in, a line given twice, a year
+    far ahead or a negative amount are each refused, saying so; a school's line counts for the cluster it is in
+    in the academic year that starts in the financial year."""
+    officer = world.users[Role.LA_OFFICER]
+    fy = world.year + 1
+    label = f"{fy}-{(fy + 1) % 100:02d}"
+    only_urn = f"urn,line,financial_year,amount\n{world.school.urn},Top-up,{label},10.00\n".encode()
+    batch = money.funding_lines_import(content=only_urn, file_name="urn.csv", actor=officer)
+    assert FundingLine.objects.get(batch=batch).cluster == world.cluster
+    only_cluster = f"cluster,line,financial_year,amount\n{world.cluster.code},Top-up,{label},10.00\n".encode()
+    assert money.funding_lines_import(content=only_cluster, file_name="cluster.csv", actor=officer).rows == 1
+    before = FundingLine.objects.count()
+    far = financial_year_of(timezone.localdate()) + 6
+    content = _csv(world, [
+        f"{world.school.urn},{world.other_cluster.name},Top-up,{label},50.00",
+        f"{world.other_school.urn},,Notional SEN budget,{label},100.00",
+        f"{world.other_school.urn},,notional sen budget,{label},200.00",
+        f",{world.cluster.code},Top-up,{far}-{(far + 1) % 100:02d},1.00",
+        f",{world.cluster.code},Top-up,{label},-5000",
+        f",{world.cluster.code},Top-up,{label},",
+    ])
+    with pytest.raises(DomainError) as exc:
+        money.funding_lines_import(content=content, file_name="bad.csv", actor=officer)
+    message = exc.value.message
+    assert f"row 2, column cluster: school {world.school.urn} is in {world.cluster.name}" in message
+    assert f"not {world.other_cluster.name}" in message
+    assert "row 4 repeats row 3: the same school, line and year" in message
+    assert "row 5, column financial_year: give a year from FY 2000-01 to" in message
+    assert "row 6, column amount: '-5000': Enter an amount of £0.00 or more" in message
+    assert "row 7, column amount: give the amount in pounds and pence" in message
+    assert FundingLine.objects.count() == before
+    with pytest.raises(DomainError, match="missing urn or cluster"):
+        money.funding_lines_import(content=b"line,financial_year,amount\nTop-up,2026-27,1.00\n", file_name="x.csv",
+                                   actor=officer)
+
+
 def _school(urn, name, cluster, year, figures):
     school = School.objects.filter(urn=urn).first() or School.objects.create(
         urn=urn, la_code=926, estab=urn % 10000, name=name, phase=Phase.PRIMARY, town="Norwich", postcode="NR1 1AA")
