@@ -10,10 +10,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
 
 from sendfund.core.audit import audit_record
 from sendfund.core.errors import DomainError
 from sendfund.core.numbers import counted
+from sendfund.core.years import academic_year_of, ay_label
 
 from .models import Cluster, ClusterMembership, Phase, School, SchoolLink
 from .services import _distance, _postcode_key, cluster_create, cluster_update, membership_set
@@ -31,6 +34,15 @@ def _school_key(table, number, column, text, by_urn, by_laestab) -> School | Non
     if column == "laestab" or len(digits) == 7 and "/" in text:
         return by_laestab.get(int(digits))
     return by_urn.get(int(digits))
+
+
+EARLIEST_AY = 2000
+
+
+def _alike(name: str) -> str:
+    """A cluster name with case, accents, spaces and punctuation set aside: 'Ácle Academy cluster!' and 'Acle
+    Academy Cluster' are alike."""
+    return slugify(name).replace("-", "") or "".join(name.casefold().split())  # a name in another script
 
 
 def cluster_memberships_import(*, path: Path | str, la_code: int, name: str | None = None, actor=None
@@ -68,6 +80,10 @@ def cluster_memberships_import(*, path: Path | str, la_code: int, name: str | No
             table.fail(number, "academic_year", f"{_shown(row['academic_year'])} is not an academic year like 2022 "
                                                 "or 2022/23")
         year = int(match.group(1))
+        if not EARLIEST_AY <= year <= academic_year_of(timezone.localdate()) + 1:
+            table.fail(number, "academic_year", f"give a year from {ay_label(EARLIEST_AY)} to "
+                                                f"{ay_label(academic_year_of(timezone.localdate()) + 1)} (next "
+                                                "year's clusters may be loaded ahead, no further)")
         if (school.pk, year) in seen and seen[(school.pk, year)][1].lower() != cluster.lower():
             other_row, other = seen[(school.pk, year)]
             table.fail(number, "cluster", f"{school.name} (URN {school.urn}) is in two clusters in AY {year}/"
@@ -93,14 +109,24 @@ def cluster_memberships_import(*, path: Path | str, la_code: int, name: str | No
     result = ImportResult(table.name, rows=len(rows))
     with transaction.atomic():
         clusters = {c.name.lower(): c for c in Cluster.objects.all()}
+        alike = {_alike(c.name): c for c in clusters.values()}
+        moved = []
         for school, name_, year, extras in rows:
             cluster = clusters.get(name_.lower())
+            if cluster is None and _alike(name_) in alike:
+                raise ImportFailed(f"{table.name}: the cluster name {name_!r} is too like {alike[_alike(name_)].name!r}"
+                                   f"; use that cluster's name exactly, or a name that is clearly different")
             if cluster is None:
                 cluster = clusters[name_.lower()] = cluster_create(name=name_, actor=actor)
+                alike[_alike(name_)] = cluster
                 result.created += 1
             if extras:
                 cluster_update(cluster=cluster, actor=actor, **extras)
             before = ClusterMembership.objects.filter(school=school, academic_year=year, cluster=cluster).exists()
+            was = (ClusterMembership.objects.filter(school=school, academic_year=year).exclude(cluster=cluster)
+                   .values_list("cluster__name", flat=True).first())
+            if was:
+                moved.append(f"{school.name} (URN {school.urn}) from {was} to {cluster.name} in {ay_label(year)}")
             membership_set(school=school, cluster=cluster, academic_year=year, actor=actor)
             if before:
                 result.unchanged += 1
@@ -109,6 +135,9 @@ def cluster_memberships_import(*, path: Path | str, la_code: int, name: str | No
         audit_record(actor=actor, verb="registry.memberships_imported", label=table.name,
                      after={"file": table.name, "sha256": table.sha256, "la_code": la_code, "rows": len(rows)})
     result.notes.append(f"{counted(result.created, 'cluster')} created; {counted(result.updated, 'membership')} set.")
+    if moved:  # said, not done quietly: a move changes which cluster a school's figures count for
+        result.notes.append(f"{counted(len(moved), 'school')} moved cluster: " + "; ".join(moved[:10])
+                            + (f"; and {len(moved) - 10} more" if len(moved) > 10 else "") + ".")
     return result
 
 

@@ -223,3 +223,22 @@ def test_outcomes_load_as_rates_and_scores_with_suppressed_values_not_published(
     assert progress8.count() == 81 and progress8.filter(measure__isnull=False).count() == 56
     assert SchoolFigure.objects.filter(indicator__code="attainment8", measure__isnull=False).exists()
     assert not SchoolFigure.objects.filter(indicator__unit="percent", value__isnull=False).exists()
+
+
+def test_a_school_moved_between_clusters_is_said_and_a_year_far_ahead_is_refused(council_schools, tmp_path):
+    from django.utils import timezone
+
+    from sendfund.core.years import academic_year_of, ay_label
+
+    cluster_memberships_import(path=write(tmp_path, "first.csv", MEMBERS + "120777,Acle,2022,,\n"), la_code=926)
+    result = cluster_memberships_import(path=write(tmp_path, "second.csv", MEMBERS + "120777,Wroxham,2022,,\n"),
+                                        la_code=926)
+    assert ("1 school moved cluster: Aldborough Primary School (URN 120777) from Acle to Wroxham in AY 2022/23."
+            in result.summary())
+    assert ClusterMembership.objects.get(school__urn=120777, academic_year=2022).cluster.name == "Wroxham"
+    ahead = academic_year_of(timezone.localdate()) + 2
+    with pytest.raises(ImportFailed) as refusal:
+        cluster_memberships_import(path=write(tmp_path, "ahead.csv", MEMBERS + f"120778,Acle,{ahead},,\n"),
+                                   la_code=926)
+    assert (f"column academic_year: give a year from AY 2000/01 to {ay_label(ahead - 1)}" in str(refusal.value))
+    assert not ClusterMembership.objects.filter(academic_year=ahead).exists()
