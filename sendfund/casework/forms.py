@@ -86,6 +86,15 @@ class MeetingForm(Form):
                                                   queryset=User.objects.none(), required=False,
                                                   widget=forms.CheckboxSelectMultiple)
 
+    EARLIEST_START, LATEST_START = dt.time(7, 0), dt.time(20, 0)
+
+    def clean_time(self):
+        """A start in the night is a slip (03:00 for 15:00): refused before the invitation is emailed."""
+        start = self.cleaned_data["time"]
+        if not self.EARLIEST_START <= start <= self.LATEST_START:
+            raise forms.ValidationError("Enter a start time between 07:00 and 20:00, like 14:30")
+        return start
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         cast(forms.ModelMultipleChoiceField, self.fields["la_attendees"]).queryset = (User.objects.filter(

@@ -272,3 +272,17 @@ def test_rearranging_a_meeting_shows_its_date_and_time_in_the_form_the_browser_r
     time = re.search(r'<input type="time"[^>]*>', html).group(0)
     assert f'value="{starts:%Y-%m-%d}"' in day and f'value="{starts:%H:%M}"' in time
     assert all("govuk-input" in tag for tag in (day, time, re.search(r'<input type="number"[^>]*>', html).group(0)))
+
+
+def test_a_meeting_in_the_night_is_refused_before_anyone_is_emailed(world, client_for, mailoutbox):
+    case = advance(world, submitted_application(world), State.ACKNOWLEDGED)
+    day = timezone.localdate() + dt.timedelta(days=14)
+    while day.weekday() >= 5:
+        day += dt.timedelta(days=1)
+    html = client_for(Role.LA_OFFICER).post(reverse("casework:meeting", kwargs={"reference": case.reference}), {
+        "day": day.isoformat(), "time": "03:00", "duration_minutes": "60", "place": "County Hall",
+        "cluster_attendees": "The cluster host"}).content.decode()
+    assert "Enter a start time between 07:00 and 20:00, like 14:30" in html
+    case.refresh_from_db()
+    assert case.status == State.ACKNOWLEDGED and not hasattr(case, "meeting")
+    assert not [m for m in mailoutbox if "meeting" in m.subject.lower()]
