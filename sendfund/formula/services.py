@@ -11,7 +11,7 @@ from django.db import transaction
 from sendfund.core.audit import audit_record
 from sendfund.core.errors import DomainError
 from sendfund.core.money import PENNY, from_pence, to_pence
-from sendfund.core.years import fy_bounds, fy_label
+from sendfund.core.years import ay_label, fy_bounds, fy_label
 from sendfund.registry.models import Cluster, Indicator
 
 from . import engine, selectors
@@ -185,6 +185,11 @@ def formula_run_create(
                                   previous=previous, scenarios=scenarios, seed=seed, evidence=evidence)
     if inputs.table is None:
         raise DomainError(f"No school is in a cluster in the academic year starting {academic_year}", field="academic_year")
+    absent = [code for code in (*document.get("weights", {}), *document.get("unit_values", {}))
+              if code not in inputs.table.columns]
+    if absent:  # said in the registry's words, before the engine says it in its own
+        raise DomainError(f"There are no census figures for {', '.join(absent)} in {ay_label(academic_year)}. Import "
+                          "that year's census first, or choose a year that has them.", field="academic_year")
     try:
         ver = selectors.engine_version(document=document, columns=inputs.table.columns)
         prev = selectors.previous_year(run=previous)

@@ -166,3 +166,20 @@ def test_the_service_and_the_version_file_refuse_alike(world, overrides, doc, me
         version_from_dict(doc, name="v.json")
     assert saved.value.message == "T" + message
     assert str(read.value) == "v.json: t" + message
+
+
+def test_a_year_with_clusters_but_no_census_is_refused_in_plain_words(world):
+    """Clusters loaded for a year the census has not reached: the run says which figures are missing and for which
+    year, not the engine's 'names no column of the schools file'."""
+    from sendfund.core.years import ay_label
+    from sendfund.registry.services import membership_set
+
+    year = world.year + 5
+    membership_set(school=world.school, cluster=world.cluster, academic_year=year)
+    with pytest.raises(DomainError) as refusal:
+        services.formula_run_create(actor=None, version=world.formula_version, financial_year=year + 1,
+                                    academic_year=year, pot=Decimal("1000.00"), kind="scenario")
+    assert refusal.value.field == "academic_year"
+    assert refusal.value.message.startswith("There are no census figures for pupils")
+    assert f"in {ay_label(year)}. Import that year's census first" in refusal.value.message
+    assert "column" not in refusal.value.message
