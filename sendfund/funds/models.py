@@ -84,6 +84,11 @@ class Round(TimeStampedModel):
         return self.opens_on <= day <= self.closes_on
 
     @property
+    def has_closed(self) -> bool:
+        """Whether the round's last day to apply is past (today in the council's time zone)."""
+        return self.closes_on < timezone.localdate()
+
+    @property
     def sign_off_until(self):
         """The last day a certifier may sign off an application sent for sign-off by the close."""
         from sendfund.core.workdays import add_working_days

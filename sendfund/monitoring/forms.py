@@ -215,7 +215,8 @@ class ScheduleForm(PlainForm):
                 label=f"{label}: months after the offer is accepted", min_value=1, max_value=60,
                 help_text="For example, 6. The final return is always at the end of the funded period.",
                 widget=forms.TextInput(attrs={"inputmode": "numeric", "class": "govuk-input--width-3"}),
-                error_messages={"required": "Enter the months after acceptance", "invalid": "Enter a whole number of months",
+                error_messages={"required": f"Enter the months after acceptance for the {label.lower()}",
+                                "invalid": "Enter a whole number of months",
                                 "min_value": "Enter 1 month or more",
                                 "max_value": "Enter 60 months or fewer"})
             self.fields[f"days_{kind}"] = self._days(label)
@@ -225,7 +226,8 @@ class ScheduleForm(PlainForm):
         return forms.IntegerField(
             label=f"{label}: working days allowed after that date", min_value=0, max_value=60,
             widget=forms.TextInput(attrs={"inputmode": "numeric", "class": "govuk-input--width-3"}),
-            error_messages={"required": "Enter the working days allowed", "invalid": "Enter a whole number of days",
+            error_messages={"required": f"Enter the working days allowed for the {label.lower()}",
+                            "invalid": "Enter a whole number of days",
                             "min_value": "Enter 0 or more", "max_value": "Enter 60 working days or fewer"})
 
 

@@ -95,6 +95,15 @@ def test_cost_totals_are_decimal_and_labelled(host_client, draft):
 
 # --- two people, one section -------------------------------------------------------------------
 
+def test_a_stale_save_of_ones_own_other_tab_says_you_not_your_name(client_for, world, draft):
+    lead = client_for(Role.CLUSTER_SEND_LEAD)
+    url = section_url(draft, "sustainability")
+    assert lead.post(url, {"version": "0", "after_funding": "First tab"}).status_code == 302
+    page = lead.post(url, {"version": "0", "after_funding": "Second tab"}).content.decode()
+    assert "You saved this section again since you opened this page" in page
+    assert world.users[Role.CLUSTER_SEND_LEAD].full_name + " changed this section" not in page
+
+
 def test_a_stale_save_warns_and_keeps_what_was_typed(client_for, world, draft):
     lead = client_for(Role.CLUSTER_SEND_LEAD)
     url = section_url(draft, "sustainability")
