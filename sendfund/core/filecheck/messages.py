@@ -32,5 +32,9 @@ ZIP_BOMB = ("The selected file is too large when opened. Save it again as a {ext
             "upload it again")
 UNSAFE_XML = ("The selected file contains XML declarations that are not allowed. Save it again as a {extension} "
               "from Word, Excel or LibreOffice and upload it again")
+RUNS_FORMULA = ("The selected file has a formula that runs a program or fetches a web page (such as DDE or "
+                "WEBSERVICE). Remove the formula, save the file as a {extension} and upload it again")
+TRAILING_DATA = ("The selected file has data after the end of the PDF. Save it again as a PDF, for example by "
+                 "printing it to PDF, and upload it again")
 EXTERNAL_CONTENT = ("The selected file loads content from another file or website when it is opened. Save it as "
                     "a {extension} without linked templates or objects and upload it again")

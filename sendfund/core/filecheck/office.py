@@ -23,6 +23,7 @@ from .messages import (
     ENCRYPTED,
     EXTERNAL_CONTENT,
     MACROS,
+    RUNS_FORMULA,
     TOO_LONG,
     UNSAFE_XML,
     WRONG_TYPE,
@@ -194,9 +195,18 @@ def _check_ooxml(package: Package) -> tuple[str, list[tuple[str, str]]]:
                     raise UploadRefused(MACROS.format(extension=extension))
                 if rel.get("TargetMode") == "External" and rel.get("Type", "").rsplit("/", 1)[-1] in LOADS_ON_OPEN:
                     raise UploadRefused(EXTERNAL_CONTENT.format(extension=extension))
+    for tree in trees.values():
+        for formula in tree.iter(S + "f"):
+            if formula.text and RUNNING_FORMULA.search(formula.text):
+                raise UploadRefused(RUNS_FORMULA.format(extension=extension))
     text = _docx_text(trees, main) if extension == ".docx" else _xlsx_text(package, trees, main)
     return extension, _bounded(text) + _bounded(_hidden_text(trees))  # each within the limit
 
+
+# Formulas that run a program or reach out when calculated: DDE links (=cmd|' /C calc'!A0), and the functions
+# that call code or fetch from the web.
+RUNNING_FORMULA = re.compile(r"\|\s*['\"]|\b(?:DDE|DDEAUTO|WEBSERVICE|FILTERXML|CALL|REGISTER(?:\.ID)?|EXEC)\s*\(",
+                             re.IGNORECASE)
 
 # Parts that hold only layout and settings, and elements that hold the file's own dates (a document made in 2015
 # is not a child born then); attributes that hold words a reader can see (alt text, a sheet's name).

@@ -14,7 +14,16 @@ import re
 from pypdf import PdfReader
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject, TextStringObject
 
-from .messages import DAMAGED, ENCRYPTED, PDF_ACTION, PDF_EMBEDDED, PDF_SCRIPT, TOO_LONG, UploadRefused
+from .messages import (
+    DAMAGED,
+    ENCRYPTED,
+    PDF_ACTION,
+    PDF_EMBEDDED,
+    PDF_SCRIPT,
+    TOO_LONG,
+    TRAILING_DATA,
+    UploadRefused,
+)
 
 MAX_PAGES = 300
 MAX_OBJECTS = 100_000
@@ -123,6 +132,8 @@ def check_pdf(data: bytes) -> list[tuple[str, str]]:
     text by page."""
     if b"%%EOF" not in data[-1024:]:
         raise UploadRefused(DAMAGED)
+    if not data.rstrip(b" \t\r\n\x00\x0c").endswith(b"%%EOF"):  # something hidden after the end
+        raise UploadRefused(TRAILING_DATA)
     for name in sorted(_raw_names(data)):
         refusal = _refusal_for(name)
         if refusal:

