@@ -21,6 +21,7 @@ the bytes under a name the server makes. `UploadRefused` carries a GOV.UK error 
 from __future__ import annotations
 
 import io
+import re
 import unicodedata
 import zipfile
 from dataclasses import dataclass, field
@@ -167,7 +168,8 @@ def download_name(name: str, content_type: str) -> str:
     """The name to offer a stored file under: its stem, cleaned, with the extension of its true kind."""
     kind = BY_CONTENT_TYPE.get(content_type)
     stem = name.rpartition(".")[0] if "." in name else name
-    stem = "".join(c for c in stem if unicodedata.category(c)[0] != "C").strip(" .") or "document"
+    stem = "".join(c for c in stem if unicodedata.category(c)[0] != "C")
+    stem = re.sub(r'[<>:"/\\|?*]+', "_", stem).strip(" ._") or "document"  # characters no file system takes
     return stem + (kind.extension if kind else ".bin")
 
 

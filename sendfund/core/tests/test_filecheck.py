@@ -204,6 +204,8 @@ def test_names_people_give_files(name, expected):
     ("plan.html", "application/pdf", "plan.pdf"),
     ("plan\u202e.docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document", "plan.docx"),
     (".xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "document.xlsx"),
+    ("<img src=x onerror=alert(1)>.pdf", "application/pdf", "img src=x onerror=alert(1).pdf"),
+    ('plan: "final" | v2?.pdf', "application/pdf", "plan_ _final_ _ v2.pdf"),
 ])
 def test_a_download_is_offered_under_its_true_extension(name, content_type, expected):
     assert download_name(name, content_type) == expected
