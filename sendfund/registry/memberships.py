@@ -122,11 +122,12 @@ def cluster_memberships_import(*, path: Path | str, la_code: int, name: str | No
                 result.created += 1
             if extras:
                 cluster_update(cluster=cluster, actor=actor, **extras)
-            before = ClusterMembership.objects.filter(school=school, academic_year=year, cluster=cluster).exists()
-            was = (ClusterMembership.objects.filter(school=school, academic_year=year).exclude(cluster=cluster)
-                   .values_list("cluster__name", flat=True).first())
-            if was:
-                moved.append(f"{school.name} (URN {school.urn}) from {was} to {cluster.name} in {ay_label(year)}")
+            current = (ClusterMembership.objects.filter(school=school, academic_year=year)
+                       .values_list("cluster_id", "cluster__name").first())  # one read: unchanged, or moved from
+            before = current is not None and current[0] == cluster.pk
+            if current is not None and not before:
+                moved.append(f"{school.name} (URN {school.urn}) from {current[1]} to {cluster.name} "
+                             f"in {ay_label(year)}")
             membership_set(school=school, cluster=cluster, academic_year=year, actor=actor)
             if before:
                 result.unchanged += 1

@@ -109,20 +109,21 @@ NOT_WORDS = frozenset({"/CreationDate", "/ModDate", "/M", "/ID", "/O", "/U", "/O
                        "/Subtype", "/Type"})
 
 
-def _hidden_strings(reader: PdfReader) -> list[str]:
+def _hidden_strings(objects: list) -> list[str]:
     """Every text string in the file's objects besides the pages' text: the document information (title,
     author, subject, keywords), annotations (sticky notes, their authors), bookmarks and form values."""
-    strings = []
-    for obj in _all_objects(reader):
+    strings, total = [], 0
+    for obj in objects:
         if not isinstance(obj, DictionaryObject):
             continue
         for key, value in obj.items():
             if key in NOT_WORDS:
                 continue
             value = value.get_object() if isinstance(value, IndirectObject) else value
-            if isinstance(value, TextStringObject) and str(value).strip():
-                strings.append(str(value).strip())
-                if sum(map(len, strings)) > MAX_TEXT_CHARS:
+            if isinstance(value, TextStringObject) and (text := str(value).strip()):
+                strings.append(text)
+                total += len(text)
+                if total > MAX_TEXT_CHARS:
                     raise UploadRefused(TOO_LONG)
     return strings
 
@@ -143,12 +144,13 @@ def check_pdf(data: bytes) -> list[tuple[str, str]]:
         if reader.is_encrypted:
             raise UploadRefused(ENCRYPTED)
         _check_object(reader.trailer)
-        for obj in _all_objects(reader):
+        objects = list(_all_objects(reader))  # read once: checked here, their strings screened below
+        for obj in objects:
             _check_object(obj)
         if len(reader.pages) > MAX_PAGES:
             raise UploadRefused(TOO_LONG)
         text, total = [], 0
-        hidden = _hidden_strings(reader)
+        hidden = _hidden_strings(objects)
         if hidden:
             text.append(("the file's properties, comments or bookmarks", "\n".join(hidden)))
         for number, page in enumerate(reader.pages, start=1):
